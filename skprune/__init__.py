@@ -1,0 +1,7 @@
+"""Pruned multi-layer perceptrons that are really smaller and faster, as scikit-learn estimators."""
+
+from ._classifier import PrunedMLPClassifier
+
+__version__ = "0.1.0"
+
+__all__ = ["PrunedMLPClassifier", "__version__"]

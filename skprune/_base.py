@@ -1,0 +1,481 @@
+"""The shared estimator: validation, the train -> prune -> retrain loop, fitted attributes.
+
+Data flows one way: the estimator calls the loop, the loop calls the network
+math (:mod:`._network`), the criteria (:mod:`._criteria`), the schedule
+(:mod:`._schedules`) and, once at the very end, the sparse conversion
+(:mod:`._sparse`). Nothing below this module knows about estimators.
+
+While training, weights are dense arrays with boolean masks; pruned weights
+are held at exactly zero by masking their gradients (the velocities of a
+fresh optimizer are zero there too), and masks only ever shrink. ``fit``
+builds everything in local variables and sets the fitted attributes at the
+end, so an interrupted fit leaves the estimator as it was.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight
+
+from ._criteria import (
+    ActivationCriterion,
+    MagnitudeCriterion,
+    PruningState,
+    fraction_masks,
+    neuron_keep_masks,
+    threshold_masks,
+)
+from ._network import loss_and_gradients
+from ._optim import GradientDescent
+from ._schedules import cubic_sparsity
+from ._sparse import disconnected_neurons, remove_neurons, to_csr, to_dense
+
+_BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer,
+        before pruning (the widths after pruning are ``hidden_layer_sizes_``).
+
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation function of the hidden layers.
+
+    alpha : float, default=1e-4
+        Strength of the L2 penalty; the penalty is divided by the sum of the
+        sample weights, like the data term.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule. 'invscaling' divides ``learning_rate_init`` by
+        ``t ** power_t``; 'adaptive' divides the step by 5 each time the loss
+        fails to improve by ``tol`` for ``n_iter_no_change`` iterations.
+
+    learning_rate_init : float, default=0.1
+        Step size of gradient descent. Full-batch steps use the exact
+        gradient, so they can be much larger than stochastic ones.
+
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Maximum number of gradient-descent iterations (full passes over the
+        data) before the first pruning step.
+
+    tol : float, default=1e-4
+        Tolerance: training stops when the loss (or the validation score,
+        with ``early_stopping``) has not improved by ``tol`` for
+        ``n_iter_no_change`` consecutive iterations.
+
+    n_iter_no_change : int, default=10
+        See ``tol``.
+
+    momentum : float, default=0.9
+        Momentum of gradient descent, in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the training data and
+        stop the initial training when its score stops improving, restoring
+        the best weights. Pruning statistics use the training part only.
+
+    validation_fraction : float, default=0.1
+        Fraction of the data held out for ``early_stopping``.
+
+    weight_threshold : float, default=0.01
+        Weights with ``|w| < weight_threshold`` are set to zero at every
+        pruning step and once more at the very end of ``fit``, so every
+        stored weight of ``coefs_`` satisfies ``|w| >= weight_threshold``.
+
+    neuron_threshold : float, default=0.01
+        A hidden neuron whose sample-weighted mean ``|activation|`` over the
+        training data is below this is removed at each pruning step; its mean
+        output times its outgoing weights is folded into the next layer's
+        bias. A layer is never emptied (its best neuron is kept, with a
+        warning).
+
+    sparsity : float or None, default=None
+        If set, a fraction in [0, 1): the smallest-``|w|`` weights are pruned
+        until this fraction of the original architecture's weights is zero
+        or removed (``weight_threshold`` still applies on top). With several
+        pruning steps the target is approached on Zhu & Gupta's cubic
+        schedule and reached at the last step.
+
+    prune_scope : {'layer', 'global'}, default='layer'
+        Whether ``sparsity`` holds in every layer or over all layers at once.
+
+    n_prune_steps : int, default=1
+        Number of prune -> retrain rounds after the initial training.
+
+    retrain_iter : int, default=50
+        Gradient-descent iterations after each pruning step, with pruned
+        weights held at exactly zero.
+
+    warm_start : bool, default=False
+        Reuse the previous fit's (pruned) network as the starting point.
+        Pruned weights and removed neurons stay pruned.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weight initialisation and of the ``early_stopping`` split.
+
+    verbose : bool, default=False
+        Print the loss at every iteration and a line per pruning step."""
+
+
+def _copy_list(arrays):
+    return [a.copy() for a in arrays]
+
+
+class BasePrunedMLP(BaseEstimator):
+    """Shared machinery of the pruned multi-layer perceptrons (not for direct use)."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "weight_threshold": [Interval(Real, 0, None, closed="left")],
+        "neuron_threshold": [Interval(Real, 0, None, closed="left")],
+        "sparsity": [None, Interval(Real, 0, 1, closed="left")],
+        "prune_scope": [StrOptions({"layer", "global"})],
+        "n_prune_steps": [Interval(Integral, 1, None, closed="left")],
+        "retrain_iter": [Interval(Integral, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # Criteria behind the two seed rules; strategy objects so that other
+    # criteria can take their place.
+    _weight_criterion = MagnitudeCriterion()
+    _neuron_criterion = ActivationCriterion()
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        alpha=1e-4,
+        learning_rate="constant",
+        learning_rate_init=0.1,
+        power_t=0.5,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        weight_threshold=0.01,
+        neuron_threshold=0.01,
+        sparsity=None,
+        prune_scope="layer",
+        n_prune_steps=1,
+        retrain_iter=50,
+        warm_start=False,
+        random_state=None,
+        verbose=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.weight_threshold = weight_threshold
+        self.neuron_threshold = neuron_threshold
+        self.sparsity = sparsity
+        self.prune_scope = prune_scope
+        self.n_prune_steps = n_prune_steps
+        self.retrain_iter = retrain_iter
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ #
+    # Hooks for the subclasses.
+    # ------------------------------------------------------------------ #
+    def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
+        """Score of the network on the held-out split (higher is better)."""
+        raise NotImplementedError
+
+    def _split_validation(self, X, Y, sample_weight, loss, rng):
+        """Split off the ``early_stopping`` validation set."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ #
+    # The loop.
+    # ------------------------------------------------------------------ #
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        if any(not isinstance(h, Integral) or h <= 0 for h in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be > 0 integers, got %s." % (sizes,)
+            )
+        return sizes
+
+    def _initial_network(self, layer_units, dtype, rng):
+        """Glorot-uniform weights and biases, as scikit-learn's MLP draws them."""
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        coefs, intercepts = [], []
+        for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype))
+            intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
+        return coefs, intercepts
+
+    def _fit(self, X, Y, sample_weight, loss):
+        """Train, prune and retrain on validated ``X`` and encoded targets ``Y``.
+
+        Returns a dict of fitted attributes; the caller sets them.
+        """
+        hidden = self._hidden_sizes()
+        rng = check_random_state(self.random_state)
+        dtype = X.dtype
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=dtype, ensure_non_negative=True
+        )
+        if not sample_weight.sum() > 0:
+            raise ValueError("The sample weights sum to zero: there is nothing to fit.")
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        n_original = [a * b for a, b in zip(layer_units[:-1], layer_units[1:])]
+
+        if self.warm_start and hasattr(self, "coefs_"):
+            coefs = [to_dense(W).astype(dtype) for W in self.coefs_]
+            intercepts = [np.array(b, dtype=dtype) for b in self.intercepts_]
+            # Masks only shrink, across warm starts too: zeros stay pruned.
+            masks = [W != 0 for W in coefs]
+        else:
+            coefs, intercepts = self._initial_network(layer_units, dtype, rng)
+            masks = [np.ones(W.shape, dtype=bool) for W in coefs]
+
+        if self.early_stopping:
+            X, Y, sample_weight, validation = self._split_validation(
+                X, Y, sample_weight, loss, rng
+            )
+        else:
+            validation = None
+
+        run = _Run(self, X, Y, sample_weight, loss, validation)
+        coefs, intercepts = run.descend(coefs, intercepts, masks, self.max_iter, True)
+
+        history = []
+        for step in range(1, self.n_prune_steps + 1):
+            target = (
+                None
+                if self.sparsity is None
+                else cubic_sparsity(step, self.n_prune_steps, self.sparsity)
+            )
+            coefs, intercepts, masks = self._prune(
+                run, coefs, intercepts, masks, target, n_original, neurons=True
+            )
+            record = {
+                "step": step,
+                "iteration": run.n_iter,
+                "target_sparsity": target,
+                "weights_kept": int(sum(m.sum() for m in masks)),
+                "neurons_kept": tuple(W.shape[1] for W in coefs[:-1]),
+                "loss": run.loss(coefs, intercepts),
+            }
+            history.append(record)
+            if self.verbose:
+                print(
+                    "Pruning step %d: %d weights and %s neurons kept, loss = %.8f"
+                    % (step, record["weights_kept"], record["neurons_kept"], record["loss"])
+                )
+            coefs, intercepts = run.descend(
+                coefs, intercepts, masks, self.retrain_iter, False
+            )
+
+        # The last thing done to the weights is a prune, so retraining cannot
+        # leave survivors below the threshold.
+        coefs, intercepts, masks = self._prune(
+            run, coefs, intercepts, masks, self.sparsity, n_original, neurons=False
+        )
+        coefs_csr = [to_csr(W) for W in coefs]
+        kept = np.array([W.nnz for W in coefs_csr])
+        n_original = np.array(n_original)
+        return {
+            "coefs_": coefs_csr,
+            "intercepts_": intercepts,
+            "n_iter_": run.n_iter,
+            "t_": run.n_iter * X.shape[0],
+            "n_layers_": len(coefs) + 1,
+            "n_outputs_": Y.shape[1],
+            "hidden_layer_sizes_": tuple(int(W.shape[1]) for W in coefs[:-1]),
+            "sparsity_": float(1 - kept.sum() / n_original.sum()),
+            "layer_sparsity_": 1 - kept / n_original,
+            "pruning_history_": history,
+            "loss_": run.loss_curve[-1],
+            "loss_curve_": run.loss_curve,
+            "best_loss_": None if validation else min(run.loss_curve),
+            "validation_scores_": run.validation_scores if validation else None,
+            "best_validation_score_": run.best_validation_score if validation else None,
+        }
+
+    def _prune(self, run, coefs, intercepts, masks, target, n_original, neurons):
+        """One pruning step: weights (threshold, then fraction), then neurons."""
+        state = run.state(coefs, intercepts, masks)
+        masks = threshold_masks([np.abs(W) for W in coefs], masks, self.weight_threshold)
+        if target is not None:
+            scores = self._weight_criterion.scores(state)
+            masks = fraction_masks(scores, masks, target, self.prune_scope, n_original)
+        coefs = [W * m for W, m in zip(coefs, masks)]
+
+        if neurons and self.neuron_threshold > 0 and len(coefs) > 1:
+            state = run.state(coefs, intercepts, masks)
+            keeps = neuron_keep_masks(
+                self._neuron_criterion.scores(state), self.neuron_threshold
+            )
+            coefs, intercepts, masks = remove_neurons(
+                coefs, intercepts, masks, keeps, state.mean_outputs[0]
+            )
+        # Neurons cut off by weight pruning go too; removing them is exact.
+        keeps, fill = disconnected_neurons(coefs, intercepts, masks, self.activation)
+        return remove_neurons(coefs, intercepts, masks, keeps, fill)
+
+
+class _Run:
+    """State of one fit's gradient descent: data, loss curve, stopping rule."""
+
+    def __init__(self, est, X, Y, sample_weight, loss, validation):
+        self.est = est
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.sw_sum = float(sample_weight.sum())
+        self.loss_name = loss
+        self.validation = validation
+        self.n_iter = 0
+        self.loss_curve = []
+        self.validation_scores = []
+        self.best_validation_score = -np.inf
+        self.diverged = False
+
+    def state(self, coefs, intercepts, masks):
+        est = self.est
+        return PruningState(
+            coefs, intercepts, masks, self.X, self.sample_weight, est.activation,
+            self.loss_name,
+        )
+
+    def loss_and_gradients(self, coefs, intercepts):
+        return loss_and_gradients(
+            self.X, self.Y, self.sample_weight, coefs, intercepts,
+            self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
+        )
+
+    def loss(self, coefs, intercepts):
+        return self.loss_and_gradients(coefs, intercepts)[0]
+
+    def descend(self, coefs, intercepts, masks, n_iter, initial):
+        """Run up to ``n_iter`` gradient-descent steps with ``masks`` held fixed.
+
+        ``initial`` marks the first training phase: only it warns when it
+        does not converge, and only it uses the validation split to stop and
+        restore the best weights.
+        """
+        est = self.est
+        if self.diverged or n_iter == 0:
+            return coefs, intercepts
+        opt = GradientDescent(
+            coefs + intercepts,
+            est.learning_rate_init,
+            est.learning_rate,
+            est.momentum,
+            est.nesterovs_momentum,
+            est.power_t,
+        )
+        n_coefs = len(coefs)
+        dense = [m.all() for m in masks]
+        best_loss, no_improvement = np.inf, 0
+        use_validation = initial and self.validation is not None
+        best_params = None
+        # The optimizer returns new arrays, so keeping references is enough
+        # to restore the last weights whose loss was finite.
+        last_finite = (coefs, intercepts)
+        for t in range(n_iter):
+            value, coef_grads, intercept_grads = self.loss_and_gradients(coefs, intercepts)
+            if not np.isfinite(value):
+                self._diverge()
+                return last_finite
+            last_finite = (coefs, intercepts)
+            self.loss_curve.append(value)
+            self.n_iter += 1
+            if est.verbose:
+                print("Iteration %d, loss = %.8f" % (self.n_iter, value))
+            if self.validation is not None:
+                score = est._validation_score(
+                    coefs, intercepts, self.loss_name, *self.validation
+                )
+                self.validation_scores.append(score)
+                if est.verbose:
+                    print("Validation score: %f" % score)
+            if use_validation:
+                score = self.validation_scores[-1]
+                improved = score >= self.best_validation_score + est.tol
+                if score > self.best_validation_score:
+                    self.best_validation_score = score
+                    best_params = (coefs, intercepts)
+            else:
+                improved = value <= best_loss - est.tol
+                best_loss = min(best_loss, value)
+            no_improvement = 0 if improved else no_improvement + 1
+
+            for g, m, d in zip(coef_grads, masks, dense):
+                if not d:
+                    g *= m
+            new = opt.step(coefs + intercepts, coef_grads + intercept_grads)
+            opt.iteration_ends(t)
+            coefs, intercepts = new[:n_coefs], new[n_coefs:]
+            if no_improvement > est.n_iter_no_change:
+                what = "Validation score" if use_validation else "Training loss"
+                msg = "%s did not improve more than tol=%f for %d consecutive iterations." % (
+                    what, est.tol, est.n_iter_no_change,
+                )
+                if opt.trigger_stopping(msg, est.verbose):
+                    break
+                no_improvement = 0
+        else:
+            if initial:
+                warnings.warn(
+                    "Gradient descent: maximum iterations (%d) reached and the "
+                    "optimization hasn't converged yet." % n_iter,
+                    ConvergenceWarning,
+                )
+        if not all(np.isfinite(p).all() for p in coefs + intercepts):
+            self._diverge()
+            return last_finite
+        if use_validation and best_params is not None:
+            return best_params
+        return coefs, intercepts
+
+    def _diverge(self):
+        self.diverged = True
+        warnings.warn(
+            "Gradient descent diverged (non-finite loss) after %d iterations with "
+            "learning_rate_init=%r; training stopped and the last weights with a "
+            "finite loss were kept. Lower learning_rate_init."
+            % (self.n_iter, self.est.learning_rate_init),
+            ConvergenceWarning,
+        )

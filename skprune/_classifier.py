@@ -1,0 +1,291 @@
+"""PrunedMLPClassifier: targets, probabilities, the classifier's public surface."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._base import _BASE_PARAMS_DOC, BasePrunedMLP
+from ._network import OUTPUT_ACTIVATIONS, forward
+
+
+class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
+    __doc__ = """Multi-layer perceptron classifier trained by full-batch gradient descent and pruned.
+
+    Training follows the seed's loop: train -> prune -> retrain with the
+    pruned weights held at exactly zero -> repeat. Two rules prune: a weight
+    with ``|w| < weight_threshold`` is set to zero (or, with ``sparsity``, the
+    smallest-``|w|`` weights are pruned to a target fraction), and a hidden
+    neuron whose sample-weighted mean ``|activation|`` is below
+    ``neuron_threshold`` is removed. After ``fit`` the weights are
+    ``scipy.sparse`` CSR arrays and removed neurons are gone from the shapes,
+    so the model really is smaller.
+
+    Every gradient step uses the whole training set: the loss is the
+    sample-weighted log-loss plus an L2 penalty, divided by the sum of the
+    sample weights.
+
+    Parameters
+    ----------
+    %s
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels (for multilabel targets, the column indices).
+
+    coefs_ : list of scipy.sparse.csr_array
+        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
+        of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
+        zeros stored.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    hidden_layer_sizes_ : tuple of int
+        Hidden layer widths after neuron removal.
+
+    sparsity_ : float
+        Fraction of the original architecture's weights that are zero or
+        were removed with their neuron.
+
+    layer_sparsity_ : ndarray of shape (n_layers - 1,)
+        The same fraction per layer.
+
+    pruning_history_ : list of dict
+        One record per pruning step: ``step``, ``iteration``,
+        ``target_sparsity``, ``weights_kept``, ``neurons_kept`` and ``loss``
+        (measured right after pruning, before retraining).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    n_iter_ : int
+        Number of gradient-descent iterations run, retraining included.
+
+    t_ : int
+        Number of training samples seen by the solver (``n_iter_ * n_samples``).
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of output units.
+
+    out_activation_ : str
+        Output activation: 'logistic' (binary, multilabel) or 'softmax'.
+
+    loss_ : float
+        Loss at the last iteration.
+
+    loss_curve_ : list of float
+        Loss at every iteration.
+
+    best_loss_ : float or None
+        Lowest loss reached; None with ``early_stopping``.
+
+    validation_scores_ : list of float or None
+        Accuracy on the held-out split at every iteration (``early_stopping``
+        only).
+
+    best_validation_score_ : float or None
+        Best of ``validation_scores_`` during the initial training.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : The dense, unpruned perceptron.
+
+    Notes
+    -----
+    Unlike :class:`~sklearn.neural_network.MLPClassifier` there is no
+    ``solver``, ``batch_size`` or ``shuffle``: every step is a full-batch
+    gradient step, which also makes the exact gradient available to pruning
+    criteria.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skprune import PrunedMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    >>> model = make_pipeline(
+    ...     StandardScaler(),
+    ...     PrunedMLPClassifier(sparsity=0.9, n_prune_steps=5, random_state=0),
+    ... ).fit(X_train, y_train)
+    >>> clf = model[-1]
+    >>> round(clf.sparsity_, 2)
+    0.9
+    >>> type(clf.coefs_[0]).__name__
+    'csr_array'
+    >>> model.score(X_test, y_test) > 0.9
+    True
+    """ % _BASE_PARAMS_DOC
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``, pruning it as configured.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 is kept float32; other dtypes become float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights. An integer weight is equivalent to
+            repeating the sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        warm = self.warm_start and hasattr(self, "coefs_")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=not warm,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if warm:
+            binarizer = self._label_binarizer
+            if type_of_target(y) != binarizer.y_type_ or not set(
+                np.unique(y) if y.ndim == 1 else range(y.shape[1])
+            ) <= set(binarizer.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes "
+                    "as in the previous call to fit: %s" % (binarizer.classes_,)
+                )
+        else:
+            binarizer = LabelBinarizer().fit(y)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    "The classifier needs samples of at least 2 classes in the data, "
+                    "but the data contains only one class: %r." % binarizer.classes_[0]
+                )
+        Y = binarizer.transform(y).astype(X.dtype, copy=False)
+        loss = "log_loss" if binarizer.y_type_ == "multiclass" else "binary_log_loss"
+
+        fitted = self._fit(X, Y, sample_weight, loss)
+        self._label_binarizer = binarizer
+        self.classes_ = binarizer.classes_
+        self.out_activation_ = "softmax" if loss == "log_loss" else "logistic"
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        return self
+
+    def _split_validation(self, X, Y, sample_weight, loss, rng):
+        # Stratify single-output targets; multilabel ones cannot be.
+        if loss == "log_loss":
+            stratify = Y.argmax(axis=1)
+        else:
+            stratify = Y.ravel() if Y.shape[1] == 1 else None
+        X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
+            X,
+            Y,
+            sample_weight,
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
+
+    def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
+        out = OUTPUT_ACTIVATIONS[loss]
+        P = forward(X, coefs, intercepts, self.activation, out)[-1]
+        if loss == "log_loss":
+            correct = P.argmax(axis=1) == Y.argmax(axis=1)
+        else:
+            correct = ((P > 0.5) == (Y > 0.5)).all(axis=1)
+        return float(np.average(correct, weights=sample_weight))
+
+    def _output(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        return forward(
+            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        )[-1]
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted labels (an indicator matrix for multilabel targets).
+        """
+        P = self._output(X)
+        if self.n_outputs_ == 1:
+            P = P.ravel()
+        return self._label_binarizer.inverse_transform(P)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``; for
+            multilabel targets, the probability of each label independently.
+        """
+        P = self._output(X)
+        if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
+            P = np.hstack([1 - P, P])
+        return P
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, in the order of ``classes_``.
+        """
+        return np.log(self.predict_proba(X))

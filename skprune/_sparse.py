@@ -1,0 +1,119 @@
+"""Structural surgery on a network: neuron removal with bias folding, CSR conversion.
+
+Neuron removal is *physical*: the neuron's column of ``coefs[l]``, its entry of
+``intercepts[l]`` and its row of ``coefs[l + 1]`` are sliced away. A removed
+neuron's mean output times its outgoing weights is added to the next layer's
+bias, so a neuron whose output barely varies can go without moving the
+predictions; a neuron whose incoming weights are all pruned outputs the
+constant ``act(b)``, and folding removes it exactly.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._network import ACTIVATIONS
+
+
+def remove_neurons(coefs, intercepts, masks, keeps, fill_values):
+    """Slice removed hidden neurons out of the network, folding their output into the next bias.
+
+    Parameters
+    ----------
+    coefs, intercepts, masks : list of ndarray
+        Dense weights, biases and alive-masks; not modified.
+    keeps : list of ndarray of bool
+        Per hidden layer, ``True`` for the neurons to keep.
+    fill_values : list of ndarray
+        Per hidden layer, the value each neuron is replaced by when it is
+        removed (its sample-weighted mean output).
+
+    Returns
+    -------
+    coefs, intercepts, masks : list of ndarray
+        New lists of (possibly smaller) arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._sparse import remove_neurons
+    >>> coefs = [np.ones((1, 2)), np.array([[1.0], [3.0]])]
+    >>> intercepts = [np.zeros(2), np.zeros(1)]
+    >>> masks = [c != 0 for c in coefs]
+    >>> keeps = [np.array([True, False])]
+    >>> c, b, m = remove_neurons(coefs, intercepts, masks, keeps, [np.array([0.0, 0.5])])
+    >>> c[0].shape, c[1].shape, b[1]
+    ((1, 1), (1, 1), array([1.5]))
+    """
+    coefs, intercepts, masks = list(coefs), list(intercepts), list(masks)
+    for layer, keep in enumerate(keeps):
+        if keep.all():
+            continue
+        drop = ~keep
+        nxt = layer + 1
+        fold = fill_values[layer][drop] @ coefs[nxt][drop, :]
+        intercepts[nxt] = intercepts[nxt] + fold.astype(intercepts[nxt].dtype)
+        coefs[layer] = coefs[layer][:, keep]
+        masks[layer] = masks[layer][:, keep]
+        intercepts[layer] = intercepts[layer][keep]
+        coefs[nxt] = coefs[nxt][keep, :]
+        masks[nxt] = masks[nxt][keep, :]
+    return coefs, intercepts, masks
+
+
+def disconnected_neurons(coefs, intercepts, masks, activation):
+    """Find hidden neurons that pruning has cut off, and what each one outputs.
+
+    A neuron with no alive outgoing weight affects nothing; one with no alive
+    incoming weight outputs the constant ``act(bias)``. Both can be removed
+    without changing any prediction (the constant is folded into the next
+    bias). A layer is never emptied: if all of its neurons are cut off, the
+    one with the largest outgoing weights is kept and a warning is raised.
+
+    Returns
+    -------
+    keeps : list of ndarray of bool
+        Per hidden layer, ``True`` for the neurons still connected.
+    fill_values : list of ndarray
+        Per hidden layer, the output to fold for a removed neuron.
+    """
+    keeps, fill_values = [], []
+    act = ACTIVATIONS[activation]
+    for layer in range(len(coefs) - 1):
+        has_in = masks[layer].any(axis=0)
+        has_out = masks[layer + 1].any(axis=1)
+        keep = has_in & has_out
+        if not keep.any():
+            warnings.warn(
+                f"Pruning disconnected every neuron of hidden layer {layer}; "
+                "one neuron is kept so the layer is not empty.",
+                UserWarning,
+            )
+            keep[np.argmax(np.abs(coefs[layer + 1]).sum(axis=1))] = True
+        constant = act(intercepts[layer].copy())
+        keeps.append(keep)
+        fill_values.append(np.where(has_in, 0, constant).astype(coefs[layer].dtype))
+    return keeps, fill_values
+
+
+def to_csr(W):
+    """Dense weights to a CSR array that stores no explicit zeros.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._sparse import to_csr
+    >>> to_csr(np.array([[0.0, 2.0], [0.0, 0.0]])).nnz
+    1
+    """
+    W = sp.csr_array(W)
+    W.eliminate_zeros()
+    return W
+
+
+def to_dense(W):
+    """CSR (or dense) weights to a dense, writable ndarray."""
+    if sp.issparse(W):
+        return W.toarray()
+    return np.array(W)

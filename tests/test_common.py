@@ -1,0 +1,39 @@
+"""scikit-learn's estimator checks, on every configuration users' grids rely on."""
+
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_dataframe_column_names_consistency,
+    check_param_validation,
+    parametrize_with_checks,
+)
+
+from skprune import PrunedMLPClassifier
+
+ESTIMATORS = [
+    PrunedMLPClassifier(),
+    PrunedMLPClassifier(weight_threshold=0.05, neuron_threshold=0.05, n_prune_steps=2),
+    PrunedMLPClassifier(sparsity=0.8, prune_scope="global", n_prune_steps=2),
+]
+
+# Every instance must pass every check: nothing is expected to fail, and
+# xfail_strict turns an unexpected pass of a listed check into a failure.
+EXPECTED_FAILED_CHECKS = {}
+
+
+@parametrize_with_checks(
+    ESTIMATORS,
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
+    xfail_strict=True,
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
+def test_param_validation(estimator):
+    check_param_validation(type(estimator).__name__, estimator)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
+def test_dataframe_column_names_consistency(estimator):
+    check_dataframe_column_names_consistency(type(estimator).__name__, estimator)
