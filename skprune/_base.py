@@ -380,10 +380,13 @@ class _Run:
         )
 
     def loss_and_gradients(self, coefs, intercepts):
-        return loss_and_gradients(
-            self.X, self.Y, self.sample_weight, coefs, intercepts,
-            self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
-        )
+        # Overflow is detected (non-finite loss) and reported as divergence,
+        # so numpy's own floating-point warnings would only be noise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return loss_and_gradients(
+                self.X, self.Y, self.sample_weight, coefs, intercepts,
+                self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
+            )
 
     def loss(self, coefs, intercepts):
         return self.loss_and_gradients(coefs, intercepts)[0]

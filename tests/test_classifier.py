@@ -1,0 +1,253 @@
+"""Behaviour of PrunedMLPClassifier: the pruning contract and scikit-learn integration."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_digits, make_classification, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skprune import PrunedMLPClassifier
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+
+
+@pytest.fixture(scope="module")
+def small():
+    X, y = make_classification(
+        n_samples=200, n_features=10, n_informative=6, n_classes=3, random_state=0
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+def test_weights_are_csr_without_explicit_zeros_and_above_threshold(small):
+    X, y = small
+    clf = PrunedMLPClassifier(weight_threshold=0.05, random_state=0).fit(X, y)
+    for W in clf.coefs_:
+        assert sp.issparse(W) and W.format == "csr"
+        assert np.all(W.data != 0)
+        assert np.all(np.abs(W.data) >= 0.05)
+    assert 0 < clf.sparsity_ < 1
+
+
+def test_defaults_prune_something(small):
+    clf = PrunedMLPClassifier(random_state=0).fit(*small)
+    assert clf.sparsity_ > 0
+    assert clf.score(*small) > 0.9
+
+
+@pytest.mark.parametrize("scope", ["layer", "global"])
+def test_sparsity_target_is_met(small, scope):
+    X, y = small
+    clf = PrunedMLPClassifier(
+        hidden_layer_sizes=(20, 10),
+        sparsity=0.8,
+        prune_scope=scope,
+        weight_threshold=0,
+        neuron_threshold=0,
+        n_prune_steps=3,
+        random_state=0,
+    ).fit(X, y)
+    n_original = np.array([10 * 20, 20 * 10, 10 * 3])
+    kept = np.array([W.nnz for W in clf.coefs_])
+    if scope == "layer":
+        # Each layer to rounding, unless a cut-off neuron took weights with it.
+        assert np.all(kept <= np.round(0.2 * n_original))
+        assert np.all(kept >= np.round(0.2 * n_original) - 10)
+    assert clf.sparsity_ >= 0.8 - 1 / n_original.sum()
+    assert clf.sparsity_ == pytest.approx(1 - kept.sum() / n_original.sum())
+    np.testing.assert_allclose(clf.layer_sparsity_, 1 - kept / n_original)
+
+
+def test_masks_only_shrink_across_pruning_steps(small):
+    clf = PrunedMLPClassifier(sparsity=0.9, n_prune_steps=4, random_state=0).fit(*small)
+    kept = [r["weights_kept"] for r in clf.pruning_history_]
+    assert kept == sorted(kept, reverse=True)
+    assert [r["step"] for r in clf.pruning_history_] == [1, 2, 3, 4]
+    assert clf.pruning_history_[-1]["target_sparsity"] == pytest.approx(0.9)
+
+
+def test_pruned_weights_stay_zero_through_retraining(small):
+    # warm_start retrains the pruned network: every zero must still be zero.
+    X, y = small
+    clf = PrunedMLPClassifier(sparsity=0.7, random_state=0, warm_start=True).fit(X, y)
+    before = [(W != 0).toarray() for W in clf.coefs_]
+    clf.set_params(sparsity=None, weight_threshold=0, neuron_threshold=0, max_iter=30)
+    clf.fit(X, y)
+    after = [(W != 0).toarray() for W in clf.coefs_]
+    for b, a in zip(before, after):
+        assert a.shape == b.shape
+        assert not np.any(a & ~b)
+
+
+def test_neuron_pruning_removes_neurons_and_keeps_predictions_close(digits):
+    X_train, X_test, y_train, y_test = digits
+    common = dict(hidden_layer_sizes=(100,), random_state=0, retrain_iter=0,
+                  weight_threshold=0)
+    dense = PrunedMLPClassifier(neuron_threshold=0, **common).fit(X_train, y_train)
+    pruned = PrunedMLPClassifier(neuron_threshold=0.4, **common).fit(X_train, y_train)
+    width = pruned.hidden_layer_sizes_[0]
+    assert width < 100
+    assert pruned.coefs_[0].shape == (64, width)
+    assert pruned.coefs_[1].shape == (width, 10)
+    assert pruned.intercepts_[0].shape == (width,)
+    # No retraining: what keeps predictions close is the folding of the
+    # removed neurons' mean outputs into the output bias.
+    agreement = np.mean(dense.predict(X_test) == pruned.predict(X_test))
+    assert agreement > 0.95
+
+
+def test_a_neuron_threshold_that_would_empty_a_layer_keeps_one_neuron(small):
+    with pytest.warns(UserWarning, match="highest-scoring neuron is kept"):
+        clf = PrunedMLPClassifier(neuron_threshold=1e9, random_state=0).fit(*small)
+    assert clf.hidden_layer_sizes_ == (1,)
+    assert np.isfinite(clf.predict_proba(small[0])).all()
+
+
+def test_digits_at_ninety_percent_sparsity(digits):
+    X_train, X_test, y_train, y_test = digits
+    dense = PrunedMLPClassifier(weight_threshold=0, neuron_threshold=0, random_state=0)
+    pruned = PrunedMLPClassifier(sparsity=0.9, n_prune_steps=5, random_state=0)
+    dense_score = dense.fit(X_train, y_train).score(X_test, y_test)
+    pruned_score = pruned.fit(X_train, y_train).score(X_test, y_test)
+    assert pruned.sparsity_ >= 0.9
+    assert pruned_score > dense_score - 0.03
+
+
+def test_pipeline_grid_search_and_cross_validation(small):
+    X, y = small
+    pipe = make_pipeline(StandardScaler(), PrunedMLPClassifier(max_iter=50, random_state=0))
+    search = GridSearchCV(
+        pipe, {"prunedmlpclassifier__weight_threshold": [0.0, 0.05, 0.2]}, cv=3, n_jobs=2
+    ).fit(X, y)
+    assert search.best_params_["prunedmlpclassifier__weight_threshold"] in (0.0, 0.05, 0.2)
+    sparsities = [
+        est.fit(X, y)[-1].sparsity_
+        for est in [
+            pipe.set_params(prunedmlpclassifier__weight_threshold=t) and pipe.__sklearn_clone__()
+            for t in (0.0, 0.05, 0.2)
+        ]
+    ]
+    assert sparsities == sorted(sparsities) and sparsities[-1] > sparsities[0]
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and np.all(scores > 0.6)
+
+
+def test_pickle_round_trip(small):
+    X, y = small
+    clf = PrunedMLPClassifier(sparsity=0.8, random_state=0).fit(X, y)
+    clone = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(clone.predict_proba(X), clf.predict_proba(X))
+    assert all(sp.issparse(W) for W in clone.coefs_)
+
+
+def test_float32_end_to_end(small):
+    X, y = small
+    clf = PrunedMLPClassifier(random_state=0).fit(X.astype(np.float32), y)
+    assert all(W.dtype == np.float32 for W in clf.coefs_)
+    assert all(b.dtype == np.float32 for b in clf.intercepts_)
+    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
+    clf64 = PrunedMLPClassifier(random_state=0).fit(X.astype(np.int64), y)
+    assert clf64.coefs_[0].dtype == np.float64
+
+
+def test_multilabel():
+    X, Y = make_multilabel_classification(n_samples=150, n_classes=4, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    clf = PrunedMLPClassifier(random_state=0).fit(X, Y)
+    assert clf.predict(X).shape == Y.shape
+    P = clf.predict_proba(X)
+    assert P.shape == Y.shape and clf.out_activation_ == "logistic"
+    assert clf.score(X, Y) > 0.5
+
+
+def test_string_labels(small):
+    X, y = small
+    labels = np.array(["ant", "bee", "cat"])[y]
+    clf = PrunedMLPClassifier(random_state=0).fit(X, labels)
+    assert set(clf.predict(X)) <= {"ant", "bee", "cat"}
+    np.testing.assert_array_equal(clf.classes_, ["ant", "bee", "cat"])
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_sparse_x_equals_dense_x(fmt):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 15)) * (rng.random((120, 15)) < 0.3)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    dense = PrunedMLPClassifier(sparsity=0.5, random_state=0).fit(X, y)
+    sparse = PrunedMLPClassifier(sparsity=0.5, random_state=0).fit(sp.coo_matrix(X).asformat(fmt), y)
+    for a, b in zip(dense.coefs_, sparse.coefs_):
+        np.testing.assert_allclose(a.toarray(), b.toarray(), atol=1e-10)
+    np.testing.assert_allclose(
+        dense.predict_proba(X), sparse.predict_proba(sp.csr_matrix(X)), atol=1e-10
+    )
+
+
+def test_sample_weight_equals_repetition(small):
+    X, y = small
+    sw = np.random.default_rng(0).integers(0, 3, len(y))
+    a = PrunedMLPClassifier(sparsity=0.5, random_state=0).fit(X, y, sample_weight=sw)
+    b = PrunedMLPClassifier(sparsity=0.5, random_state=0).fit(
+        np.repeat(X, sw, axis=0), np.repeat(y, sw)
+    )
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-6)
+
+
+def test_divergence_keeps_finite_weights_and_warns(small):
+    X, y = small
+    with pytest.warns(ConvergenceWarning, match="learning_rate_init=1000000000000.0"):
+        clf = PrunedMLPClassifier(learning_rate_init=1e12, random_state=0).fit(X * 1e3, y)
+    assert all(np.isfinite(W.data).all() for W in clf.coefs_)
+    assert all(np.isfinite(b).all() for b in clf.intercepts_)
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_wrong_number_of_features(small):
+    X, y = small
+    clf = PrunedMLPClassifier(max_iter=5).fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features, but PrunedMLPClassifier is expecting 10"):
+        clf.predict(X[:, :3])
+
+
+def test_one_class_is_refused(small):
+    X, _ = small
+    with pytest.raises(ValueError, match="class"):
+        PrunedMLPClassifier().fit(X, np.zeros(len(X)))
+
+
+def test_early_stopping(small):
+    X, y = small
+    clf = PrunedMLPClassifier(early_stopping=True, random_state=0).fit(X, y)
+    assert clf.best_loss_ is None
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert 0 <= clf.best_validation_score_ <= 1
+
+
+def test_verbose_prints_iterations_and_pruning_steps(small, capsys):
+    PrunedMLPClassifier(max_iter=3, retrain_iter=2, verbose=True).fit(*small)
+    out = capsys.readouterr().out
+    assert "Iteration 1, loss = " in out
+    assert "Pruning step 1:" in out
+
+
+def test_fitted_attributes(small):
+    X, y = small
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = PrunedMLPClassifier(hidden_layer_sizes=(8, 6), max_iter=20).fit(X, y)
+    assert clf.n_layers_ == 4 and clf.n_outputs_ == 3
+    assert clf.n_iter_ == len(clf.loss_curve_)
+    assert clf.loss_ == clf.loss_curve_[-1]
+    assert clf.best_loss_ == min(clf.loss_curve_)
+    assert clf.t_ == clf.n_iter_ * len(X)
+    assert len(clf.hidden_layer_sizes_) == 2

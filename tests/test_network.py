@@ -1,0 +1,153 @@
+"""The network math, checked without any estimator."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skprune._network import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    LOSSES,
+    OUTPUT_ACTIVATIONS,
+    forward,
+    loss_and_gradients,
+    weighted_mean_outputs,
+)
+
+
+def _network(rng, layer_units):
+    coefs = [rng.normal(0, 0.5, (a, b)) for a, b in zip(layer_units[:-1], layer_units[1:])]
+    intercepts = [rng.normal(0, 0.5, b) for b in layer_units[1:]]
+    return coefs, intercepts
+
+
+def _targets(rng, loss, n, n_out):
+    if loss == "log_loss":
+        return np.eye(n_out)[rng.integers(0, n_out, n)]
+    if loss == "binary_log_loss":
+        return rng.integers(0, 2, (n, n_out)).astype(float)
+    return rng.normal(size=(n, n_out))
+
+
+@pytest.mark.parametrize("activation", sorted(DERIVATIVES))
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_gradients_match_finite_differences(activation, loss):
+    rng = np.random.default_rng(0)
+    n, units = 7, [4, 5, 3, 3]
+    X = rng.normal(size=(n, units[0]))
+    Y = _targets(rng, loss, n, units[-1])
+    sw = rng.uniform(0.1, 3.0, n)
+    coefs, intercepts = _network(rng, units)
+    alpha = 0.3
+
+    def f(c, b):
+        return loss_and_gradients(X, Y, sw, c, b, activation, loss, alpha)[0]
+
+    _, coef_grads, intercept_grads = loss_and_gradients(
+        X, Y, sw, coefs, intercepts, activation, loss, alpha
+    )
+    eps = 1e-6
+    params = coefs + intercepts
+    grads = coef_grads + intercept_grads
+    for p, g in zip(params, grads):
+        numeric = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            old = p[idx]
+            p[idx] = old + eps
+            up = f(coefs, intercepts)
+            p[idx] = old - eps
+            down = f(coefs, intercepts)
+            p[idx] = old
+            numeric[idx] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_loss_is_normalised_by_sum_of_sample_weights():
+    # Integer weights are equivalent to repeated rows: same loss, same gradients.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(5, 3))
+    Y = np.eye(2)[[0, 1, 1, 0, 1]]
+    coefs, intercepts = _network(rng, [3, 4, 2])
+    sw = np.array([1, 2, 3, 1, 2], dtype=float)
+    X_rep, Y_rep = np.repeat(X, sw.astype(int), axis=0), np.repeat(Y, sw.astype(int), axis=0)
+    a = loss_and_gradients(X, Y, sw, coefs, intercepts, "tanh", "log_loss", 0.5)
+    b = loss_and_gradients(
+        X_rep, Y_rep, np.ones(len(X_rep)), coefs, intercepts, "tanh", "log_loss", 0.5
+    )
+    assert a[0] == pytest.approx(b[0])
+    for ga, gb in zip(a[1] + a[2], b[1] + b[2]):
+        np.testing.assert_allclose(ga, gb)
+
+
+def test_row_chunks_add_up_to_the_whole():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(10, 3))
+    Y = np.eye(3)[rng.integers(0, 3, 10)]
+    sw = rng.uniform(0.5, 2, 10)
+    coefs, intercepts = _network(rng, [3, 4, 3])
+    whole = loss_and_gradients(X, Y, sw, coefs, intercepts, "relu", "log_loss", 0.0)
+    total = sw.sum()
+    parts = [
+        loss_and_gradients(X[s], Y[s], sw[s], coefs, intercepts, "relu", "log_loss", 0.0, total)
+        for s in (slice(0, 4), slice(4, 10))
+    ]
+    assert parts[0][0] + parts[1][0] == pytest.approx(whole[0])
+    for i in range(2):
+        np.testing.assert_allclose(parts[0][1][i] + parts[1][1][i], whole[1][i])
+
+
+def test_sparse_input_gives_the_same_result():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(6, 4)) * (rng.random((6, 4)) < 0.5)
+    Y = np.eye(2)[rng.integers(0, 2, 6)]
+    coefs, intercepts = _network(rng, [4, 3, 2])
+    dense = loss_and_gradients(X, Y, np.ones(6), coefs, intercepts, "relu", "log_loss", 0.1)
+    sparse = loss_and_gradients(
+        sp.csr_matrix(X), Y, np.ones(6), coefs, intercepts, "relu", "log_loss", 0.1
+    )
+    assert dense[0] == pytest.approx(sparse[0])
+    for a, b in zip(dense[1], sparse[1]):
+        np.testing.assert_allclose(a, b)
+
+
+def test_forward_accepts_csr_weights():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(5, 4))
+    coefs, intercepts = _network(rng, [4, 3, 2])
+    coefs[0][np.abs(coefs[0]) < 0.4] = 0
+    dense = forward(X, coefs, intercepts, "tanh", "softmax")[-1]
+    sparse = forward(X, [sp.csr_array(c) for c in coefs], intercepts, "tanh", "softmax")[-1]
+    np.testing.assert_allclose(dense, sparse)
+    np.testing.assert_allclose(dense.sum(axis=1), 1)
+
+
+def test_float32_stays_float32():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(5, 3)).astype(np.float32)
+    Y = np.eye(2, dtype=np.float32)[[0, 1, 0, 1, 1]]
+    coefs, intercepts = _network(rng, [3, 4, 2])
+    coefs = [c.astype(np.float32) for c in coefs]
+    intercepts = [b.astype(np.float32) for b in intercepts]
+    _, gw, gb = loss_and_gradients(
+        X, Y, np.ones(5, np.float32), coefs, intercepts, "relu", "log_loss", 1e-4
+    )
+    assert all(g.dtype == np.float32 for g in gw + gb)
+
+
+def test_softmax_is_stable_for_large_inputs():
+    Z = np.array([[1000.0, 0.0], [-1000.0, 1000.0]])
+    P = ACTIVATIONS["softmax"](Z)
+    assert np.isfinite(P).all()
+    np.testing.assert_allclose(P, [[1, 0], [0, 1]])
+
+
+def test_weighted_mean_outputs():
+    A = [np.zeros((3, 1)), np.array([[1.0, -2.0], [3.0, 2.0], [0.0, 0.0]]), np.zeros((3, 1))]
+    sw = np.array([1.0, 1.0, 2.0])
+    means, abs_means = weighted_mean_outputs(A, sw)
+    np.testing.assert_allclose(means[0], [1.0, 0.0])
+    np.testing.assert_allclose(abs_means[0], [1.0, 1.0])
+
+
+def test_every_loss_has_an_output_activation():
+    assert set(LOSSES) == set(OUTPUT_ACTIVATIONS)

@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+
+from skprune._optim import GradientDescent
+
+
+def test_plain_step():
+    opt = GradientDescent([np.zeros(2)], 0.1, momentum=0.0, nesterov=False)
+    p = [np.array([1.0, 2.0])]
+    new = opt.step(p, [np.array([1.0, -1.0])])
+    np.testing.assert_allclose(new[0], [0.9, 2.1])
+    np.testing.assert_allclose(p[0], [1.0, 2.0])  # inputs untouched
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_steps(nesterov):
+    lr, mu = 0.1, 0.5
+    opt = GradientDescent([np.zeros(1)], lr, momentum=mu, nesterov=nesterov)
+    p = [np.array([0.0])]
+    g = [np.array([1.0])]
+    p = opt.step(p, g)  # v1 = -0.1
+    p = opt.step(p, g)  # v2 = 0.5 * -0.1 - 0.1 = -0.15
+    if nesterov:
+        # p += mu * v - lr * g at each step
+        expected = (mu * -0.1 - 0.1) + (mu * -0.15 - 0.1)
+    else:
+        expected = -0.1 - 0.15
+    np.testing.assert_allclose(p[0], [expected])
+
+
+def test_invscaling():
+    opt = GradientDescent([np.zeros(1)], 1.0, learning_rate="invscaling", power_t=0.5)
+    opt.iteration_ends(3)
+    assert opt.learning_rate == pytest.approx(0.5)
+
+
+def test_adaptive_divides_then_stops():
+    opt = GradientDescent([np.zeros(1)], 1e-5, learning_rate="adaptive")
+    assert not opt.trigger_stopping("stalled.", verbose=False)
+    assert opt.learning_rate == pytest.approx(2e-6)
+    assert not opt.trigger_stopping("stalled.", verbose=False)
+    assert opt.trigger_stopping("stalled.", verbose=False)
+
+
+def test_constant_stops_at_once():
+    opt = GradientDescent([np.zeros(1)], 0.1)
+    assert opt.trigger_stopping("stalled.", verbose=False)
