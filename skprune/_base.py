@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
+from ._callbacks import _NO_TASK, CallbackSupportMixin, fit_task
 from ._criteria import (
     ActivationCriterion,
     MagnitudeCriterion,
@@ -128,7 +129,7 @@ def _copy_list(arrays):
     return [a.copy() for a in arrays]
 
 
-class BasePrunedMLP(BaseEstimator):
+class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
     """Shared machinery of the pruned multi-layer perceptrons (not for direct use)."""
 
     _parameter_constraints: dict = {
@@ -246,11 +247,17 @@ class BasePrunedMLP(BaseEstimator):
             intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
         return coefs, intercepts
 
-    def _fit(self, X, Y, sample_weight, loss):
+    def _fit(self, X, Y, sample_weight, loss, y=None, fitted_attrs=None):
         """Train, prune and retrain on validated ``X`` and encoded targets ``Y``.
+
+        ``y`` (the targets as given) and ``fitted_attrs`` (the subclass's
+        fitted attributes known before training, e.g. ``classes_``) are only
+        for the callbacks: with them a copy of the estimator can predict at
+        any iteration.
 
         Returns a dict of fitted attributes; the caller sets them.
         """
+        task = fit_task(self, X, y, sample_weight, 1 + self.n_prune_steps)
         hidden = self._hidden_sizes()
         rng = check_random_state(self.random_state)
         dtype = X.dtype
@@ -278,11 +285,18 @@ class BasePrunedMLP(BaseEstimator):
         else:
             validation = None
 
-        run = _Run(self, X, Y, sample_weight, loss, validation)
-        coefs, intercepts = run.descend(coefs, intercepts, masks, self.max_iter, True)
+        run = _Run(self, X, Y, sample_weight, loss, validation, fitted_attrs)
+        phase = task.subtask("train", self.max_iter)
+        phase.begin()
+        coefs, intercepts = run.descend(
+            coefs, intercepts, masks, self.max_iter, True, phase
+        )
+        stop = phase.end(run.attributes(coefs, intercepts))
 
         history = []
-        for step in range(1, self.n_prune_steps + 1):
+        for step in range(1, 0 if stop else self.n_prune_steps + 1):
+            phase = task.subtask("prune-retrain", self.retrain_iter)
+            phase.begin()
             target = (
                 None
                 if self.sparsity is None
@@ -306,8 +320,11 @@ class BasePrunedMLP(BaseEstimator):
                     % (step, record["weights_kept"], record["neurons_kept"], record["loss"])
                 )
             coefs, intercepts = run.descend(
-                coefs, intercepts, masks, self.retrain_iter, False
+                coefs, intercepts, masks, self.retrain_iter, False, phase
             )
+            # A callback may stop the pruning steps; the final prune still runs.
+            if phase.end(run.attributes(coefs, intercepts)):
+                break
 
         # The last thing done to the weights is a prune, so retraining cannot
         # leave survivors below the threshold.
@@ -317,7 +334,7 @@ class BasePrunedMLP(BaseEstimator):
         coefs_csr = [to_csr(W) for W in coefs]
         kept = np.array([W.nnz for W in coefs_csr])
         n_original = np.array(n_original)
-        return {
+        fitted = {
             "coefs_": coefs_csr,
             "intercepts_": intercepts,
             "n_iter_": run.n_iter,
@@ -334,6 +351,8 @@ class BasePrunedMLP(BaseEstimator):
             "validation_scores_": run.validation_scores if validation else None,
             "best_validation_score_": run.best_validation_score if validation else None,
         }
+        task.end(lambda: {**run.attributes(coefs_csr, intercepts), **fitted})
+        return fitted
 
     def _prune(self, run, coefs, intercepts, masks, target, n_original, neurons):
         """One pruning step: weights (threshold, then fraction), then neurons."""
@@ -360,8 +379,9 @@ class BasePrunedMLP(BaseEstimator):
 class _Run:
     """State of one fit's gradient descent: data, loss curve, stopping rule."""
 
-    def __init__(self, est, X, Y, sample_weight, loss, validation):
+    def __init__(self, est, X, Y, sample_weight, loss, validation, fitted_attrs=None):
         self.est = est
+        self.fitted_attrs = fitted_attrs or {}
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.sw_sum = float(sample_weight.sum())
         self.loss_name = loss
@@ -391,12 +411,23 @@ class _Run:
     def loss(self, coefs, intercepts):
         return self.loss_and_gradients(coefs, intercepts)[0]
 
-    def descend(self, coefs, intercepts, masks, n_iter, initial):
+    def attributes(self, coefs, intercepts):
+        """A callable giving the fitted attributes of a network (for callbacks)."""
+        return lambda: {
+            "coefs_": coefs,
+            "intercepts_": intercepts,
+            "n_layers_": len(coefs) + 1,
+            "n_outputs_": self.Y.shape[1],
+            **self.fitted_attrs,
+        }
+
+    def descend(self, coefs, intercepts, masks, n_iter, initial, task=_NO_TASK):
         """Run up to ``n_iter`` gradient-descent steps with ``masks`` held fixed.
 
         ``initial`` marks the first training phase: only it warns when it
         does not converge, and only it uses the validation split to stop and
-        restore the best weights.
+        restore the best weights. Each step is reported to the callbacks as a
+        subtask of ``task``; one of them may stop the phase.
         """
         est = self.est
         if self.diverged or n_iter == 0:
@@ -418,8 +449,11 @@ class _Run:
         # to restore the last weights whose loss was finite.
         last_finite = (coefs, intercepts)
         for t in range(n_iter):
+            step_task = task.subtask("iteration", 0)
+            step_task.begin()
             value, coef_grads, intercept_grads = self.loss_and_gradients(coefs, intercepts)
             if not np.isfinite(value):
+                step_task.end()
                 self._diverge()
                 return last_finite
             last_finite = (coefs, intercepts)
@@ -451,6 +485,8 @@ class _Run:
             new = opt.step(coefs + intercepts, coef_grads + intercept_grads)
             opt.iteration_ends(t)
             coefs, intercepts = new[:n_coefs], new[n_coefs:]
+            if step_task.end(self.attributes(coefs, intercepts)):
+                break
             if no_improvement > est.n_iter_no_change:
                 what = "Validation score" if use_validation else "Training loss"
                 msg = "%s did not improve more than tol=%f for %d consecutive iterations." % (

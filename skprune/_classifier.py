@@ -187,11 +187,13 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         Y = binarizer.transform(y).astype(X.dtype, copy=False)
         loss = "log_loss" if binarizer.y_type_ == "multiclass" else "binary_log_loss"
 
-        fitted = self._fit(X, Y, sample_weight, loss)
-        self._label_binarizer = binarizer
-        self.classes_ = binarizer.classes_
-        self.out_activation_ = "softmax" if loss == "log_loss" else "logistic"
-        for name, value in fitted.items():
+        target_attrs = {
+            "_label_binarizer": binarizer,
+            "classes_": binarizer.classes_,
+            "out_activation_": "softmax" if loss == "log_loss" else "logistic",
+        }
+        fitted = self._fit(X, Y, sample_weight, loss, y=y, fitted_attrs=target_attrs)
+        for name, value in {**target_attrs, **fitted}.items():
             setattr(self, name, value)
         return self
 

@@ -7,12 +7,14 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skprune import PrunedMLPClassifier
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 
 ESTIMATORS = [
     PrunedMLPClassifier(),
     PrunedMLPClassifier(weight_threshold=0.05, neuron_threshold=0.05, n_prune_steps=2),
     PrunedMLPClassifier(sparsity=0.8, prune_scope="global", n_prune_steps=2),
+    PrunedMLPRegressor(),
+    PrunedMLPRegressor(sparsity=0.8, neuron_threshold=0.05, n_prune_steps=2),
 ]
 
 # Every instance must pass every check: nothing is expected to fail, and

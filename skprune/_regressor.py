@@ -1,0 +1,226 @@
+"""PrunedMLPRegressor: squared error, identity output, one or several targets."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import _BASE_PARAMS_DOC, BasePrunedMLP
+from ._network import forward
+
+
+class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
+    __doc__ = """Multi-layer perceptron regressor trained by full-batch gradient descent and pruned.
+
+    The regression counterpart of :class:`PrunedMLPClassifier`: the same
+    train -> prune -> retrain loop, weight and neuron pruning (with bias
+    folding) and CSR weights, on the sample-weighted squared error
+
+    ``(sum_i s_i * ||y_i - f(x_i)||^2 / 2 + alpha / 2 * ||W||^2) / sum_i s_i``
+
+    with an identity output layer, so several targets can be fitted at once.
+
+    Parameters
+    ----------
+    %s
+
+    Attributes
+    ----------
+    coefs_ : list of scipy.sparse.csr_array
+        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
+        of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
+        zeros stored.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    hidden_layer_sizes_ : tuple of int
+        Hidden layer widths after neuron removal.
+
+    sparsity_ : float
+        Fraction of the original architecture's weights that are zero or
+        were removed with their neuron.
+
+    layer_sparsity_ : ndarray of shape (n_layers - 1,)
+        The same fraction per layer.
+
+    pruning_history_ : list of dict
+        One record per pruning step: ``step``, ``iteration``,
+        ``target_sparsity``, ``weights_kept``, ``neurons_kept`` and ``loss``
+        (measured right after pruning, before retraining).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    n_iter_ : int
+        Number of gradient-descent iterations run, retraining included.
+
+    t_ : int
+        Number of training samples seen by the solver (``n_iter_ * n_samples``).
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of targets.
+
+    out_activation_ : str
+        Output activation, always 'identity'.
+
+    loss_ : float
+        Loss at the last iteration.
+
+    loss_curve_ : list of float
+        Loss at every iteration.
+
+    best_loss_ : float or None
+        Lowest loss reached; None with ``early_stopping``.
+
+    validation_scores_ : list of float or None
+        R² on the held-out split at every iteration (``early_stopping``
+        only).
+
+    best_validation_score_ : float or None
+        Best of ``validation_scores_`` during the initial training.
+
+    See Also
+    --------
+    PrunedMLPClassifier : The classifier built on the same machinery.
+    sklearn.neural_network.MLPRegressor : The dense, unpruned perceptron.
+
+    Notes
+    -----
+    The loss is not scale-free: its gradient grows with the scale of ``y``,
+    and a full-batch step of ``learning_rate_init=0.1`` (with momentum 0.9)
+    diverges on targets in the hundreds. Standardise the targets, for
+    instance with :class:`~sklearn.compose.TransformedTargetRegressor` and a
+    :class:`~sklearn.preprocessing.StandardScaler`, as well as the features,
+    or lower ``learning_rate_init``. A fit whose loss becomes non-finite
+    stops, keeps the last finite weights and raises a
+    :class:`~sklearn.exceptions.ConvergenceWarning`.
+
+    Examples
+    --------
+    >>> from sklearn.compose import TransformedTargetRegressor
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skprune import PrunedMLPRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    >>> model = TransformedTargetRegressor(
+    ...     make_pipeline(
+    ...         StandardScaler(),
+    ...         PrunedMLPRegressor(
+    ...             hidden_layer_sizes=(32,), learning_rate_init=0.01,
+    ...             sparsity=0.8, n_prune_steps=3, random_state=0,
+    ...         ),
+    ...     ),
+    ...     transformer=StandardScaler(),
+    ... ).fit(X_train, y_train)
+    >>> reg = model.regressor_[-1]
+    >>> reg.sparsity_ >= 0.8  # the threshold rules may prune more
+    True
+    >>> model.score(X_test, y_test) > 0.3
+    True
+    """ % _BASE_PARAMS_DOC
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``, pruning it as configured.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 is kept float32; other dtypes become float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights. An integer weight is equivalent to
+            repeating the sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        warm = self.warm_start and hasattr(self, "coefs_")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=not warm,
+        )
+        Y = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(X.dtype, copy=False)
+        if warm and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                "warm_start can only be used where `y` has the same number of "
+                "targets as in the previous call to fit: %d, got %d."
+                % (self.n_outputs_, Y.shape[1])
+            )
+
+        target_attrs = {"out_activation_": "identity"}
+        fitted = self._fit(
+            X, Y, sample_weight, "squared_error", y=y, fitted_attrs=target_attrs
+        )
+        for name, value in {**target_attrs, **fitted}.items():
+            setattr(self, name, value)
+        return self
+
+    def _split_validation(self, X, Y, sample_weight, loss, rng):
+        X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
+            X, Y, sample_weight, random_state=rng, test_size=self.validation_fraction
+        )
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
+
+    def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
+        P = forward(X, coefs, intercepts, self.activation, "identity")[-1]
+        return float(r2_score(Y, P, sample_weight=sample_weight))
+
+    def predict(self, X):
+        """Predict target values.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values; one-dimensional when there is a single target
+            (as :class:`~sklearn.neural_network.MLPRegressor` does).
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        P = forward(
+            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        )[-1]
+        return P.ravel() if self.n_outputs_ == 1 else P
