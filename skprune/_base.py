@@ -351,7 +351,7 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             "validation_scores_": run.validation_scores if validation else None,
             "best_validation_score_": run.best_validation_score if validation else None,
         }
-        task.end(lambda: {**run.attributes(coefs_csr, intercepts), **fitted})
+        task.end(lambda: {**run.fitted_attrs, **fitted})
         return fitted
 
     def _prune(self, run, coefs, intercepts, masks, target, n_original, neurons):
