@@ -1,0 +1,520 @@
+"""The command line: ``python -m skprune`` / ``skprune``.
+
+Without ``--data`` it is the demo: a dense and a pruned network on
+scikit-learn's embedded digits data set, compared on accuracy, sparsity,
+stored weights, model size and predict time. With ``--data FILE`` it does
+the same on a user's CSV file. Errors in options or files are reported in
+one line on stderr with a non-zero exit status, never with a traceback.
+"""
+
+import argparse
+import csv
+import pickle
+import re
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.multiclass import type_of_target
+from threadpoolctl import threadpool_limits
+
+from . import __version__
+from ._classifier import PrunedMLPClassifier
+from ._regressor import PrunedMLPRegressor
+
+# Options that map one to one onto estimator parameters, with the CLI's
+# defaults. The pruning defaults are the demo's recipe (gradual pruning to
+# 90 %% sparsity), not the estimator's (which prunes only tiny weights).
+_PRUNING = {
+    "hidden_layer_sizes": ((100,), "hidden layer widths, comma-separated"),
+    "sparsity": (0.9, "target fraction of pruned weights, or 'none'"),
+    "weight_threshold": (0.01, "prune weights with |w| below this"),
+    "neuron_threshold": (0.01, "remove neurons with mean |activation| below this"),
+    "prune_scope": ("layer", "sparsity target per layer or over all layers"),
+    "n_prune_steps": (10, "number of prune -> retrain rounds"),
+    "retrain_iter": (30, "gradient-descent iterations after each prune"),
+}
+_TRAINING = {
+    "max_iter": (200, "iterations of the initial training"),
+    "learning_rate_init": (0.1, "gradient-descent step size"),
+    "alpha": (1e-4, "L2 penalty"),
+    "activation": ("relu", "hidden activation"),
+    "random_state": (0, "seed of the initialisation and of the split, or 'none'"),
+}
+
+
+class CLIError(Exception):
+    """An error to report to the user in one line, with an exit status."""
+
+    def __init__(self, message, status=1):
+        super().__init__(message)
+        self.status = status
+
+
+def _layer_sizes(text):
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected positive integers separated by commas, e.g. 100 or 100,50; "
+            f"got {text!r}"
+        )
+    return sizes
+
+
+def _optional(convert):
+    def parse(text):
+        if text.lower() == "none":
+            return None
+        try:
+            return convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a {convert.__name__} or 'none', got {text!r}"
+            ) from None
+
+    parse.__name__ = convert.__name__
+    return parse
+
+
+_CHOICES = {
+    "activation": ["identity", "logistic", "tanh", "relu"],
+    "prune_scope": ["layer", "global"],
+}
+_METAVARS = {
+    "hidden_layer_sizes": "SIZES",
+    "sparsity": "FRACTION",
+    "weight_threshold": "THETA",
+    "neuron_threshold": "THETA",
+    "n_prune_steps": "N",
+    "retrain_iter": "N",
+    "max_iter": "N",
+    "learning_rate_init": "RATE",
+    "alpha": "ALPHA",
+    "random_state": "SEED",
+}
+_TYPES = {
+    "hidden_layer_sizes": _layer_sizes,
+    "sparsity": _optional(float),
+    "random_state": _optional(int),
+}
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skprune",
+        description=(
+            "Train a dense and a pruned multi-layer perceptron and compare them: "
+            "accuracy (R² for regression), sparsity, compression, neurons kept, "
+            "model size and predict time. Without --data, runs the demo on "
+            "scikit-learn's digits data set."
+        ),
+        epilog=(
+            "Features are standardised; regression targets too. Progress goes to "
+            "stderr, the report to stdout. Exit status: 0 on success, 1 for a bad "
+            "data file or a failed fit, 2 for bad options."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"skprune {__version__}")
+    data = parser.add_argument_group("data")
+    data.add_argument(
+        "--data", metavar="FILE",
+        help="CSV file with a header row; every column but the target must be numeric",
+    )
+    data.add_argument(
+        "--target", metavar="COLUMN",
+        help="name of the target column of --data (default: the last column)",
+    )
+    data.add_argument(
+        "--task", choices=["auto", "classification", "regression"], default="auto",
+        help=(
+            "auto: classification for a text target or one of at most "
+            f"{_MAX_CLASSES} distinct whole numbers, regression otherwise "
+            "(default: auto)"
+        ),
+    )
+    data.add_argument(
+        "--delimiter", default=",", help="field delimiter of --data (default: ',')"
+    )
+    data.add_argument(
+        "--test-size", type=float, default=0.25, metavar="FRACTION",
+        help="fraction held out for the report (default: 0.25)",
+    )
+    for title, options in (("pruning", _PRUNING), ("training", _TRAINING)):
+        group = parser.add_argument_group(title)
+        for name, (default, text) in options.items():
+            shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+            group.add_argument(
+                "--" + name.replace("_", "-"),
+                dest=name,
+                type=_TYPES.get(name, type(default)),
+                default=default,
+                choices=_CHOICES.get(name),
+                metavar=_METAVARS.get(name),
+                help=f"{text} (default: {shown})",
+            )
+    group.add_argument(
+        "--threads", type=int, default=1, metavar="N",
+        help="BLAS threads; small networks train fastest on one (default: 1)",
+    )
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--no-dense", action="store_true", help="skip the dense baseline"
+    )
+    output.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress while training"
+    )
+    output.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="print the loss at every iteration (the estimator's verbose)",
+    )
+    return parser
+
+
+# --------------------------------------------------------------------------- #
+# Data
+# --------------------------------------------------------------------------- #
+def load_digits_data():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return X, y, "digits (scikit-learn's embedded 8x8 images)"
+
+
+def read_csv(path, target=None, delimiter=","):
+    """Read a numeric CSV with a header row into ``X`` and the raw target column."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [row for row in csv.reader(f, delimiter=delimiter) if row]
+    except FileNotFoundError:
+        raise CLIError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CLIError(f"{path}: is a directory, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise CLIError(f"{path}: not a UTF-8 text file") from None
+    except (OSError, csv.Error) as exc:
+        raise CLIError(f"{path}: cannot read: {exc}") from None
+    if len(rows) < 2:
+        raise CLIError(f"{path}: needs a header row and at least one data row")
+    header, rows = [name.strip() for name in rows[0]], rows[1:]
+    if len(header) < 2:
+        raise CLIError(
+            f"{path}: found a single column; is the delimiter "
+            f"{delimiter!r} right? (option --delimiter)"
+        )
+    if target is None:
+        target_index = len(header) - 1
+    elif target in header:
+        target_index = header.index(target)
+    else:
+        raise CLIError(
+            f"{path}: no column named {target!r}; the columns are "
+            + ", ".join(map(repr, header))
+        )
+    X = np.empty((len(rows), len(header) - 1))
+    y = []
+    features = [i for i in range(len(header)) if i != target_index]
+    for line, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise CLIError(
+                f"{path}, line {line}: {len(row)} fields, but the header has "
+                f"{len(header)}"
+            )
+        y.append(row[target_index].strip())
+        for j, i in enumerate(features):
+            value = row[i].strip()
+            if not value:
+                raise CLIError(
+                    f"{path}, line {line}: missing value in column {header[i]!r}"
+                )
+            try:
+                X[line - 2, j] = float(value)
+            except ValueError:
+                raise CLIError(
+                    f"{path}, line {line}: column {header[i]!r} is not numeric "
+                    f"({value!r}); encode categorical features as numbers first"
+                ) from None
+    if not np.isfinite(X).all():
+        raise CLIError(f"{path}: the features contain NaN or infinite values")
+    if any(not value for value in y):
+        raise CLIError(f"{path}: missing values in the target column")
+    name = f"{path} (target column {header[target_index]!r})"
+    return X, np.array(y), name
+
+
+#: A numeric target with more distinct values than this is taken for regression.
+_MAX_CLASSES = 20
+
+
+def _target(y, task):
+    """Numeric targets where possible, and the task they call for."""
+    try:
+        numeric = y.astype(float)
+    except ValueError:
+        numeric = None
+    if numeric is not None and not np.isfinite(numeric).all():
+        raise CLIError("the target column contains NaN or infinite values")
+    if task == "regression":
+        if numeric is None:
+            raise CLIError("--task regression needs a numeric target column")
+        return numeric, task
+    if numeric is not None:
+        # Numbers are classes only if they are few and whole.
+        few = len(np.unique(numeric)) <= _MAX_CLASSES
+        if task == "auto" and (type_of_target(numeric) == "continuous" or not few):
+            return numeric, "regression"
+        if np.all(numeric == np.round(numeric)):
+            y = numeric.astype(int)
+    return y, "classification"
+
+
+# --------------------------------------------------------------------------- #
+# Progress
+# --------------------------------------------------------------------------- #
+class TextProgress:
+    """A scikit-learn callback printing one line per phase of a pruned fit.
+
+    On a terminal, the line of the running phase also counts iterations.
+    """
+
+    def __init__(self, stream=None):
+        self._stream = stream
+
+    @property
+    def stream(self):
+        # Looked up when writing, so that the callback stays picklable (a
+        # fitted estimator keeps its callbacks) and follows redirections.
+        return self._stream if self._stream is not None else sys.stderr
+
+    @property
+    def live(self):
+        return getattr(self.stream, "isatty", lambda: False)()
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        if context.task_name in ("train", "prune-retrain"):
+            self.start, self.n_iter = time.perf_counter(), 0
+
+    def _label(self, context):
+        if context.task_name == "train":
+            return "  training"
+        return "  pruning step %d/%d" % (context.task_id, context.parent.max_subtasks - 1)
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "iteration":
+            self.n_iter += 1
+            if self.live and self.n_iter % 5 == 0:
+                self.stream.write(
+                    "\r%s: iteration %d/%d"
+                    % (self._label(context.parent), self.n_iter,
+                       context.parent.max_subtasks)
+                )
+                self.stream.flush()
+        elif context.task_name == "train" or (
+            context.task_name == "prune-retrain" and self.n_iter
+        ):
+            coefs = fitted_estimator.coefs_
+            weights = sum(int(np.count_nonzero(W)) for W in coefs)
+            hidden = ",".join(str(W.shape[1]) for W in coefs[:-1])
+            self.stream.write(
+                "\r%s: %d iterations, %d weights, hidden layers (%s), %.2f s\n"
+                % (self._label(context), self.n_iter, weights, hidden,
+                   time.perf_counter() - self.start)
+            )
+            self.stream.flush()
+        return False
+
+
+@contextmanager
+def _progress(model, network, quiet):
+    """Attach a TextProgress to ``network`` if scikit-learn supports callbacks.
+
+    Meta-estimators fit clones, which share the callbacks: they are removed
+    from the fitted network too, so that it is measured (and pickled) bare.
+    """
+    if quiet or not hasattr(network, "set_callbacks"):
+        yield
+        return
+    network.set_callbacks(TextProgress())
+    try:
+        yield
+    finally:
+        network.set_callbacks()
+        try:
+            _network(model).set_callbacks()
+        except AttributeError:  # the fit failed before a clone was fitted
+            pass
+
+
+# --------------------------------------------------------------------------- #
+# Training and the report
+# --------------------------------------------------------------------------- #
+def _model(task, params):
+    if task == "classification":
+        network = PrunedMLPClassifier(**params)
+        return make_pipeline(StandardScaler(), network), network
+    network = PrunedMLPRegressor(**params)
+    model = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), network), transformer=StandardScaler()
+    )
+    return model, network
+
+
+def _network(model):
+    return model.regressor_[-1] if hasattr(model, "regressor_") else model[-1]
+
+
+def _predict_seconds(model, X, repeats=15):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.predict(X)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def _fit_and_measure(label, task, params, data, quiet):
+    X_train, X_test, y_train, y_test = data
+    model, network = _model(task, params)
+    if not quiet:
+        print(f"Training the {label} network ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    try:
+        with _progress(model, network, quiet), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(X_train, y_train)
+    except ValueError as exc:  # scikit-learn's message on data it cannot fit
+        raise CLIError(f"cannot fit the {label} network: {exc}") from None
+    # Warnings (no convergence, divergence) matter, but once each, in one line.
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"  warning: {message}", file=sys.stderr)
+    fit_time = time.perf_counter() - start
+    score = model.score(X_test, y_test)
+    net = _network(model)
+    stored = sum(W.nnz for W in net.coefs_)
+    units = [net.n_features_in_, *net.hidden_layer_sizes_, net.n_outputs_]
+    original = [net.n_features_in_, *params["hidden_layer_sizes"], net.n_outputs_]
+    n_original = sum(a * b for a, b in zip(original[:-1], original[1:]))
+    return {
+        "score": "%.4g" % score if abs(score) > 1e4 else "%.4f" % score,
+        "sparsity": "%.1f" % (100 * net.sparsity_),
+        "stored weights": stored,
+        "compression": f"{n_original / max(stored, 1):.1f}x",
+        "neurons kept": "%d of %d" % (sum(units[1:-1]), sum(original[1:-1])),
+        "layers": "-".join(map(str, units)),
+        # One multiply-add per stored weight: the theoretical cost of a sample.
+        "multiply-adds per sample": stored,
+        "model bytes (pickled)": len(pickle.dumps(model)),
+        "fit time (s)": "%.2f" % fit_time,
+        "predict time (ms)": "%.3f" % (1000 * _predict_seconds(model, X_test)),
+    }
+
+
+def report(results, score_name):
+    """The results of each model side by side, as an aligned text table."""
+    columns = list(results)
+    rows = [(score_name, "score"), ("sparsity (%)", "sparsity")]
+    rows += [(key, key) for key in results[columns[0]] if key not in ("score", "sparsity")]
+    table = [["", *columns]]
+    for title, key in rows:
+        table.append([title, *(str(results[c][key]) for c in columns)])
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for row in table:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def run(args):
+    if not 0 < args.test_size < 1:
+        raise CLIError("--test-size must be a fraction between 0 and 1", status=2)
+    if args.threads < 1:
+        raise CLIError("--threads must be at least 1", status=2)
+    params = {name: getattr(args, name) for name in (*_PRUNING, *_TRAINING)}
+    params["verbose"] = args.verbose
+    # Validate every option before reading any data, with the estimator's rules.
+    try:
+        PrunedMLPClassifier(**params)._validate_params()
+    except ValueError as exc:
+        message = re.sub(
+            r"The '(\w+)' parameter of \w+",
+            lambda m: "option --" + m.group(1).replace("_", "-"),
+            str(exc),
+        )
+        raise CLIError(message, status=2) from None
+
+    if args.data is None:
+        X, y, name = load_digits_data()
+        task = "classification"
+    else:
+        X, y, name = read_csv(args.data, args.target, args.delimiter)
+        y, task = _target(y, args.task)
+    if task == "classification" and len(np.unique(y)) < 2:
+        raise CLIError(f"{name}: the target has a single class; nothing to learn")
+    try:
+        data = train_test_split(
+            X, y, test_size=args.test_size, random_state=args.random_state,
+            stratify=y if task == "classification" else None,
+        )
+    except ValueError:  # a class too small to stratify
+        try:
+            data = train_test_split(
+                X, y, test_size=args.test_size, random_state=args.random_state
+            )
+        except ValueError as exc:
+            raise CLIError(f"{name}: cannot hold out a test set: {exc}") from None
+    n_test = len(data[1])
+    print(
+        f"Data: {name}: {X.shape[0]} samples x {X.shape[1]} features, {task}"
+        + (f", {len(np.unique(y))} classes" if task == "classification" else "")
+        + f"; {n_test} held out for the report.",
+        flush=True,
+    )
+    with threadpool_limits(args.threads):
+        results = _fit_both(args, task, params, data)
+    print()
+    print(report(results, "accuracy" if task == "classification" else "R²"))
+    return 0
+
+
+def _fit_both(args, task, params, data):
+    results = {}
+    if not args.no_dense:
+        # The baseline gets the same iteration budget in one phase, and
+        # thresholds of zero so that nothing is ever pruned.
+        budget = params["max_iter"] + params["n_prune_steps"] * params["retrain_iter"]
+        dense = {**params, "sparsity": None, "weight_threshold": 0.0,
+                 "neuron_threshold": 0.0, "max_iter": budget, "n_prune_steps": 1,
+                 "retrain_iter": 0}
+        results["dense"] = _fit_and_measure("dense", task, dense, data, args.quiet)
+    results["pruned"] = _fit_and_measure("pruned", task, params, data, args.quiet)
+    return results
+
+
+def main(argv=None):
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except CLIError as exc:
+        print(f"skprune: error: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("skprune: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,172 @@
+"""The command line: the digits demo, CSV files, and clear errors."""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes, load_iris
+
+from skprune._cli import main
+
+# Small settings for the tests that only check plumbing.
+QUICK = ["--max-iter", "30", "--n-prune-steps", "2", "--retrain-iter", "5"]
+
+
+def report_rows(out):
+    """The report table as {row title: [cells]}."""
+    rows = {}
+    for line in out.splitlines():
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) >= 2:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_demo_defaults(capsys):
+    assert main([]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Data: digits")
+    rows = report_rows(out)
+    dense_acc, pruned_acc = map(float, rows["accuracy"])
+    assert dense_acc > 0.95 and pruned_acc > 0.93
+    dense_sparsity, pruned_sparsity = map(float, rows["sparsity (%)"])
+    assert dense_sparsity == 0 and pruned_sparsity >= 90
+    dense_w, pruned_w = map(int, rows["stored weights"])
+    assert dense_w == 64 * 100 + 100 * 10 and pruned_w <= 0.1 * dense_w
+    assert float(rows["compression"][1].rstrip("x")) >= 10
+    dense_bytes, pruned_bytes = map(int, rows["model bytes (pickled)"])
+    assert pruned_bytes < dense_bytes
+    for key in ("neurons kept", "predict time (ms)", "fit time (s)"):
+        assert len(rows[key]) == 2
+    # Progress is shown while training, on stderr.
+    assert "Training the pruned network" in err
+    assert "pruning step 10/10" in err
+
+
+def test_quiet_and_no_dense(capsys):
+    assert main(["-q", "--no-dense", *QUICK]) == 0
+    out, err = capsys.readouterr()
+    # Only warnings (here: 30 iterations do not converge) reach stderr.
+    assert all(line.startswith("  warning: ") for line in err.splitlines())
+    header = out.splitlines()[2].split()
+    assert header == ["pruned"]
+
+
+@pytest.fixture
+def iris_csv(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    path = tmp_path / "iris.csv"
+    lines = ["sepal_l,sepal_w,species,petal_l,petal_w"]
+    lines += [f"{a},{b},{s},{c},{d}" for (a, b, c, d), s in zip(X, names)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_csv_classification(iris_csv, capsys):
+    argv = ["--data", str(iris_csv), "--target", "species", "-q", *QUICK]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "150 samples x 4 features, classification, 3 classes" in out
+    assert float(report_rows(out)["accuracy"][1]) > 0.8
+
+
+def test_csv_regression(tmp_path, capsys):
+    X, y = load_diabetes(return_X_y=True)
+    path = tmp_path / "diabetes.csv"
+    rows = [";".join(map(str, [*x, t])) for x, t in zip(X, y)]
+    path.write_text(";".join(f"x{i}" for i in range(10)) + ";y\n" + "\n".join(rows))
+    argv = ["--data", str(path), "--delimiter", ";", "--no-dense", "-q", *QUICK]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "442 samples x 10 features, regression" in out
+    assert float(report_rows(out)["R²"][0]) > 0
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "needs a header row"),
+        ("a,b,c\n1,2,3\n4,5\n", "line 3: 2 fields, but the header has 3"),
+        ("a,b,c\n1,x,0\n", "column 'b' is not numeric ('x')"),
+        ("a,b,c\n1,,0\n", "line 2: missing value in column 'b'"),
+        ("a;b;c\n1;2;3\n", "is the delimiter ',' right?"),
+        ("a,b\n1,0\n2,0\n3,0\n", "single class"),
+        ("a,b\nnan,0\n2,0\n3,1\n", "features contain NaN or infinite"),
+        ("a,b\n1,nan\n2,0\n3,1\n", "target column contains NaN or infinite"),
+    ],
+)
+def test_bad_csv(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    assert main(["--data", str(path), "-q"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("skprune: error: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_bad_files(tmp_path, capsys):
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(bytes(range(256)))
+    for path, message in [
+        (tmp_path / "absent.csv", "no such file"),
+        (tmp_path, "is a directory"),
+        (binary, "not a UTF-8 text file"),
+    ]:
+        assert main(["--data", str(path)]) == 1
+        assert message in capsys.readouterr().err
+
+
+def test_bad_target(iris_csv, capsys):
+    assert main(["--data", str(iris_csv), "--target", "colour"]) == 1
+    assert "no column named 'colour'; the columns are 'sepal_l'" in capsys.readouterr().err
+    assert main(["--data", str(iris_csv), "--target", "species", "--task", "regression"]) == 1
+    assert "needs a numeric target" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--sparsity", "1.5"], "option --sparsity must be None or a float in the range"),
+        (["--max-iter", "0"], "option --max-iter must be an int in the range [1, inf)"),
+        (["--hidden-layer-sizes", "10,x"], "expected positive integers"),
+        (["--activation", "swish"], "invalid choice: 'swish'"),
+        (["--test-size", "1"], "--test-size must be a fraction"),
+        (["--threads", "0"], "--threads must be at least 1"),
+        (["--no-such-option"], "unrecognized arguments"),
+    ],
+)
+def test_bad_options(capsys, argv, message):
+    try:
+        status = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        status = exc.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_help_lists_every_option(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in (
+        "--data", "--target", "--task", "--delimiter", "--test-size",
+        "--hidden-layer-sizes", "--sparsity", "--weight-threshold",
+        "--neuron-threshold", "--prune-scope", "--n-prune-steps", "--retrain-iter",
+        "--max-iter", "--learning-rate-init", "--alpha", "--activation",
+        "--random-state", "--threads", "--no-dense", "--quiet", "--verbose",
+    ):
+        assert option in out
+
+
+def test_python_dash_m():
+    result = subprocess.run(
+        [sys.executable, "-m", "skprune", "--sparsity", "2"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("skprune: error: option --sparsity")
