@@ -330,8 +330,9 @@ class TextProgress:
             weights = sum(int(np.count_nonzero(W)) for W in coefs)
             hidden = ",".join(str(W.shape[1]) for W in coefs[:-1])
             self.stream.write(
-                "\r%s: %d iterations, %d weights, hidden layers (%s), %.2f s\n"
-                % (self._label(context), self.n_iter, weights, hidden,
+                "%s%s: %d iterations, %d weights, hidden layers (%s), %.2f s\n"
+                % ("\r" if self.live else "", self._label(context), self.n_iter,
+                   weights, hidden,
                    time.perf_counter() - self.start)
             )
             self.stream.flush()
@@ -480,7 +481,7 @@ def run(args):
             raise CLIError(f"{name}: cannot hold out a test set: {exc}") from None
     n_test = len(data[1])
     print(
-        f"Data: {name}: {X.shape[0]} samples x {X.shape[1]} features, {task}"
+        f"Data: {name}\n      {X.shape[0]} samples x {X.shape[1]} features, {task}"
         + (f", {len(np.unique(y))} classes" if task == "classification" else "")
         + f"; {n_test} held out for the report.",
         flush=True,

@@ -50,8 +50,8 @@ def test_quiet_and_no_dense(capsys):
     out, err = capsys.readouterr()
     # Only warnings (here: 30 iterations do not converge) reach stderr.
     assert all(line.startswith("  warning: ") for line in err.splitlines())
-    header = out.splitlines()[2].split()
-    assert header == ["pruned"]
+    table = out.split("\n\n")[1]
+    assert table.splitlines()[0].split() == ["pruned"]
 
 
 @pytest.fixture
