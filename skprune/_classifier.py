@@ -7,7 +7,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._base import _BASE_PARAMS_DOC, BasePrunedMLP
+from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
 from ._network import OUTPUT_ACTIVATIONS, forward
 
 
@@ -36,44 +36,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     classes_ : ndarray or list of ndarray
         Class labels (for multilabel targets, the column indices).
 
-    coefs_ : list of scipy.sparse.csr_array
-        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
-        of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
-        zeros stored.
-
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
-
-    hidden_layer_sizes_ : tuple of int
-        Hidden layer widths after neuron removal.
-
-    sparsity_ : float
-        Fraction of the original architecture's weights that are zero or
-        were removed with their neuron.
-
-    layer_sparsity_ : ndarray of shape (n_layers - 1,)
-        The same fraction per layer.
-
-    pruning_history_ : list of dict
-        One record per pruning step: ``step``, ``iteration``,
-        ``target_sparsity``, ``weights_kept``, ``neurons_kept`` and ``loss``
-        (measured right after pruning, before retraining).
-
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during ``fit``, when ``X`` has string column
-        names.
-
-    n_iter_ : int
-        Number of gradient-descent iterations run, retraining included.
-
-    t_ : int
-        Number of training samples seen by the solver (``n_iter_ * n_samples``).
-
-    n_layers_ : int
-        Number of layers, input and output included.
+    %s
 
     n_outputs_ : int
         Number of output units.
@@ -128,7 +91,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     'csr_array'
     >>> model.score(X_test, y_test) > 0.9
     True
-    """ % _BASE_PARAMS_DOC
+    """ % (_BASE_PARAMS_DOC, _BASE_ATTRS_DOC)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -102,7 +102,7 @@ def test_bad_csv(tmp_path, capsys, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)
     assert main(["--data", str(path), "-q"]) == 1
-    out, err = capsys.readouterr()
+    err = capsys.readouterr().err
     assert err.startswith("skprune: error: ") and message in err
     assert "Traceback" not in err
 
@@ -166,7 +166,7 @@ def test_help_lists_every_option(capsys):
 def test_python_dash_m():
     result = subprocess.run(
         [sys.executable, "-m", "skprune", "--sparsity", "2"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 2
     assert result.stderr.strip().startswith("skprune: error: option --sparsity")
