@@ -12,7 +12,7 @@ iteration.
 With scikit-learn < 1.9, which has no ``sklearn.callback``, the estimators
 have no ``set_callbacks`` and every object here does nothing. Without any
 callback set, no per-iteration context is created, so the training loop
-pays two no-op method calls per iteration.
+pays three no-op method calls per iteration.
 """
 
 try:
