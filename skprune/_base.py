@@ -152,7 +152,7 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit``, when ``X`` has string column
         names.
 
