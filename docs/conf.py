@@ -76,8 +76,26 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": False,
     "secondary_sidebar_items": ["page-toc"],
+    "header_links_before_dropdown": 8,
 }
 html_show_sourcelink = False
+# Only the API pages have sibling pages worth a left-hand navigation; elsewhere
+# it would be an empty column. (No page may match two wildcard patterns.)
+html_sidebars = {
+    "generated/*": ["sidebar-nav-bs"],
+    "auto_examples/*": [],
+    **{
+        page: []
+        for page in [
+            "index",
+            "getting_started",
+            "user_guide",
+            "pruning_benchmark",
+            "performance",
+            "changelog",
+        ]
+    },
+}
 
 # -- Gallery ---------------------------------------------------------------------
 sphinx_gallery_conf = {

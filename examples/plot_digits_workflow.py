@@ -27,9 +27,12 @@ from skprune import PrunedMLPClassifier
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
 
-common = dict(
-    hidden_layer_sizes=(100,), n_prune_steps=10, retrain_iter=20, random_state=0
-)
+common = {
+    "hidden_layer_sizes": (100,),
+    "n_prune_steps": 10,
+    "retrain_iter": 20,
+    "random_state": 0,
+}
 dense = make_pipeline(
     StandardScaler(),
     PrunedMLPClassifier(weight_threshold=0.0, neuron_threshold=0.0, **common),

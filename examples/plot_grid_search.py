@@ -73,7 +73,7 @@ results = pd.DataFrame(search.cv_results_)[
         "mean_test_sparsity",
     ]
 ].rename(columns=lambda name: name.replace("prunedmlpclassifier__", ""))
-results
+results  # noqa: B018 (the gallery renders the last expression as a table)
 
 # %%
 # The refitted model

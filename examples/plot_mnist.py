@@ -57,7 +57,7 @@ if folder is not None:
 else:
     print("MNIST not found: running on scikit-learn's digits instead.")
     X, y = load_digits(return_X_y=True)
-    X, y = (X / 16).astype(np.float32), y
+    X = (X / 16).astype(np.float32)
     n_train, name = 1400, "digits"
 
 X_train, y_train, X_test, y_test = X[:n_train], y[:n_train], X[n_train:], y[n_train:]
@@ -73,14 +73,14 @@ print(
 # Full-batch steps use the exact gradient, so the step size can be large.
 # The dense reference has every pruning rule switched off; both run 100
 # iterations of initial training and 10 × 10 of retraining.
-common = dict(
-    hidden_layer_sizes=(100,),
-    learning_rate_init=0.2,
-    max_iter=100,
-    n_prune_steps=10,
-    retrain_iter=10,
-    random_state=0,
-)
+common = {
+    "hidden_layer_sizes": (100,),
+    "learning_rate_init": 0.2,
+    "max_iter": 100,
+    "n_prune_steps": 10,
+    "retrain_iter": 10,
+    "random_state": 0,
+}
 dense = PrunedMLPClassifier(weight_threshold=0.0, neuron_threshold=0.0, **common)
 pruned = PrunedMLPClassifier(sparsity=0.95, **common)
 for clf in (dense, pruned):

@@ -31,7 +31,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_sta
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
-params = dict(hidden_layer_sizes=(100,), weight_threshold=0.0, random_state=0)
+params = {"hidden_layer_sizes": (100,), "weight_threshold": 0.0, "random_state": 0}
 dense = PrunedMLPClassifier(neuron_threshold=0.0, **params).fit(X_train, y_train)
 
 W0, W1 = (W.toarray() for W in dense.coefs_)

@@ -15,7 +15,7 @@ from skprune import PrunedMLPClassifier, PruningCurveDisplay
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 
 @pytest.fixture(autouse=True)

@@ -8,18 +8,14 @@ on two cores:
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter, PercentFormatter
+from sklearn.datasets import load_digits
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import NullFormatter, PercentFormatter  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from skprune import PrunedMLPClassifier, PruningCurveDisplay  # noqa: E402
+from skprune import PrunedMLPClassifier, PruningCurveDisplay
 
 X, y = load_digits(return_X_y=True)
 cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
@@ -31,7 +27,7 @@ for n_steps, label in [(1, "one-shot (1 pruning step)"), (10, "gradual (10 steps
         StandardScaler(),
         PrunedMLPClassifier(n_prune_steps=n_steps, retrain_iter=30, random_state=0),
     )
-    PruningCurveDisplay.from_estimator(
+    display = PruningCurveDisplay.from_estimator(
         model,
         X,
         y,
@@ -42,6 +38,14 @@ for n_steps, label in [(1, "one-shot (1 pruning step)"), (10, "gradual (10 steps
         label=label,
         ax=ax,
     )
+    for target, reached, scores in zip(targets, display.sparsity, display.test_scores):
+        print(
+            f"| {label} | {target} | {reached.mean():.3f} "
+            f"| {scores.mean():.4f} ± {scores.std():.4f} |"
+        )
+    if display.unpruned_scores is not None:
+        scores = display.unpruned_scores
+        print(f"| unpruned | - | 0 | {scores.mean():.4f} ± {scores.std():.4f} |")
 ax.set_xscale("logit")
 ax.set_xticks(targets)
 ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
