@@ -26,6 +26,14 @@ def _check_matplotlib(caller):
         ) from exc
 
 
+def _check_score_type(score_type):
+    if score_type not in ("test", "train", "both"):
+        raise ValueError(
+            f"Unknown score_type: {score_type!r}. Should be one of 'test', "
+            "'train' or 'both'."
+        )
+
+
 def _resolve_param_name(estimator, name):
     """Full name of parameter ``name`` of ``estimator``, or None if it has none.
 
@@ -247,11 +255,7 @@ class PruningCurveDisplay:
                 f"Unknown std_display_style: {std_display_style!r}. Should be one "
                 "of 'fill_between', 'errorbar' or None."
             )
-        if score_type not in ("test", "train", "both"):
-            raise ValueError(
-                f"Unknown score_type: {score_type!r}. Should be one of 'test', "
-                "'train' or 'both'."
-            )
+        _check_score_type(score_type)
         if score_type != "test" and self.train_scores is None:
             raise ValueError(
                 f"score_type={score_type!r} needs train_scores; pass "
@@ -431,11 +435,7 @@ class PruningCurveDisplay:
             matplotlib objects.
         """
         _check_matplotlib(f"{cls.__name__}.from_estimator")
-        if score_type not in ("test", "train", "both"):
-            raise ValueError(
-                f"Unknown score_type: {score_type!r}. Should be one of 'test', "
-                "'train' or 'both'."
-            )
+        _check_score_type(score_type)
         full_name = _resolve_param_name(estimator, param_name)
         if full_name is None:
             raise ValueError(

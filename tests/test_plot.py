@@ -265,3 +265,24 @@ def test_package_imports_without_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "PruningCurveDisplay"
+
+
+def test_regressor_curve():
+    from sklearn.datasets import make_regression
+
+    from skprune import PrunedMLPRegressor
+
+    X, y = make_regression(n_samples=200, n_features=8, noise=1.0, random_state=0)
+    reg = PrunedMLPRegressor(
+        hidden_layer_sizes=(16,),
+        learning_rate_init=0.01,
+        max_iter=50,
+        retrain_iter=10,
+        random_state=0,
+    )
+    display = PruningCurveDisplay.from_estimator(
+        reg, X, y / y.std(), param_name="sparsity", param_range=[0.5, 0.9], cv=2
+    )
+    assert display.score_name == "R2"
+    assert np.all(display.sparsity >= np.array([[0.5], [0.9]]) - 0.005)
+    assert np.isfinite(display.test_scores).all()
