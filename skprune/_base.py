@@ -12,6 +12,7 @@ builds everything in local variables and sets the fitted attributes at the
 end, so an interrupted fit leaves the estimator as it was.
 """
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -34,7 +35,14 @@ from ._criteria import (
 from ._network import loss_and_gradients
 from ._optim import GradientDescent
 from ._schedules import cubic_sparsity
-from ._sparse import disconnected_neurons, remove_neurons, to_csr, to_dense
+from ._sparse import (
+    constant_network,
+    disconnected_neurons,
+    is_cut_off,
+    remove_neurons,
+    to_csr,
+    to_dense,
+)
 
 _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer,
@@ -54,7 +62,10 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
 
     learning_rate_init : float, default=0.1
         Step size of gradient descent. Full-batch steps use the exact
-        gradient, so they can be much larger than stochastic ones.
+        gradient, so they can be much larger than stochastic ones. If a
+        training phase diverges (its loss ends above where it started, or
+        becomes non-finite), the weights with the lowest loss are restored,
+        later phases skip training, and a ``ConvergenceWarning`` says so.
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -89,6 +100,10 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         Weights with ``|w| < weight_threshold`` are set to zero at every
         pruning step and once more at the very end of ``fit``, so every
         stored weight of ``coefs_`` satisfies ``|w| >= weight_threshold``.
+        If pruning (by threshold or ``sparsity``) cuts every path from the
+        inputs to the outputs, the model is stored as the constant it then
+        computes: one neuron per hidden layer, no weight, and a
+        ``UserWarning``.
 
     neuron_threshold : float, default=0.01
         A hidden neuron whose sample-weighted mean ``|activation|`` over the
@@ -167,6 +182,30 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
 
 def _copy_list(arrays):
     return [a.copy() for a in arrays]
+
+
+def _atomic_fit(fit):
+    """Make ``fit`` all or nothing: on any exception, put every attribute back.
+
+    ``validate_data`` sets ``n_features_in_`` (and ``feature_names_in_``)
+    before training starts, so a fit that raises or is interrupted
+    (``KeyboardInterrupt``) would otherwise leave a fresh estimator looking
+    fitted to ``check_is_fitted`` and a fitted one half-overwritten. Fitted
+    arrays are never modified in place (a warm start copies them), so a
+    shallow copy of ``__dict__`` is a complete snapshot.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        saved = dict(self.__dict__)
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    return wrapper
 
 
 class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
@@ -310,6 +349,15 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         n_original = [a * b for a, b in zip(layer_units[:-1], layer_units[1:])]
 
         if self.warm_start and hasattr(self, "coefs_"):
+            if len(hidden) != len(self.hidden_layer_sizes_) or any(
+                h < kept for h, kept in zip(hidden, self.hidden_layer_sizes_)
+            ):
+                raise ValueError(
+                    "warm_start refits the previous network, whose hidden layers "
+                    "now have %s neurons, so hidden_layer_sizes=%s cannot be its "
+                    "original architecture. Set warm_start=False to fit a new "
+                    "network." % (self.hidden_layer_sizes_, tuple(hidden))
+                )
             coefs = [to_dense(W).astype(dtype) for W in self.coefs_]
             intercepts = [np.array(b, dtype=dtype) for b in self.intercepts_]
             # Masks only shrink, across warm starts too: zeros stay pruned.
@@ -411,6 +459,14 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             coefs, intercepts, masks = remove_neurons(
                 coefs, intercepts, masks, keeps, state.mean_outputs[0]
             )
+        if is_cut_off(masks):
+            warnings.warn(
+                "Pruning cut every path from the inputs to the outputs, so the "
+                "model predicts a constant; one neuron per hidden layer and no "
+                "weight is kept. Lower weight_threshold or sparsity.",
+                UserWarning,
+            )
+            return constant_network(coefs, intercepts, self.activation)
         # Neurons cut off by weight pruning go too; removing them is exact.
         keeps, fill = disconnected_neurons(coefs, intercepts, masks, self.activation)
         return remove_neurons(coefs, intercepts, masks, keeps, fill)
@@ -440,8 +496,9 @@ class _Run:
         )
 
     def loss_and_gradients(self, coefs, intercepts):
-        # Overflow is detected (non-finite loss) and reported as divergence,
-        # so numpy's own floating-point warnings would only be noise.
+        # Overflow is detected and reported (a ConvergenceWarning, or a
+        # ValueError at the initial weights); numpy's warnings would only
+        # repeat it less clearly.
         with np.errstate(over="ignore", invalid="ignore"):
             return loss_and_gradients(
                 self.X, self.Y, self.sample_weight, coefs, intercepts,
@@ -486,25 +543,36 @@ class _Run:
         use_validation = initial and self.validation is not None
         best_params = None
         # The optimizer returns new arrays, so keeping references is enough
-        # to restore the last weights whose loss was finite.
-        last_finite = (coefs, intercepts)
+        # to restore the weights with the lowest training loss of this phase
+        # if it diverges.
+        lowest = (np.inf, coefs, intercepts)
+        start = len(self.loss_curve)
         for t in range(n_iter):
             step_task = task.subtask("iteration", 0)
             step_task.begin()
             value, coef_grads, intercept_grads = self.loss_and_gradients(coefs, intercepts)
             if not np.isfinite(value):
                 step_task.end()
-                self._diverge()
-                return last_finite
-            last_finite = (coefs, intercepts)
+                if not self.loss_curve:
+                    raise ValueError(
+                        "The training loss is not finite at the initial weights: "
+                        "the features are too large for %s arithmetic (max |X| = "
+                        "%.3g). Scale them, e.g. with StandardScaler."
+                        % (self.X.dtype, abs(self.X).max())
+                    )
+                self._diverge("a non-finite loss")
+                return lowest[1:]
+            if value < lowest[0]:
+                lowest = (value, coefs, intercepts)
             self.loss_curve.append(value)
             self.n_iter += 1
             if est.verbose:
                 print("Iteration %d, loss = %.8f" % (self.n_iter, value))
             if self.validation is not None:
-                score = est._validation_score(
-                    coefs, intercepts, self.loss_name, *self.validation
-                )
+                with np.errstate(over="ignore", invalid="ignore"):
+                    score = est._validation_score(
+                        coefs, intercepts, self.loss_name, *self.validation
+                    )
                 self.validation_scores.append(score)
                 if est.verbose:
                     print("Validation score: %f" % score)
@@ -542,19 +610,28 @@ class _Run:
                     "optimization hasn't converged yet." % n_iter,
                     ConvergenceWarning,
                 )
-        if not all(np.isfinite(p).all() for p in coefs + intercepts):
-            self._diverge()
-            return last_finite
+        # The last step's weights have not been evaluated yet; one more loss
+        # (about one iteration per phase) makes sure they are worth keeping.
+        # Full-batch descent with a workable step size lowers the loss over a
+        # phase: a loss that ends above where the phase started means the
+        # steps blew up, even if clipping in the log-loss kept it finite.
+        first, final = self.loss_curve[start], self.loss(coefs, intercepts)
+        if not np.isfinite(final):
+            self._diverge("a non-finite loss")
+            return lowest[1:]
+        if final > first:
+            self._diverge("a training loss that rose from %.4g to %.4g" % (first, final))
+            return lowest[1:]
         if use_validation and best_params is not None:
             return best_params
         return coefs, intercepts
 
-    def _diverge(self):
+    def _diverge(self, symptom):
         self.diverged = True
         warnings.warn(
-            "Gradient descent diverged (non-finite loss) after %d iterations with "
-            "learning_rate_init=%r; training stopped and the last weights with a "
-            "finite loss were kept. Lower learning_rate_init."
-            % (self.n_iter, self.est.learning_rate_init),
+            "Gradient descent diverged (%s) after %d iterations with "
+            "learning_rate_init=%r; training stopped and the weights with the "
+            "lowest training loss were kept. Lower learning_rate_init or scale "
+            "the features." % (symptom, self.n_iter, self.est.learning_rate_init),
             ConvergenceWarning,
         )

@@ -1,13 +1,14 @@
 """PrunedMLPClassifier: targets, probabilities, the classifier's public surface."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
+from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
 from ._network import OUTPUT_ACTIVATIONS, forward
 
 
@@ -100,6 +101,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit the network to ``X`` and ``y``, pruning it as configured.
 
@@ -117,6 +119,28 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         -------
         self : object
             The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            Besides scikit-learn's standard input errors (invalid parameters,
+            empty, NaN, infinite or non-numeric ``X``, inconsistent lengths,
+            negative ``sample_weight``), when
+
+            - ``y`` holds fewer than two classes;
+            - the sample weights sum to zero;
+            - ``early_stopping`` cannot split off a (stratified) validation
+              set of at least two samples, with positive total weight on both
+              sides;
+            - ``warm_start`` refits with classes that the previous fit did not
+              see, or with ``hidden_layer_sizes`` that cannot be the previous
+              network's original architecture;
+            - the loss is not finite at the initial weights (features too
+              large for the floating-point type: scale them).
+
+            A failed or interrupted fit (also by ``KeyboardInterrupt``)
+            leaves the estimator exactly as it was: unfitted, or with the
+            previous fit intact.
         """
         warm = self.warm_start and hasattr(self, "coefs_")
         X, y = validate_data(
@@ -166,18 +190,34 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             stratify = Y.argmax(axis=1)
         else:
             stratify = Y.ravel() if Y.shape[1] == 1 else None
-        X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
-            X,
-            Y,
-            sample_weight,
-            random_state=rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
+        try:
+            X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
+                X,
+                Y,
+                sample_weight,
+                random_state=rng,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+            )
+        except ValueError as exc:
+            # train_test_split speaks of test sizes and groups; say what failed.
+            raise ValueError(
+                "early_stopping could not split off a stratified validation set "
+                "of validation_fraction=%r from %d samples: %s Increase "
+                "validation_fraction or the number of samples per class, or "
+                "set early_stopping=False." % (self.validation_fraction, X.shape[0], exc)
+            ) from exc
         if X_val.shape[0] < 2:
             raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
+                "early_stopping could not split off a validation set of at least "
+                "2 samples. Increase 'validation_fraction' or the size of your "
+                "dataset."
+            )
+        # Both sides are normalised by their total weight.
+        if not (sw_train.sum() > 0 and sw_val.sum() > 0):
+            raise ValueError(
+                "early_stopping could not split the data into a training and a "
+                "validation part that both have positive total sample weight."
             )
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
@@ -199,6 +239,10 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             dtype=(np.float64, np.float32),
             reset=False,
         )
+        if sp.issparse(X):
+            # scipy multiplies two sparse matrices only when their dtypes
+            # agree; a dense X mixes dtypes fine.
+            X = X.astype(self.coefs_[0].dtype, copy=False)
         return forward(
             X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )[-1]

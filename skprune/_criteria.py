@@ -86,7 +86,21 @@ class ActivationCriterion:
 
 
 def threshold_masks(scores, masks, threshold):
-    """Keep the alive entries whose score is at least ``threshold``."""
+    """Keep the alive entries whose score is at least ``threshold``.
+
+    The comparison is made in float64: a float32 score equal to
+    ``float32(threshold)`` can be below ``threshold`` itself, and the promise
+    is ``|w| >= threshold`` for every weight kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._criteria import threshold_masks
+    >>> w = np.array([np.float32(0.01), np.float32(0.02)])
+    >>> threshold_masks([w], [np.ones(2, bool)], 0.01)
+    [array([False,  True])]
+    """
+    threshold = np.float64(threshold)
     return [m & (s >= threshold) for s, m in zip(scores, masks)]
 
 

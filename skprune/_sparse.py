@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from ._network import ACTIVATIONS
+from ._network import ACTIVATIONS, forward
 
 
 def remove_neurons(coefs, intercepts, masks, keeps, fill_values):
@@ -95,6 +95,47 @@ def disconnected_neurons(coefs, intercepts, masks, activation):
         keeps.append(keep)
         fill_values.append(np.where(has_in, 0, constant).astype(coefs[layer].dtype))
     return keeps, fill_values
+
+
+def is_cut_off(masks):
+    """Whether pruning has cut every path from the inputs to the outputs.
+
+    That happens when some hidden layer has no neuron with both an alive
+    incoming and an alive outgoing weight (or, with no hidden layer, when no
+    weight is alive): the network's output then no longer depends on its
+    input.
+    """
+    if len(masks) == 1:
+        return not masks[0].any()
+    return any(
+        not (m_in.any(axis=0) & m_out.any(axis=1)).any()
+        for m_in, m_out in zip(masks[:-1], masks[1:])
+    )
+
+
+def constant_network(coefs, intercepts, activation):
+    """The smallest network computing what a cut-off network computes: a constant.
+
+    Every hidden layer keeps one neuron and no weight; the constant output
+    pre-activation goes into the output bias, so predictions are unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._sparse import constant_network
+    >>> coefs = [np.zeros((3, 2)), np.array([[1.0], [2.0]])]
+    >>> intercepts = [np.array([1.0, 1.0]), np.array([0.5])]
+    >>> c, b, m = constant_network(coefs, intercepts, "relu")
+    >>> [W.shape for W in c], b[-1], [bool(x.any()) for x in m]
+    ([(3, 1), (1, 1)], array([3.5]), [False, False])
+    """
+    n_in, dtype = coefs[0].shape[0], coefs[0].dtype
+    # The output does not depend on the input, so any row gives the constant.
+    out = forward(np.zeros((1, n_in), dtype), coefs, intercepts, activation, "identity")
+    widths = [n_in] + [1] * (len(coefs) - 1) + [coefs[-1].shape[1]]
+    new_coefs = [np.zeros((a, b), dtype) for a, b in zip(widths[:-1], widths[1:])]
+    new_intercepts = [np.zeros(1, dtype) for _ in coefs[:-1]] + [out[-1][0]]
+    return new_coefs, new_intercepts, [np.zeros(W.shape, bool) for W in new_coefs]
 
 
 def to_csr(W):

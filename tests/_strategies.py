@@ -1,0 +1,180 @@
+"""Hypothesis strategies for skprune's property tests: data sets and estimator parameters.
+
+Data are generated from a drawn seed with numpy rather than element by element:
+a 200 x 50 array drawn value by value would make every example slow and the
+search would spend its budget on float noise. Hypothesis still shrinks the
+shape, the layout, the dtype, the format and the seed, which is what a
+counterexample needs to be readable.
+
+Parameters are assembled from independent dimensions. The pruning schedule is
+one of them, kept in :data:`SCHEDULES` so that a new schedule (a ``schedule=``
+parameter and its options) is one more entry there, not a change to the tests.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import strategies as st
+
+#: Dtypes of X that users pass; ints are converted to float64 by ``fit``.
+DTYPES = ("float64", "float32", "int64", "int32")
+
+#: How the columns of X are made (see :func:`classification_data`).
+LAYOUTS = ("blobs", "gaussian", "constant", "duplicated_rows", "mostly_zero")
+
+#: Magnitudes of X, the ones from the issue's divergence list included.
+SCALES = (1.0, 1e-6, 1e6)
+
+#: Sample-weight kinds; "zeros" gives some rows weight 0, which can hide a class.
+SAMPLE_WEIGHTS = (None, "uniform", "zeros", "integers")
+
+
+@st.composite
+def classification_data(
+    draw,
+    *,
+    min_samples=1,
+    max_samples=200,
+    max_features=50,
+    tasks=("binary", "multiclass", "multilabel"),
+    sample_weights=SAMPLE_WEIGHTS,
+    scales=SCALES,
+    all_classes=False,
+):
+    """Draw ``(X, y, sample_weight)``.
+
+    With ``all_classes=True`` every class (every label value of a multilabel
+    target) appears with positive weight, so ``fit`` has no reason to refuse.
+    """
+    # Two samples are the fewest that can hold two classes.
+    n_samples = draw(st.integers(max(min_samples, 2 if all_classes else 1), max_samples))
+    n_features = draw(st.integers(1, max_features))
+    task = draw(st.sampled_from(tasks))
+    n_classes = 2 if task == "binary" else draw(st.integers(2, 6))
+    layout = draw(st.sampled_from(LAYOUTS))
+    dtype = draw(st.sampled_from(DTYPES))
+    scale = draw(st.sampled_from(scales))
+    fmt = draw(st.sampled_from(("dense", "csr", "csc")))
+    weight_kind = draw(st.sampled_from(sample_weights))
+    labels = draw(st.sampled_from(("int", "str", "negative")))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+
+    if task == "multilabel":
+        Y = rng.random((n_samples, n_classes)) < 0.5
+        if all_classes and n_samples >= 2:
+            Y[0], Y[1] = True, False
+        centers = rng.normal(scale=2.0, size=(n_classes, n_features))
+        signal = (Y.astype(float) @ centers) / n_classes
+        y = Y.astype(int)
+    else:
+        y = rng.integers(n_classes, size=n_samples)
+        if all_classes:
+            y[: min(n_classes, n_samples)] = np.arange(min(n_classes, n_samples))
+        centers = rng.normal(scale=2.0, size=(n_classes, n_features))
+        signal = centers[y]
+        y = {
+            "int": y,
+            "str": np.array(["c%d" % k for k in range(n_classes)])[y],
+            "negative": y - n_classes // 2,
+        }[labels]
+
+    noise = rng.normal(size=(n_samples, n_features))
+    if layout == "blobs":
+        X = signal + noise
+    elif layout == "gaussian":
+        X = noise
+    elif layout == "constant":
+        X = signal + noise
+        X[:, rng.random(n_features) < 0.5] = rng.normal()
+    elif layout == "duplicated_rows":
+        X = (signal + noise)[rng.integers(max(1, n_samples // 3), size=n_samples)]
+    else:  # mostly_zero: what sparse inputs usually look like
+        X = (signal + noise) * (rng.random((n_samples, n_features)) < 0.1)
+    X = X * scale
+    if dtype.startswith("int"):
+        X = np.round(X)
+    X = X.astype(dtype)
+    if fmt != "dense":
+        X = {"csr": sp.csr_array, "csc": sp.csc_matrix}[fmt](X)
+
+    if weight_kind is None:
+        sample_weight = None
+    elif weight_kind == "uniform":
+        sample_weight = rng.uniform(0.1, 3.0, n_samples)
+    elif weight_kind == "integers":
+        sample_weight = rng.integers(1, 4, n_samples)
+    else:
+        sample_weight = rng.uniform(0.1, 3.0, n_samples) * (
+            rng.random(n_samples) < 0.7
+        )
+        if all_classes:
+            sample_weight[: min(n_classes, n_samples)] = 1.0
+    return X, y, sample_weight
+
+
+def _one_shot(draw):
+    return {"n_prune_steps": 1}
+
+
+def _gradual(draw):
+    # More than one step: the sparsity target follows the cubic schedule.
+    return {"n_prune_steps": draw(st.integers(2, 4))}
+
+
+#: Pruning schedules, as functions of ``draw`` returning the parameters that
+#: select them. Add an entry here when ``schedule=`` gains an option.
+SCHEDULES = {"one-shot": _one_shot, "gradual-cubic": _gradual}
+
+
+@st.composite
+def schedules(draw, names=tuple(SCHEDULES)):
+    return SCHEDULES[draw(st.sampled_from(names))](draw)
+
+
+@st.composite
+def thresholds(draw):
+    """A pruning threshold: zero, typical, or far above every weight."""
+    return draw(
+        st.sampled_from((0.0, 1e-3, 0.01, 0.1, 0.5, 100.0))
+        | st.floats(0.0, 1.0, allow_subnormal=False)
+    )
+
+
+@st.composite
+def estimator_params(
+    draw,
+    *,
+    schedule_names=tuple(SCHEDULES),
+    early_stopping=(False, True),
+    sparsity=True,
+):
+    """Keyword arguments for :class:`~skprune.PrunedMLPClassifier`.
+
+    Networks and iteration counts are tiny: the properties are about what any
+    fit produces, not about accuracy, and thousands of fits must run in CI.
+    """
+    params = {
+        "hidden_layer_sizes": tuple(
+            draw(st.lists(st.integers(1, 8), min_size=1, max_size=3))
+        ),
+        "activation": draw(st.sampled_from(("identity", "logistic", "tanh", "relu"))),
+        "alpha": draw(st.sampled_from((0.0, 1e-4, 1.0))),
+        "learning_rate": draw(st.sampled_from(("constant", "invscaling", "adaptive"))),
+        "learning_rate_init": draw(st.sampled_from((1e-3, 0.1, 1.0, 100.0, 1e6))),
+        "momentum": draw(st.sampled_from((0.0, 0.5, 0.9, 1.0))),
+        "nesterovs_momentum": draw(st.booleans()),
+        "max_iter": draw(st.integers(1, 15)),
+        "n_iter_no_change": draw(st.integers(1, 5)),
+        "early_stopping": draw(st.sampled_from(early_stopping)),
+        "weight_threshold": draw(thresholds()),
+        "neuron_threshold": draw(thresholds()),
+        "sparsity": draw(
+            st.none() | st.sampled_from((0.0, 0.5, 0.9, 0.999)) | st.floats(0.0, 0.99)
+        )
+        if sparsity
+        else None,
+        "prune_scope": draw(st.sampled_from(("layer", "global"))),
+        "retrain_iter": draw(st.integers(0, 5)),
+        "random_state": draw(st.integers(0, 2**16)),
+    }
+    params.update(draw(schedules(schedule_names)))
+    return params

@@ -1,0 +1,434 @@
+"""Faults and degenerate cases: divergence, pruning everything, odd data, warm starts, interrupts.
+
+Each case either fits a sound model (the invariants of ``_checks.assert_sound``)
+or fails with a documented ValueError; none may leave NaN in the estimator or
+a half-written estimator behind.
+"""
+
+import _thread
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from _checks import assert_nothing_non_finite, assert_sound, documented_reason
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.metrics import log_loss
+
+import skprune._base
+from skprune import PrunedMLPClassifier
+from skprune._criteria import threshold_masks
+from skprune._network import forward
+from skprune._sparse import constant_network, is_cut_off
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    centers = rng.normal(scale=3, size=(3, 6))
+    y = rng.integers(3, size=90)
+    return centers[y] + rng.normal(size=(90, 6)), y
+
+
+def _fit(X, y, sample_weight=None, **params):
+    """Fit with all warnings recorded; returns (estimator, warning messages)."""
+    params = {"random_state": 0, "max_iter": 50, "retrain_iter": 10, **params}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = PrunedMLPClassifier(**params).fit(X, y, sample_weight=sample_weight)
+    return clf, caught
+
+
+def _messages(caught, category):
+    return [str(w.message) for w in caught if issubclass(w.category, category)]
+
+
+# --------------------------------------------------------------------------- #
+# Divergence
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("activation", ["relu", "tanh", "identity"])
+@pytest.mark.parametrize("learning_rate_init", [1e3, 1e6])
+def test_huge_learning_rate_restores_the_best_weights(data, activation, learning_rate_init):
+    X, y = data
+    clf, caught = _fit(
+        X, y, activation=activation, learning_rate_init=learning_rate_init,
+        weight_threshold=0.0, neuron_threshold=0.0,
+    )
+    # Clipping in the log-loss keeps an exploding loss finite, so divergence
+    # must be seen in the loss rising, not only in NaN.
+    assert any("diverged" in m for m in _messages(caught, ConvergenceWarning))
+    assert_sound(clf, X)
+    # The weights kept are the lowest-loss ones seen, never worse than the start.
+    loss = log_loss(y, clf.predict_proba(X)) + 0.5 * clf.alpha * sum(
+        (W.data**2).sum() for W in clf.coefs_
+    ) / len(y)
+    assert loss <= clf.loss_curve_[0] * (1 + 1e-9)
+    assert all(np.abs(W.data).max() < 1e3 for W in clf.coefs_)
+
+
+@pytest.mark.parametrize("scale", [1e6, 1e-6])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_extreme_input_scales_give_finite_models(data, scale, dtype):
+    X, y = data
+    X = (X * scale).astype(dtype)
+    clf, caught = _fit(X, y)
+    assert not _messages(caught, RuntimeWarning)  # no raw numpy overflow noise
+    assert_sound(clf, X)
+    if scale == 1e6:
+        assert any("diverged" in m for m in _messages(caught, ConvergenceWarning))
+
+
+def test_overflow_at_the_initial_weights_is_refused_clearly():
+    # Regression: float32 inputs near the top of the float32 range made the
+    # very first loss non-finite, and fit died with an IndexError.
+    rng = np.random.default_rng(0)
+    X = (np.sign(rng.normal(size=(30, 100))) * 3e38).astype(np.float32)
+    y = np.arange(30) % 3
+    clf = PrunedMLPClassifier(max_iter=5, random_state=0)
+    with pytest.raises(ValueError, match="not finite at the initial weights") as exc:
+        clf.fit(X, y)
+    assert documented_reason(exc.value) == "non-finite initial loss"
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+# --------------------------------------------------------------------------- #
+# Pruning that would leave nothing
+# --------------------------------------------------------------------------- #
+def _assert_minimal_model(clf, X, caught):
+    """The documented minimal model: one neuron per hidden layer, constant output."""
+    assert any("predicts a constant" in m or "highest-scoring neuron is kept" in m
+               for m in _messages(caught, UserWarning))
+    assert clf.hidden_layer_sizes_ == (1,) * len(clf.hidden_layer_sizes_)
+    assert_sound(clf, X)
+    proba = clf.predict_proba(X)
+    if clf.sparsity_ == 1.0:  # no weight left: every row gets the same answer
+        assert_allclose(proba, np.broadcast_to(proba[0], proba.shape))
+
+
+@pytest.mark.parametrize("hidden", [(5,), (4, 3)])
+def test_threshold_above_every_weight(data, hidden):
+    X, y = data
+    clf, caught = _fit(X, y, hidden_layer_sizes=hidden, weight_threshold=100.0)
+    _assert_minimal_model(clf, X, caught)
+    assert clf.sparsity_ == 1.0
+
+
+@pytest.mark.parametrize("scope", ["layer", "global"])
+@pytest.mark.parametrize("copies", [1, 20], ids=["6x5x3", "120x100x3"])
+def test_sparsity_0999_keeps_a_minimal_model(data, scope, copies):
+    # 0.1 % of a 300-weight output layer rounds to no weight at all, so even
+    # the larger network is cut in two: the budget is honoured and what is
+    # left is the documented minimal model.
+    X, y = data
+    X = np.hstack([X] * copies)
+    hidden = (5,) if copies == 1 else (100,)
+    clf, caught = _fit(X, y, hidden_layer_sizes=hidden, sparsity=0.999, prune_scope=scope,
+                       weight_threshold=0.0, neuron_threshold=0.0)
+    _assert_minimal_model(clf, X, caught)
+    if scope == "layer":  # not one output weight is left
+        assert clf.sparsity_ == 1.0
+
+
+@pytest.mark.parametrize("hidden", [(6,), (6, 6, 6)])
+def test_neuron_threshold_that_would_empty_a_layer(data, hidden):
+    X, y = data
+    clf, caught = _fit(X, y, hidden_layer_sizes=hidden, neuron_threshold=1e6)
+    _assert_minimal_model(clf, X, caught)
+    assert any("would remove every neuron" in m for m in _messages(caught, UserWarning))
+
+
+def test_stored_weights_pass_the_threshold_in_float64():
+    # Regression: float32(0.01) < 0.01, yet a float32 comparison kept it.
+    w = np.array([np.float32(0.01), np.float32(0.02)])
+    mask = threshold_masks([w], [np.ones(2, bool)], 0.01)[0]
+    assert_array_equal(mask, [False, True])
+
+
+# --------------------------------------------------------------------------- #
+# Degenerate data
+# --------------------------------------------------------------------------- #
+def test_constant_features(data):
+    X, y = data
+    X = np.full_like(X, 3.0)
+    clf, _ = _fit(X, y)
+    proba = assert_sound(clf, X)
+    assert_allclose(proba, np.broadcast_to(proba[0], proba.shape))
+
+
+def test_duplicated_rows_equal_integer_weights(data):
+    X, y = data
+    clf_dup, _ = _fit(np.vstack([X, X[:30]]), np.concatenate([y, y[:30]]))
+    weights = np.ones(len(y))
+    weights[:30] = 2
+    clf_w, _ = _fit(X, y, sample_weight=weights)
+    assert_sound(clf_dup, X)
+    assert_allclose(clf_dup.predict_proba(X), clf_w.predict_proba(X), rtol=1e-6, atol=1e-9)
+
+
+def test_class_present_only_through_zero_weight(data):
+    X, y = data
+    clf, _ = _fit(X, y, sample_weight=(y != 2).astype(float))
+    proba = assert_sound(clf, X)
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    # Nothing pulls the hidden class up: it is the least likely class.
+    assert np.all(proba[:, 2] < proba[:, :2].max(axis=1))
+
+
+@pytest.mark.parametrize("y", [[1], [[0, 1]]], ids=["binary", "multilabel"])
+def test_one_sample(y):
+    X = np.array([[1.0, 2.0]])
+    clf = PrunedMLPClassifier(max_iter=5)
+    try:
+        clf.fit(X, y)
+    except ValueError as exc:
+        assert documented_reason(exc) == "one class"
+        with pytest.raises(NotFittedError):
+            clf.predict(X)
+    else:
+        assert_sound(clf, X)
+
+
+def test_one_feature(data):
+    X, y = data
+    clf, _ = _fit(X[:, :1], y)
+    assert_sound(clf, X[:, :1])
+    assert clf.coefs_[0].shape[0] == 1
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_ten_thousand_features_twenty_rows(fmt):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 10_000)) * (rng.random((20, 10_000)) < 0.1)
+    y = np.arange(20) % 2
+    if fmt == "csr":
+        X = sp.csr_array(X)
+    clf, _ = _fit(X, y, hidden_layer_sizes=(8,), sparsity=0.9)
+    assert_sound(clf, X)
+    assert clf.coefs_[0].shape[0] == 10_000
+    assert clf.score(X, y) >= 0.8  # learns: 20 points in 10,000 dimensions
+
+
+def test_sparse_input_of_another_dtype_than_the_model(data):
+    # Regression: a float32 model given float64 sparse X (or the reverse)
+    # failed in scipy's sparse product ("Dtype of A and B must be the same").
+    X, y = data
+    for fit_dtype, predict_dtype in [(np.float32, np.float64), (np.float64, np.float32)]:
+        clf, _ = _fit(sp.csc_array(X.astype(fit_dtype)), y, max_iter=10)
+        dense = clf.predict_proba(X.astype(predict_dtype))
+        sparse = clf.predict_proba(sp.csr_array(X.astype(predict_dtype)))
+        assert_allclose(sparse, dense, rtol=1e-5, atol=1e-6)
+
+
+def test_early_stopping_failures_are_explained(data):
+    X, y = data
+    # Regression: these surfaced train_test_split's messages about
+    # "test_size" and "groups", which name nothing the user set.
+    for n in (3, 5):
+        with pytest.raises(ValueError, match="early_stopping could not") as exc:
+            PrunedMLPClassifier(early_stopping=True).fit(X[:n], np.arange(n) % 2)
+        assert documented_reason(exc.value) == "early stopping split"
+    # Regression: a validation split whose weights are all zero divided by zero.
+    weights = np.zeros(len(y))
+    weights[:2] = 1
+    with pytest.raises(ValueError, match="early_stopping could not"):
+        PrunedMLPClassifier(early_stopping=True, validation_fraction=0.5,
+                            random_state=0).fit(X, y % 2, sample_weight=weights)
+
+
+# --------------------------------------------------------------------------- #
+# Warm starts after pruning
+# --------------------------------------------------------------------------- #
+def test_warm_start_keeps_masks_and_shapes(data):
+    X, y = data
+    clf, _ = _fit(X, y, hidden_layer_sizes=(20, 10), sparsity=0.8, n_prune_steps=3,
+                  neuron_threshold=0.05)
+    before = [W.toarray() != 0 for W in clf.coefs_]
+    sizes = clf.hidden_layer_sizes_
+    # Nothing prunes this time, so neither shapes nor masks may change, and
+    # training must not revive a single weight.
+    clf.set_params(warm_start=True, sparsity=None, weight_threshold=0.0,
+                   neuron_threshold=0.0, max_iter=30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert clf.hidden_layer_sizes_ == sizes
+    for b, W in zip(before, clf.coefs_):
+        assert_array_equal(W.toarray() != 0, b)
+    assert_sound(clf, X)
+    assert clf.sparsity_ >= 0.8 - 1e-3
+
+
+def test_warm_start_with_another_architecture_is_refused(data):
+    # Regression: numpy's "operands could not be broadcast" came out of fit.
+    X, y = data
+    clf, _ = _fit(X, y, hidden_layer_sizes=(10,), warm_start=True)
+    expected = clf.predict_proba(X)
+    for hidden in [(5, 5), (), (4,)]:
+        clf.set_params(hidden_layer_sizes=hidden)
+        if hidden == (4,) and clf.hidden_layer_sizes_[0] <= 4:
+            continue
+        with pytest.raises(ValueError, match="warm_start refits the previous network"):
+            clf.fit(X, y)
+        assert_array_equal(clf.predict_proba(X), expected)
+
+
+# --------------------------------------------------------------------------- #
+# Interrupted and failed fits
+# --------------------------------------------------------------------------- #
+def _state(clf):
+    """Everything fit can change, compared by value."""
+    return {
+        k: (v.toarray() if sp.issparse(v) else v)
+        for k, v in vars(clf).items()
+        if k.endswith("_") or k.startswith("_label")
+    }
+
+
+def _assert_same_state(clf, state):
+    now = _state(clf)
+    assert now.keys() == state.keys()
+    for k, v in state.items():
+        if isinstance(v, np.ndarray):
+            assert_array_equal(now[k], v)
+        elif k in ("coefs_", "intercepts_"):
+            for a, b in zip(now[k], v):
+                assert_array_equal(a.toarray() if sp.issparse(a) else a,
+                                   b.toarray() if sp.issparse(b) else b)
+        else:
+            assert now[k] is v or now[k] == v, k
+
+
+def _interrupt_after(monkeypatch, module, name, n_calls):
+    """Make ``module.name`` raise KeyboardInterrupt on its ``n_calls``-th call."""
+    original = getattr(module, name)
+    calls = []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) >= n_calls:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+class _InterruptedItems(dict):
+    """Fitted attributes whose iteration is interrupted half-way through setting them."""
+
+    def items(self):
+        for i, item in enumerate(super().items()):
+            if i == len(self) // 2:
+                raise KeyboardInterrupt
+            yield item
+
+
+# Points in fit where the interrupt lands: during training, during pruning,
+# during the CSR conversion, and half-way through setting the attributes.
+INTERRUPTS = {
+    "training": ("loss_and_gradients", 5),
+    "pruning": ("remove_neurons", 1),
+    "csr": ("to_csr", 2),
+}
+
+
+@pytest.mark.parametrize("where", [*INTERRUPTS, "attributes"])
+@pytest.mark.parametrize("previous", [False, True], ids=["fresh", "fitted"])
+def test_interrupted_fit_leaves_the_estimator_as_it_was(data, monkeypatch, where, previous):
+    X, y = data
+    clf = PrunedMLPClassifier(max_iter=20, retrain_iter=5, random_state=0,
+                              neuron_threshold=0.05)
+    if previous:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X[:, :4], y)  # other features: a half-written state shows
+        expected = clf.predict_proba(X[:, :4])
+    state = _state(clf)
+    if where == "attributes":
+        original = skprune._base.BasePrunedMLP._fit
+        monkeypatch.setattr(skprune._base.BasePrunedMLP, "_fit",
+                            lambda *a: _InterruptedItems(original(*a)))
+    else:
+        _interrupt_after(monkeypatch, skprune._base, *INTERRUPTS[where])
+    with pytest.raises(KeyboardInterrupt), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(pd_frame(X), y)
+    _assert_same_state(clf, state)
+    if previous:
+        assert_array_equal(clf.predict_proba(X[:, :4]), expected)
+    else:
+        with pytest.raises(NotFittedError):
+            clf.predict(X)
+
+
+def pd_frame(X):
+    """X as a DataFrame, so that fit also sets feature_names_in_ before failing."""
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(X, columns=["f%d" % i for i in range(X.shape[1])])
+
+
+def test_failed_fit_leaves_a_fresh_estimator_unfitted():
+    # Regression: validate_data set n_features_in_ before the one-class
+    # error, so check_is_fitted passed and predict died with AttributeError.
+    clf = PrunedMLPClassifier()
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(np.ones((3, 2)), [1, 1, 1])
+    assert not any(k.endswith("_") for k in vars(clf))
+    with pytest.raises(NotFittedError):
+        clf.predict(np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.02, 0.05, 0.1, 0.2])
+def test_real_keyboard_interrupt(data, delay):
+    """A real SIGINT-style interrupt, landing wherever fit happens to be."""
+    X, y = data
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(50,), max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X[:, :4], y)
+        previous = clf.predict_proba(X[:, :4])
+        clf.set_params(max_iter=300, tol=0.0)
+        reference = PrunedMLPClassifier(**clf.get_params()).fit(X, y)
+    timer = threading.Timer(delay, _thread.interrupt_main)
+    interrupted = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            timer.start()
+            try:
+                clf.fit(X, y)
+            finally:
+                timer.join()
+                time.sleep(0.01)  # let a late interrupt land inside the try
+    except KeyboardInterrupt:
+        interrupted = True
+    if getattr(clf, "n_features_in_", None) == 4:  # rolled back
+        assert interrupted
+        assert_array_equal(clf.predict_proba(X[:, :4]), previous)
+    else:  # fit had finished before the interrupt landed
+        assert_array_equal(clf.predict_proba(X), reference.predict_proba(X))
+        assert_nothing_non_finite(clf)
+
+
+@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+def test_a_cut_off_network_becomes_an_exact_constant(activation):
+    # Whichever neuron used to be kept for an emptied layer could carry dead
+    # weights, and which one was kept could flip as the threshold grew
+    # (sparsity_ then fell); a cut network is now stored as the constant it is.
+    rng = np.random.default_rng(0)
+    coefs = [rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=(5, 2))]
+    coefs[1][:, :] = 0  # hidden layer 1 receives nothing: the network is cut
+    intercepts = [rng.normal(size=3), rng.normal(size=5), rng.normal(size=2)]
+    masks = [W != 0 for W in coefs]
+    assert is_cut_off(masks) and not is_cut_off([np.ones((4, 3), bool), np.ones((3, 2), bool)])
+    X = rng.normal(size=(7, 4))
+    new_coefs, new_intercepts, new_masks = constant_network(coefs, intercepts, activation)
+    assert [W.shape for W in new_coefs] == [(4, 1), (1, 1), (1, 2)]
+    assert not any(m.any() for m in new_masks)
+    assert_allclose(
+        forward(X, new_coefs, new_intercepts, activation, "softmax")[-1],
+        forward(X, coefs, intercepts, activation, "softmax")[-1],
+    )
