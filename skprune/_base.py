@@ -17,11 +17,17 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._callbacks import _NO_TASK, CallbackSupportMixin, fit_task
 from ._criteria import (
@@ -32,7 +38,7 @@ from ._criteria import (
     neuron_keep_masks,
     threshold_masks,
 )
-from ._network import loss_and_gradients
+from ._network import forward, loss_and_gradients
 from ._optim import GradientDescent
 from ._schedules import cubic_sparsity
 from ._sparse import (
@@ -300,9 +306,59 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         """Score of the network on the held-out split (higher is better)."""
         raise NotImplementedError
 
+    def _stratify(self, Y, loss):
+        """Labels to stratify the ``early_stopping`` split by; None (the default) for none."""
+
     def _split_validation(self, X, Y, sample_weight, loss, rng):
-        """Split off the ``early_stopping`` validation set."""
-        raise NotImplementedError
+        """Split off the ``early_stopping`` validation set, or say clearly why not."""
+        try:
+            X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
+                X,
+                Y,
+                sample_weight,
+                random_state=rng,
+                test_size=self.validation_fraction,
+                stratify=self._stratify(Y, loss),
+            )
+        except ValueError as exc:
+            # train_test_split speaks of test sizes and groups; say what failed.
+            raise ValueError(
+                "early_stopping could not split off a validation set of "
+                "validation_fraction=%r from %d samples: %s Increase "
+                "validation_fraction or the number of samples (per class), or "
+                "set early_stopping=False." % (self.validation_fraction, X.shape[0], exc)
+            ) from exc
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "early_stopping could not split off a validation set of at least "
+                "2 samples. Increase 'validation_fraction' or the size of your "
+                "dataset."
+            )
+        # Both parts are normalised by their total weight.
+        if not (sw_train.sum() > 0 and sw_val.sum() > 0):
+            raise ValueError(
+                "early_stopping could not split the data into a training and a "
+                "validation part that both have positive total sample weight."
+            )
+        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
+
+    def _forward_fitted(self, X):
+        """Validate ``X`` for prediction and return the network's output."""
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        if sp.issparse(X):
+            # scipy multiplies two sparse matrices only when their dtypes
+            # agree; a dense X mixes dtypes fine.
+            X = X.astype(self.coefs_[0].dtype, copy=False)
+        return forward(
+            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        )[-1]
 
     # ------------------------------------------------------------------ #
     # The loop.
@@ -556,9 +612,9 @@ class _Run:
                 if not self.loss_curve:
                     raise ValueError(
                         "The training loss is not finite at the initial weights: "
-                        "the features are too large for %s arithmetic (max |X| = "
-                        "%.3g). Scale them, e.g. with StandardScaler."
-                        % (self.X.dtype, abs(self.X).max())
+                        "the data are too large for %s arithmetic (max |X| = "
+                        "%.3g). Scale the features (and regression targets), "
+                        "e.g. with StandardScaler." % (self.X.dtype, abs(self.X).max())
                     )
                 self._diverge("a non-finite loss")
                 return lowest[1:]

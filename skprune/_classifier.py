@@ -1,12 +1,10 @@
 """PrunedMLPClassifier: targets, probabilities, the classifier's public surface."""
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
 from ._network import OUTPUT_ACTIVATIONS, forward
@@ -184,42 +182,11 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             setattr(self, name, value)
         return self
 
-    def _split_validation(self, X, Y, sample_weight, loss, rng):
+    def _stratify(self, Y, loss):
         # Stratify single-output targets; multilabel ones cannot be.
         if loss == "log_loss":
-            stratify = Y.argmax(axis=1)
-        else:
-            stratify = Y.ravel() if Y.shape[1] == 1 else None
-        try:
-            X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
-                X,
-                Y,
-                sample_weight,
-                random_state=rng,
-                test_size=self.validation_fraction,
-                stratify=stratify,
-            )
-        except ValueError as exc:
-            # train_test_split speaks of test sizes and groups; say what failed.
-            raise ValueError(
-                "early_stopping could not split off a stratified validation set "
-                "of validation_fraction=%r from %d samples: %s Increase "
-                "validation_fraction or the number of samples per class, or "
-                "set early_stopping=False." % (self.validation_fraction, X.shape[0], exc)
-            ) from exc
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "early_stopping could not split off a validation set of at least "
-                "2 samples. Increase 'validation_fraction' or the size of your "
-                "dataset."
-            )
-        # Both sides are normalised by their total weight.
-        if not (sw_train.sum() > 0 and sw_val.sum() > 0):
-            raise ValueError(
-                "early_stopping could not split the data into a training and a "
-                "validation part that both have positive total sample weight."
-            )
-        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
+            return Y.argmax(axis=1)
+        return Y.ravel() if Y.shape[1] == 1 else None
 
     def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
         out = OUTPUT_ACTIVATIONS[loss]
@@ -229,23 +196,6 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         else:
             correct = ((P > 0.5) == (Y > 0.5)).all(axis=1)
         return float(np.average(correct, weights=sample_weight))
-
-    def _output(self, X):
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        if sp.issparse(X):
-            # scipy multiplies two sparse matrices only when their dtypes
-            # agree; a dense X mixes dtypes fine.
-            X = X.astype(self.coefs_[0].dtype, copy=False)
-        return forward(
-            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )[-1]
 
     def predict(self, X):
         """Predict class labels.
@@ -260,7 +210,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Predicted labels (an indicator matrix for multilabel targets).
         """
-        P = self._output(X)
+        P = self._forward_fitted(X)
         if self.n_outputs_ == 1:
             P = P.ravel()
         return self._label_binarizer.inverse_transform(P)
@@ -279,7 +229,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             Probability of each class, in the order of ``classes_``; for
             multilabel targets, the probability of each label independently.
         """
-        P = self._output(X)
+        P = self._forward_fitted(X)
         if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
             P = np.hstack([1 - P, P])
         return P

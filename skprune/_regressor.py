@@ -3,10 +3,9 @@
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
+from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
 from ._network import forward
 
 
@@ -101,6 +100,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit the network to ``X`` and ``y``, pruning it as configured.
 
@@ -118,6 +118,26 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         -------
         self : object
             The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            Besides scikit-learn's standard input errors (invalid parameters,
+            empty, NaN, infinite or non-numeric ``X`` or ``y``, inconsistent
+            lengths, negative ``sample_weight``), when
+
+            - the sample weights sum to zero;
+            - ``early_stopping`` cannot split off a validation set of at least
+              two samples, with positive total weight on both sides;
+            - ``warm_start`` refits with another number of targets, or with
+              ``hidden_layer_sizes`` that cannot be the previous network's
+              original architecture;
+            - the loss is not finite at the initial weights (features or
+              targets too large for the floating-point type: scale them).
+
+            A failed or interrupted fit (also by ``KeyboardInterrupt``)
+            leaves the estimator exactly as it was: unfitted, or with the
+            previous fit intact.
         """
         warm = self.warm_start and hasattr(self, "coefs_")
         X, y = validate_data(
@@ -146,17 +166,6 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
             setattr(self, name, value)
         return self
 
-    def _split_validation(self, X, Y, sample_weight, loss, rng):
-        X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
-            X, Y, sample_weight, random_state=rng, test_size=self.validation_fraction
-        )
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
-
     def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
         P = forward(X, coefs, intercepts, self.activation, "identity")[-1]
         return float(r2_score(Y, P, sample_weight=sample_weight))
@@ -175,15 +184,5 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
             Predicted values; one-dimensional when there is a single target
             (as :class:`~sklearn.neural_network.MLPRegressor` does).
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        P = forward(
-            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )[-1]
+        P = self._forward_fitted(X)
         return P.ravel() if self.n_outputs_ == 1 else P

@@ -8,11 +8,12 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-# Every ValueError fit may raise, one pattern per case of the Raises section
-# of PrunedMLPClassifier.fit. A message matching none of them is a bug: either
+# Every ValueError fit may raise, one pattern per case of the Raises sections
+# of PrunedMLPClassifier.fit and PrunedMLPRegressor.fit. A message matching none of them is a bug: either
 # an undocumented failure or an unclear one.
 DOCUMENTED_FIT_ERRORS = {
     "one class": r"at least 2 classes",
+    "warm start targets": r"warm_start can only be used where `y` has the same number of targets",
     "zero total weight": r"[Ss]ample weights must contain at least one non-zero"
     r"|sample weights sum to zero",
     "early stopping split": r"early_stopping could not",
@@ -53,7 +54,10 @@ def assert_nothing_non_finite(clf):
 
 
 def assert_sound(clf, X):
-    """Every invariant a fitted PrunedMLPClassifier promises."""
+    """Every invariant a fitted PrunedMLPClassifier or PrunedMLPRegressor promises.
+
+    Returns what ``predict_proba`` (classifier) or ``predict`` (regressor) gives on ``X``.
+    """
     hidden = clf.hidden_layer_sizes
     hidden = [hidden] if np.ndim(hidden) == 0 else list(hidden)
     units = [clf.n_features_in_, *hidden, clf.n_outputs_]
@@ -87,6 +91,11 @@ def assert_sound(clf, X):
     assert_nothing_non_finite(clf)
     assert len(clf.loss_curve_) == clf.n_iter_ >= 1
 
+    if not hasattr(clf, "classes_"):  # a regressor
+        pred = clf.predict(X)
+        assert pred.shape == ((X.shape[0],) if clf.n_outputs_ == 1 else (X.shape[0], clf.n_outputs_))
+        assert np.all(np.isfinite(pred))
+        return pred
     proba = clf.predict_proba(X)
     n_classes = len(clf.classes_)
     assert proba.shape == (X.shape[0], n_classes)

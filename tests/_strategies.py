@@ -28,6 +28,48 @@ SCALES = (1.0, 1e-6, 1e6)
 SAMPLE_WEIGHTS = (None, "uniform", "zeros", "integers")
 
 
+def _features(draw, rng, signal, scales):
+    """X around ``signal`` (n_samples x n_features) in a drawn layout, scale, dtype and format."""
+    n_samples, n_features = signal.shape
+    layout = draw(st.sampled_from(LAYOUTS))
+    dtype = draw(st.sampled_from(DTYPES))
+    scale = draw(st.sampled_from(scales))
+    fmt = draw(st.sampled_from(("dense", "csr", "csc")))
+    noise = rng.normal(size=(n_samples, n_features))
+    if layout == "blobs":
+        X = signal + noise
+    elif layout == "gaussian":
+        X = noise
+    elif layout == "constant":
+        X = signal + noise
+        X[:, rng.random(n_features) < 0.5] = rng.normal()
+    elif layout == "duplicated_rows":
+        X = (signal + noise)[rng.integers(max(1, n_samples // 3), size=n_samples)]
+    else:  # mostly_zero: what sparse inputs usually look like
+        X = (signal + noise) * (rng.random((n_samples, n_features)) < 0.1)
+    X = X * scale
+    if dtype.startswith("int"):
+        X = np.round(X)
+    X = X.astype(dtype)
+    if fmt != "dense":
+        X = {"csr": sp.csr_array, "csc": sp.csc_matrix}[fmt](X)
+    return X
+
+
+def _sample_weight(draw, rng, n_samples, kinds, n_protected=0):
+    """Sample weights of a drawn kind; the first ``n_protected`` rows keep weight 1."""
+    kind = draw(st.sampled_from(kinds))
+    if kind is None:
+        return None
+    if kind == "uniform":
+        return rng.uniform(0.1, 3.0, n_samples)
+    if kind == "integers":
+        return rng.integers(1, 4, n_samples)
+    sample_weight = rng.uniform(0.1, 3.0, n_samples) * (rng.random(n_samples) < 0.7)
+    sample_weight[:n_protected] = 1.0
+    return sample_weight
+
+
 @st.composite
 def classification_data(
     draw,
@@ -40,7 +82,7 @@ def classification_data(
     scales=SCALES,
     all_classes=False,
 ):
-    """Draw ``(X, y, sample_weight)``.
+    """Draw ``(X, y, sample_weight)`` for a classifier.
 
     With ``all_classes=True`` every class (every label value of a multilabel
     target) appears with positive weight, so ``fit`` has no reason to refuse.
@@ -50,11 +92,6 @@ def classification_data(
     n_features = draw(st.integers(1, max_features))
     task = draw(st.sampled_from(tasks))
     n_classes = 2 if task == "binary" else draw(st.integers(2, 6))
-    layout = draw(st.sampled_from(LAYOUTS))
-    dtype = draw(st.sampled_from(DTYPES))
-    scale = draw(st.sampled_from(scales))
-    fmt = draw(st.sampled_from(("dense", "csr", "csc")))
-    weight_kind = draw(st.sampled_from(sample_weights))
     labels = draw(st.sampled_from(("int", "str", "negative")))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
 
@@ -76,39 +113,33 @@ def classification_data(
             "str": np.array(["c%d" % k for k in range(n_classes)])[y],
             "negative": y - n_classes // 2,
         }[labels]
+    X = _features(draw, rng, signal, scales)
+    n_protected = min(n_classes, n_samples) if all_classes else 0
+    return X, y, _sample_weight(draw, rng, n_samples, sample_weights, n_protected)
 
-    noise = rng.normal(size=(n_samples, n_features))
-    if layout == "blobs":
-        X = signal + noise
-    elif layout == "gaussian":
-        X = noise
-    elif layout == "constant":
-        X = signal + noise
-        X[:, rng.random(n_features) < 0.5] = rng.normal()
-    elif layout == "duplicated_rows":
-        X = (signal + noise)[rng.integers(max(1, n_samples // 3), size=n_samples)]
-    else:  # mostly_zero: what sparse inputs usually look like
-        X = (signal + noise) * (rng.random((n_samples, n_features)) < 0.1)
-    X = X * scale
-    if dtype.startswith("int"):
-        X = np.round(X)
-    X = X.astype(dtype)
-    if fmt != "dense":
-        X = {"csr": sp.csr_array, "csc": sp.csc_matrix}[fmt](X)
 
-    if weight_kind is None:
-        sample_weight = None
-    elif weight_kind == "uniform":
-        sample_weight = rng.uniform(0.1, 3.0, n_samples)
-    elif weight_kind == "integers":
-        sample_weight = rng.integers(1, 4, n_samples)
-    else:
-        sample_weight = rng.uniform(0.1, 3.0, n_samples) * (
-            rng.random(n_samples) < 0.7
-        )
-        if all_classes:
-            sample_weight[: min(n_classes, n_samples)] = 1.0
-    return X, y, sample_weight
+@st.composite
+def regression_data(
+    draw,
+    *,
+    max_samples=200,
+    max_features=50,
+    sample_weights=SAMPLE_WEIGHTS,
+    scales=SCALES,
+    target_scales=(1.0, 1e3),
+):
+    """Draw ``(X, y, sample_weight)`` for a regressor: one to three targets, linear plus noise."""
+    n_samples = draw(st.integers(1, max_samples))
+    n_features = draw(st.integers(1, max_features))
+    n_targets = draw(st.integers(1, 3))
+    target_scale = draw(st.sampled_from(target_scales))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    signal = rng.normal(size=(n_samples, n_features))
+    y = signal @ rng.normal(size=(n_features, n_targets)) / np.sqrt(n_features)
+    y = (y + 0.1 * rng.normal(size=y.shape)) * target_scale
+    X = _features(draw, rng, signal, scales)
+    y = y.ravel() if n_targets == 1 else y
+    return X, y, _sample_weight(draw, rng, n_samples, sample_weights)
 
 
 def _one_shot(draw):

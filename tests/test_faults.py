@@ -6,6 +6,7 @@ a half-written estimator behind.
 """
 
 import _thread
+import builtins
 import threading
 import time
 import warnings
@@ -19,7 +20,8 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import log_loss
 
 import skprune._base
-from skprune import PrunedMLPClassifier
+import skprune._classifier
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._criteria import threshold_masks
 from skprune._network import forward
 from skprune._sparse import constant_network, is_cut_off
@@ -221,6 +223,14 @@ def test_sparse_input_of_another_dtype_than_the_model(data):
         dense = clf.predict_proba(X.astype(predict_dtype))
         sparse = clf.predict_proba(sp.csr_array(X.astype(predict_dtype)))
         assert_allclose(sparse, dense, rtol=1e-5, atol=1e-6)
+        reg = PrunedMLPRegressor(max_iter=10, random_state=0).fit(
+            sp.csr_array(X.astype(fit_dtype)), X[:, 0]
+        )
+        assert_allclose(
+            reg.predict(sp.csr_array(X.astype(predict_dtype))),
+            reg.predict(X.astype(predict_dtype)),
+            rtol=1e-5, atol=1e-5,
+        )
 
 
 def test_early_stopping_failures_are_explained(data):
@@ -316,14 +326,18 @@ def _interrupt_after(monkeypatch, module, name, n_calls):
     monkeypatch.setattr(module, name, wrapper)
 
 
-class _InterruptedItems(dict):
-    """Fitted attributes whose iteration is interrupted half-way through setting them."""
+def _interrupt_setattr(monkeypatch, module, n_calls):
+    """Interrupt ``module``'s ``n_calls``-th setattr: fit dies half-way through setting attributes."""
+    calls = []
 
-    def items(self):
-        for i, item in enumerate(super().items()):
-            if i == len(self) // 2:
-                raise KeyboardInterrupt
-            yield item
+    def wrapper(obj, name, value):
+        calls.append(name)
+        if len(calls) >= n_calls:
+            raise KeyboardInterrupt
+        builtins.setattr(obj, name, value)
+
+    # A module global shadows the builtin inside that module only.
+    monkeypatch.setattr(module, "setattr", wrapper, raising=False)
 
 
 # Points in fit where the interrupt lands: during training, during pruning,
@@ -348,9 +362,7 @@ def test_interrupted_fit_leaves_the_estimator_as_it_was(data, monkeypatch, where
         expected = clf.predict_proba(X[:, :4])
     state = _state(clf)
     if where == "attributes":
-        original = skprune._base.BasePrunedMLP._fit
-        monkeypatch.setattr(skprune._base.BasePrunedMLP, "_fit",
-                            lambda *a: _InterruptedItems(original(*a)))
+        _interrupt_setattr(monkeypatch, skprune._classifier, 5)
     else:
         _interrupt_after(monkeypatch, skprune._base, *INTERRUPTS[where])
     with pytest.raises(KeyboardInterrupt), warnings.catch_warnings():
@@ -370,15 +382,23 @@ def pd_frame(X):
     return pd.DataFrame(X, columns=["f%d" % i for i in range(X.shape[1])])
 
 
-def test_failed_fit_leaves_a_fresh_estimator_unfitted():
-    # Regression: validate_data set n_features_in_ before the one-class
-    # error, so check_is_fitted passed and predict died with AttributeError.
-    clf = PrunedMLPClassifier()
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        clf.fit(np.ones((3, 2)), [1, 1, 1])
-    assert not any(k.endswith("_") for k in vars(clf))
+@pytest.mark.parametrize(
+    "estimator, y, sample_weight, match",
+    [
+        (PrunedMLPClassifier(), [1, 1, 1], None, "at least 2 classes"),
+        (PrunedMLPRegressor(), [1.0, 2.0, 3.0], [0.0, 0.0, 0.0], "non-zero"),
+        (PrunedMLPRegressor(early_stopping=True), [1.0, 2.0, 3.0], None, "early_stopping"),
+    ],
+    ids=["classifier-one-class", "regressor-zero-weights", "regressor-early-stopping"],
+)
+def test_failed_fit_leaves_a_fresh_estimator_unfitted(estimator, y, sample_weight, match):
+    # Regression: validate_data set n_features_in_ before the error, so
+    # check_is_fitted passed and predict died with AttributeError.
+    with pytest.raises(ValueError, match=match):
+        estimator.fit(np.ones((3, 2)), y, sample_weight=sample_weight)
+    assert not any(k.endswith("_") for k in vars(estimator))
     with pytest.raises(NotFittedError):
-        clf.predict(np.ones((3, 2)))
+        estimator.predict(np.ones((3, 2)))
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.02, 0.05, 0.1, 0.2])

@@ -1,7 +1,7 @@
 """Property-based tests: whatever a user passes, fit gives a sound model or a clear ValueError.
 
 The hypothesis profile (tests/conftest.py) is derandomized, so CI runs the
-same examples every time. The budgets below add up to 2,100 examples; run
+same examples every time. The budgets below add up to 2,400 examples; run
 ``pytest tests/test_properties.py --hypothesis-show-statistics`` to see the
 count, the time per example and the outcome events of each test.
 """
@@ -12,14 +12,14 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from _checks import assert_sound, documented_reason
-from _strategies import classification_data, estimator_params, thresholds
+from _strategies import classification_data, estimator_params, regression_data, thresholds
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from skprune import PrunedMLPClassifier
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 
 
 def _fit_outcome(clf, X, y, sample_weight):
@@ -49,6 +49,19 @@ def test_fit_gives_a_sound_model_or_a_documented_error(data, params):
         assert_sound(clf, X)
         # fit explains itself with sklearn's warnings; numpy's overflow and
         # invalid-value RuntimeWarnings would mean NaN or inf went unhandled.
+        for w in caught:
+            assert issubclass(w.category, (ConvergenceWarning, UserWarning)), w
+            assert not issubclass(w.category, RuntimeWarning), w
+
+
+@settings(max_examples=300)
+@given(data=regression_data(), params=estimator_params())
+def test_regressor_fit_gives_a_sound_model_or_a_documented_error(data, params):
+    X, y, sample_weight = data
+    reg = PrunedMLPRegressor(**params)
+    reason, caught = _fit_outcome(reg, X, y, sample_weight)
+    if reason is None:
+        assert_sound(reg, X)
         for w in caught:
             assert issubclass(w.category, (ConvergenceWarning, UserWarning)), w
             assert not issubclass(w.category, RuntimeWarning), w
