@@ -646,7 +646,8 @@ class _Run:
             for g, m, d in zip(coef_grads, masks, dense):
                 if not d:
                     g *= m
-            new = opt.step(coefs + intercepts, coef_grads + intercept_grads)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked
+                new = opt.step(coefs + intercepts, coef_grads + intercept_grads)
             opt.iteration_ends(t)
             coefs, intercepts = new[:n_coefs], new[n_coefs:]
             if step_task.end(self.attributes(coefs, intercepts)):
