@@ -38,7 +38,7 @@ from ._criteria import (
     neuron_keep_masks,
     threshold_masks,
 )
-from ._network import forward, loss_and_gradients
+from ._network import forward, loss_and_gradients, loss_value
 from ._optim import GradientDescent
 from ._schedules import cubic_sparsity
 from ._sparse import (
@@ -562,7 +562,11 @@ class _Run:
             )
 
     def loss(self, coefs, intercepts):
-        return self.loss_and_gradients(coefs, intercepts)[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return loss_value(
+                self.X, self.Y, self.sample_weight, coefs, intercepts,
+                self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
+            )
 
     def attributes(self, coefs, intercepts):
         """A callable giving the fitted attributes of a network (for callbacks)."""
@@ -668,7 +672,7 @@ class _Run:
                     ConvergenceWarning,
                 )
         # The last step's weights have not been evaluated yet; one more loss
-        # (about one iteration per phase) makes sure they are worth keeping.
+        # (a forward pass per phase) makes sure they are worth keeping.
         # Full-batch descent with a workable step size lowers the loss over a
         # phase: a loss that ends above where the phase started means the
         # steps blew up, even if clipping in the log-loss kept it finite.

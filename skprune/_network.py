@@ -153,6 +153,31 @@ def forward(X, coefs, intercepts, activation, out_activation):
     return activations
 
 
+def _objective(Y, P, sample_weight, coefs, loss, alpha, sw_sum):
+    """The penalised loss of outputs ``P``, divided by ``sw_sum``."""
+    value = LOSSES[loss](Y, P, sample_weight)
+    value += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in coefs)
+    return value / sw_sum
+
+
+def loss_value(X, Y, sample_weight, coefs, intercepts, activation, loss, alpha, sw_sum=None):
+    """The loss of :func:`loss_and_gradients` alone: one forward pass, no gradient.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._network import loss_value
+    >>> X, Y = np.eye(2), np.eye(2)
+    >>> round(loss_value(X, Y, np.ones(2), [np.zeros((2, 2))], [np.zeros(2)],
+    ...                  "relu", "log_loss", 0.0), 6)
+    0.693147
+    """
+    if sw_sum is None:
+        sw_sum = float(sample_weight.sum())
+    P = forward(X, coefs, intercepts, activation, OUTPUT_ACTIVATIONS[loss])[-1]
+    return _objective(Y, P, sample_weight, coefs, loss, alpha, sw_sum)
+
+
 def loss_and_gradients(
     X, Y, sample_weight, coefs, intercepts, activation, loss, alpha, sw_sum=None
 ):
@@ -204,9 +229,7 @@ def loss_and_gradients(
     out_activation = OUTPUT_ACTIVATIONS[loss]
     activations = forward(X, coefs, intercepts, activation, out_activation)
     P = activations[-1]
-    value = LOSSES[loss](Y, P, sample_weight)
-    value += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in coefs)
-    value /= sw_sum
+    value = _objective(Y, P, sample_weight, coefs, loss, alpha, sw_sum)
 
     derivative = DERIVATIVES[activation]
     # With a canonical link, d loss_i / d Z_out = P - Y.
