@@ -551,22 +551,33 @@ class _Run:
             self.loss_name,
         )
 
-    def loss_and_gradients(self, coefs, intercepts):
-        # Overflow is detected and reported (a ConvergenceWarning, or a
-        # ValueError at the initial weights); numpy's warnings would only
-        # repeat it less clearly.
-        with np.errstate(over="ignore", invalid="ignore"):
-            return loss_and_gradients(
-                self.X, self.Y, self.sample_weight, coefs, intercepts,
-                self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
-            )
+    def _args(self, coefs, intercepts):
+        return (
+            self.X, self.Y, self.sample_weight, coefs, intercepts,
+            self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
+        )
 
-    def loss(self, coefs, intercepts):
-        with np.errstate(over="ignore", invalid="ignore"):
-            return loss_value(
-                self.X, self.Y, self.sample_weight, coefs, intercepts,
-                self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
-            )
+    def loss_and_gradients(self, coefs, intercepts):
+        """Loss and gradients; an infinite loss (and no gradient) on any overflow.
+
+        Overflow anywhere counts as divergence, even where the clipped
+        log-loss would stay finite (saturated outputs of blown-up weights);
+        it is reported as such (a ConvergenceWarning, or a ValueError at the
+        initial weights), so numpy's own warning would only be noise.
+        """
+        with np.errstate(over="raise", invalid="raise"):
+            try:
+                return loss_and_gradients(*self._args(coefs, intercepts))
+            except FloatingPointError:
+                return np.inf, None, None
+
+    def loss(self, coefs, intercepts, strict=False):
+        """Training loss by a forward pass; with ``strict``, infinite on any overflow."""
+        with np.errstate(**dict.fromkeys(("over", "invalid"), "raise" if strict else "ignore")):
+            try:
+                return loss_value(*self._args(coefs, intercepts))
+            except FloatingPointError:
+                return np.inf
 
     def attributes(self, coefs, intercepts):
         """A callable giving the fitted attributes of a network (for callbacks)."""
@@ -620,7 +631,7 @@ class _Run:
                         "%.3g). Scale the features (and regression targets), "
                         "e.g. with StandardScaler." % (self.X.dtype, abs(self.X).max())
                     )
-                self._diverge("a non-finite loss")
+                self._diverge("an overflow or a non-finite loss")
                 return lowest[1:]
             if value < lowest[0]:
                 lowest = (value, coefs, intercepts)
@@ -676,9 +687,9 @@ class _Run:
         # Full-batch descent with a workable step size lowers the loss over a
         # phase: a loss that ends above where the phase started means the
         # steps blew up, even if clipping in the log-loss kept it finite.
-        first, final = self.loss_curve[start], self.loss(coefs, intercepts)
+        first, final = self.loss_curve[start], self.loss(coefs, intercepts, strict=True)
         if not np.isfinite(final):
-            self._diverge("a non-finite loss")
+            self._diverge("an overflow or a non-finite loss")
             return lowest[1:]
         if final > first:
             self._diverge("a training loss that rose from %.4g to %.4g" % (first, final))
