@@ -12,7 +12,12 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from _checks import assert_sound, documented_reason
-from _strategies import classification_data, estimator_params, regression_data, thresholds
+from _strategies import (
+    classification_data,
+    estimator_params,
+    regression_data,
+    thresholds,
+)
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
@@ -39,14 +44,11 @@ def _fit_outcome(clf, X, y, sample_weight):
     return None, caught
 
 
-@settings(max_examples=1000)
-@given(data=classification_data(), params=estimator_params())
-def test_fit_gives_a_sound_model_or_a_documented_error(data, params):
+def _sound_or_documented_error(estimator, data):
     X, y, sample_weight = data
-    clf = PrunedMLPClassifier(**params)
-    reason, caught = _fit_outcome(clf, X, y, sample_weight)
+    reason, caught = _fit_outcome(estimator, X, y, sample_weight)
     if reason is None:
-        assert_sound(clf, X)
+        assert_sound(estimator, X)
         # fit explains itself with sklearn's warnings; numpy's overflow and
         # invalid-value RuntimeWarnings would mean NaN or inf went unhandled.
         for w in caught:
@@ -54,17 +56,16 @@ def test_fit_gives_a_sound_model_or_a_documented_error(data, params):
             assert not issubclass(w.category, RuntimeWarning), w
 
 
+@settings(max_examples=1000)
+@given(data=classification_data(), params=estimator_params())
+def test_fit_gives_a_sound_model_or_a_documented_error(data, params):
+    _sound_or_documented_error(PrunedMLPClassifier(**params), data)
+
+
 @settings(max_examples=300)
 @given(data=regression_data(), params=estimator_params())
 def test_regressor_fit_gives_a_sound_model_or_a_documented_error(data, params):
-    X, y, sample_weight = data
-    reg = PrunedMLPRegressor(**params)
-    reason, caught = _fit_outcome(reg, X, y, sample_weight)
-    if reason is None:
-        assert_sound(reg, X)
-        for w in caught:
-            assert issubclass(w.category, (ConvergenceWarning, UserWarning)), w
-            assert not issubclass(w.category, RuntimeWarning), w
+    _sound_or_documented_error(PrunedMLPRegressor(**params), data)
 
 
 def _trained(data, params):
