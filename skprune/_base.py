@@ -38,8 +38,9 @@ from ._criteria import (
     neuron_keep_masks,
     threshold_masks,
 )
-from ._network import forward, loss_and_gradients, loss_value
+from ._network import loss_and_gradients, loss_value, predict_output
 from ._optim import GradientDescent
+from ._products import bind_sparse, pack_sparse, unpack_sparse
 from ._schedules import cubic_sparsity
 from ._sparse import (
     constant_network,
@@ -356,9 +357,9 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             # scipy multiplies two sparse matrices only when their dtypes
             # agree; a dense X mixes dtypes fine.
             X = X.astype(self.coefs_[0].dtype, copy=False)
-        return forward(
+        return predict_output(
             X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )[-1]
+        )
 
     # ------------------------------------------------------------------ #
     # The loop.
@@ -534,6 +535,9 @@ class _Run:
     def __init__(self, est, X, Y, sample_weight, loss, validation, fitted_attrs=None):
         self.est = est
         self.fitted_attrs = fitted_attrs or {}
+        if sp.issparse(X) and X.format != "csr":
+            # Gradients slice row chunks, which CSC cannot do cheaply.
+            X = X.tocsr()
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.sw_sum = float(sample_weight.sum())
         self.loss_name = loss
@@ -597,9 +601,18 @@ class _Run:
         restore the best weights. Each step is reported to the callbacks as a
         subtask of ``task``; one of them may stop the phase.
         """
-        est = self.est
         if self.diverged or n_iter == 0:
             return coefs, intercepts
+        # Very sparse layers are retrained as CSR arrays of their alive values
+        # (see _products.pack_sparse): cheaper products, same iterates.
+        params, patterns = pack_sparse(coefs, masks)
+        params, intercepts = self._descend(
+            params, patterns, intercepts, masks, n_iter, initial, task
+        )
+        return unpack_sparse(params, patterns), intercepts
+
+    def _descend(self, coefs, patterns, intercepts, masks, n_iter, initial, task):
+        est = self.est
         opt = GradientDescent(
             coefs + intercepts,
             est.learning_rate_init,
@@ -609,7 +622,8 @@ class _Run:
             est.power_t,
         )
         n_coefs = len(coefs)
-        dense = [m.all() for m in masks]
+        # Gradients need masking only in dense layers that have pruned entries.
+        dense = [m.all() or p is not None for m, p in zip(masks, patterns)]
         best_loss, no_improvement = np.inf, 0
         use_validation = initial and self.validation is not None
         best_params = None
@@ -621,7 +635,10 @@ class _Run:
         for t in range(n_iter):
             step_task = task.subtask("iteration", 0)
             step_task.begin()
-            value, coef_grads, intercept_grads = self.loss_and_gradients(coefs, intercepts)
+            weights = bind_sparse(coefs, patterns)
+            value, coef_grads, intercept_grads = self.loss_and_gradients(
+                weights, intercepts
+            )
             if not np.isfinite(value):
                 step_task.end()
                 if not self.loss_curve:
@@ -642,7 +659,7 @@ class _Run:
             if self.validation is not None:
                 with np.errstate(over="ignore", invalid="ignore"):
                     score = est._validation_score(
-                        coefs, intercepts, self.loss_name, *self.validation
+                        weights, intercepts, self.loss_name, *self.validation
                     )
                 self.validation_scores.append(score)
                 if est.verbose:
@@ -665,7 +682,7 @@ class _Run:
                 new = opt.step(coefs + intercepts, coef_grads + intercept_grads)
             opt.iteration_ends(t)
             coefs, intercepts = new[:n_coefs], new[n_coefs:]
-            if step_task.end(self.attributes(coefs, intercepts)):
+            if step_task.end(self.attributes(bind_sparse(coefs, patterns), intercepts)):
                 break
             if no_improvement > est.n_iter_no_change:
                 what = "Validation score" if use_validation else "Training loss"
@@ -687,7 +704,8 @@ class _Run:
         # Full-batch descent with a workable step size lowers the loss over a
         # phase: a loss that ends above where the phase started means the
         # steps blew up, even if clipping in the log-loss kept it finite.
-        first, final = self.loss_curve[start], self.loss(coefs, intercepts, strict=True)
+        first = self.loss_curve[start]
+        final = self.loss(bind_sparse(coefs, patterns), intercepts, strict=True)
         if not np.isfinite(final):
             self._diverge("an overflow or a non-finite loss")
             return lowest[1:]

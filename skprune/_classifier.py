@@ -7,7 +7,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
-from ._network import OUTPUT_ACTIVATIONS, forward
+from ._network import OUTPUT_ACTIVATIONS, predict_output
 
 
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
@@ -190,7 +190,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
     def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
         out = OUTPUT_ACTIVATIONS[loss]
-        P = forward(X, coefs, intercepts, self.activation, out)[-1]
+        P = predict_output(X, coefs, intercepts, self.activation, out)
         if loss == "log_loss":
             correct = P.argmax(axis=1) == Y.argmax(axis=1)
         else:

@@ -6,7 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import validate_data
 
 from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
-from ._network import forward
+from ._network import predict_output
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
@@ -167,7 +167,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         return self
 
     def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
-        P = forward(X, coefs, intercepts, self.activation, "identity")[-1]
+        P = predict_output(X, coefs, intercepts, self.activation, "identity")
         return float(r2_score(Y, P, sample_weight=sample_weight))
 
     def predict(self, X):

@@ -1,0 +1,144 @@
+"""Shared helpers of the benchmarks: machine description, interleaved timing, tables.
+
+Every benchmark compares A against B *in one process*: the candidates are run
+in turn (A, B, A, B, ...) so that a slow moment of a shared machine hits all
+of them alike, and the median of the repeats is reported with the ratio of
+medians. BLAS threads are pinned with threadpoolctl.
+"""
+
+import os
+import platform
+import sys
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import scipy
+import sklearn
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import skprune
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def describe_machine(threads):
+    """Markdown lines describing the machine, the libraries and BLAS."""
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    blas_text = (
+        ", ".join(
+            "%s %s (%s kernel, %s threads available)"
+            % (
+                i.get("internal_api"),
+                i.get("version"),
+                i.get("architecture"),
+                i.get("num_threads"),
+            )
+            for i in blas
+        )
+        or "unknown"
+    )
+    try:
+        with open("/proc/meminfo") as f:
+            mem_kb = int(f.readline().split()[1])
+        mem = "%.0f GiB" % (mem_kb / 2**20)
+    except (OSError, ValueError, IndexError):
+        mem = "?"
+    coretype = os.environ.get("OPENBLAS_CORETYPE")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return [
+        "- machine: %s, %d cores, %s RAM, %s"
+        % (cpu_name(), os.cpu_count(), mem, platform.platform()),
+        "- Python %s, numpy %s, scipy %s, scikit-learn %s, skprune %s"
+        % (
+            platform.python_version(),
+            np.__version__,
+            scipy.__version__,
+            sklearn.__version__,
+            skprune.__version__,
+        ),
+        "- BLAS: %s; pinned to %d thread(s); OPENBLAS_CORETYPE=%s"
+        % (blas_text, threads, coretype),
+        "- load average at start: %.2f (the machine is shared; see the noise note)"
+        % load,
+    ]
+
+
+@contextmanager
+def pinned(threads):
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
+def interleaved(candidates, repeats, warmup=1):
+    """Time each callable ``repeats`` times, in turn; return ``{name: [seconds, ...]}``.
+
+    ``candidates`` maps a name to a zero-argument callable. A callable may
+    return a float: it is then taken as the measured time (for callables that
+    time only part of their work).
+    """
+    times = {name: [] for name in candidates}
+    for r in range(warmup + repeats):
+        for name, fn in candidates.items():
+            t0 = time.perf_counter()
+            out = fn()
+            elapsed = time.perf_counter() - t0
+            if isinstance(out, float):
+                elapsed = out
+            if r >= warmup:
+                times[name].append(elapsed)
+    return times
+
+
+def median(values):
+    return float(np.median(values))
+
+
+def spread(values):
+    """Half the inter-quartile range relative to the median: the noise of a figure."""
+    q1, q2, q3 = np.percentile(values, [25, 50, 75])
+    return float((q3 - q1) / 2 / q2) if q2 > 0 else float("nan")
+
+
+def markdown_table(header, rows):
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(str(c) for c in row) + " |")
+    return "\n".join(lines)
+
+
+def common_arguments(parser):
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, few repeats (a smoke run)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS threads (default 1: per-core figures)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="override the number of repeats"
+    )
+    return parser
+
+
+def header(title, threads):
+    print("## %s\n" % title)
+    print("\n".join(describe_machine(threads)))
+    print(
+        "- command: `python %s`\n"
+        % " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+    )
