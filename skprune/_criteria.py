@@ -163,6 +163,35 @@ class PruningState:
         return diagonal
 
 
+_WEIGHT_SCORES_DOC = """Importance of every weight.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One array per layer, shaped like ``state.coefs[l]``; higher means
+            more important.
+        """
+
+_NEURON_SCORES_DOC = """Importance of every hidden neuron.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
+
+
 def _normalise_layer(score):
     """Divide by the layer's largest score, so scores of different layers compare."""
     top = score.max() if score.size else 0.0
@@ -188,6 +217,8 @@ class MagnitudeCriterion:
 
     def scores(self, state):
         return [np.abs(W) for W in state.coefs]
+
+    scores.__doc__ = _WEIGHT_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -216,6 +247,8 @@ class TaylorCriterion:
 
     def scores(self, state):
         return [np.abs(W * G) for W, G in zip(state.coefs, state.gradients)]
+
+    scores.__doc__ = _WEIGHT_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -249,6 +282,8 @@ class OBDCriterion:
             0.5 * H * W * W for H, W in zip(state.hessian_diagonal, state.coefs)
         ]
 
+    scores.__doc__ = _WEIGHT_SCORES_DOC
+
 
 @dataclass(frozen=True)
 class RandomCriterion:
@@ -270,6 +305,8 @@ class RandomCriterion:
 
     def scores(self, state):
         return [state.rng.random_sample(W.shape) for W in state.coefs]
+
+    scores.__doc__ = _WEIGHT_SCORES_DOC
 
 
 # ---------------------------------------------------------------------- #
@@ -293,6 +330,8 @@ class ActivationCriterion:
 
     def scores(self, state):
         return state.mean_outputs[1]
+
+    scores.__doc__ = _NEURON_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -343,6 +382,8 @@ class EntropyCriterion:
             out.append(np.abs(counts.sum(axis=1)))
         return out
 
+    scores.__doc__ = _NEURON_SCORES_DOC
+
 
 @dataclass(frozen=True)
 class VarianceCriterion:
@@ -373,6 +414,8 @@ class VarianceCriterion:
             for var, W_next in zip(state.output_variances, state.coefs[1:])
         ]
 
+    scores.__doc__ = _NEURON_SCORES_DOC
+
 
 @dataclass(frozen=True)
 class NeuronTaylorCriterion:
@@ -401,6 +444,8 @@ class NeuronTaylorCriterion:
             for W, G in zip(state.coefs[:-1], state.gradients[:-1])
         ]
 
+    scores.__doc__ = _NEURON_SCORES_DOC
+
 
 @dataclass(frozen=True)
 class RandomNeuronCriterion:
@@ -408,6 +453,8 @@ class RandomNeuronCriterion:
 
     def scores(self, state):
         return [state.rng.random_sample(W.shape[1]) for W in state.coefs[:-1]]
+
+    scores.__doc__ = _NEURON_SCORES_DOC
 
 
 #: The ``criterion`` parameter's names.

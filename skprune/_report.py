@@ -96,6 +96,17 @@ def compression_report(estimator):
 def format_report(report):
     """The report of :func:`compression_report` as a two-column markdown table.
 
+    Parameters
+    ----------
+    report : dict
+        As returned by :func:`compression_report`.
+
+    Returns
+    -------
+    table : str
+        One row per entry; floats with two decimals, arrays as
+        comma-separated values.
+
     Examples
     --------
     >>> from skprune._report import format_report
