@@ -449,7 +449,12 @@ class NeuronTaylorCriterion:
 
 @dataclass(frozen=True)
 class RandomNeuronCriterion:
-    """Uniform random neuron importances, drawn from the estimator's ``random_state``."""
+    """Uniform random neuron importances, drawn from the estimator's ``random_state``.
+
+    A baseline for ``neuron_sparsity``. Scores are uniform on ``[0, 1)``, so a
+    ``neuron_threshold`` above zero removes about that fraction of the
+    neurons at random at every step: set ``neuron_threshold=0`` with it.
+    """
 
     def scores(self, state):
         return [state.rng.random_sample(W.shape[1]) for W in state.coefs[:-1]]
