@@ -62,7 +62,7 @@ FULL = {
     "mnist": {
         "hidden": (300, 100),
         "learning_rate_init": 0.2,
-        "recipe": dict(max_iter=300, n_prune_steps=20, retrain_iter=10, finetune_iter=200),
+        "recipe": dict(max_iter=300, n_prune_steps=20, retrain_iter=15, finetune_iter=300),
         # Global pruning keeps a fifth of each layer at least: the output
         # layer (1,000 of 266,200 weights) is pruned far less than the others,
         # as in Han et al. (26 % kept) and the lottery-ticket paper.
