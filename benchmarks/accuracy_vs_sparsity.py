@@ -56,7 +56,7 @@ FULL = {
         + [("random", "gradual", "layer"), ("magnitude", "gradual", "global"),
            ("obd", "gradual", "global")],
         "lottery": dict(max_iter=300, n_prune_steps=5, retrain_iter=200),
-        "neuron_fractions": (0.25, 0.5, 0.75),
+        "neuron_fractions": (0.5, 0.75, 0.9),
         "neuron_criteria": ("activation", "entropy", "variance", "taylor", "random"),
     },
     "mnist": {
