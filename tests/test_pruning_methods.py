@@ -201,3 +201,30 @@ def test_compression_report(digits):
     assert report["dense_bytes"] == (2220 + 40) * 8
     table = format_report(report)
     assert "| compression_ratio |" in table and table.count("\n") == len(report) + 1
+
+
+def test_regressor_supports_every_method():
+    from sklearn.datasets import make_regression
+
+    from skprune import PrunedMLPRegressor
+
+    X, y = make_regression(n_samples=200, n_features=8, n_targets=2, noise=0.1,
+                           random_state=0)
+    X = StandardScaler().fit_transform(X)
+    y = StandardScaler().fit_transform(y)
+    for criterion in WEIGHT_CRITERIA:
+        for neuron_criterion in NEURON_CRITERIA:
+            reg = PrunedMLPRegressor(
+                hidden_layer_sizes=(20,), max_iter=50, retrain_iter=5, n_prune_steps=2,
+                sparsity=0.6, criterion=criterion, neuron_sparsity=0.25,
+                neuron_criterion=neuron_criterion, neuron_threshold=0,
+                schedule="iterative", random_state=0,
+            ).fit(X, y)
+            # 25 % of the neurons by the criterion; more if weight pruning cuts some off.
+            assert 1 <= reg.hidden_layer_sizes_[0] <= 15
+            assert reg.sparsity_ >= 0.6 - 1e-3
+            if criterion != "random" and neuron_criterion != "random":
+                assert reg.score(X, y) > 0.5
+    report = compression_report(reg)
+    assert report["n_weights_original"] == 8 * 20 + 20 * 2
+    assert report["neurons_removed"] == 20 - reg.hidden_layer_sizes_[0]
