@@ -23,6 +23,7 @@ Both data sets are fed as float32 (the estimators keep float32).
 import argparse
 import copy
 import gzip
+import os
 import platform
 import sys
 import time
@@ -112,18 +113,23 @@ def machine():
         if i.get("user_api") == "blas"
     ]
     return [
-        "| machine | %s, %s, %s logical CPUs |" % (platform.machine(), platform.processor()
-                                                   or platform.system(), _cpu_count()),
+        "| machine | %s, %s, %s logical CPUs |" % (platform.machine(), _cpu_model(),
+                                                   os.cpu_count()),
         "| python / numpy / scipy / scikit-learn | %s / %s / %s / %s |"
         % (platform.python_version(), np.__version__, scipy.__version__, sklearn.__version__),
         "| BLAS | %s; runs pinned to 1 thread |" % ("; ".join(blas) or "unknown"),
     ]
 
 
-def _cpu_count():
-    import os
-
-    return os.cpu_count()
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.system()
 
 
 # ---------------------------------------------------------------------- #
@@ -137,7 +143,7 @@ def digits_split(n_samples=None):
         X, y, test_size=0.25, random_state=0, stratify=y
     )
     scaler = StandardScaler().fit(X_train)
-    # float32 halves memory traffic: about 3x faster per step here, same accuracy.
+    # float32 halves memory traffic: about 3x faster per step here.
     X_train, X_test = (scaler.transform(X).astype(np.float32) for X in (X_train, X_test))
     return X_train, X_test, y_train, y_test
 
