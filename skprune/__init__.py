@@ -1,14 +1,39 @@
 """Pruned multi-layer perceptrons that are really smaller and faster, as scikit-learn estimators."""
 
 from ._classifier import PrunedMLPClassifier
+from ._criteria import (
+    ActivationCriterion,
+    EntropyCriterion,
+    MagnitudeCriterion,
+    NeuronTaylorCriterion,
+    OBDCriterion,
+    PruningState,
+    RandomCriterion,
+    RandomNeuronCriterion,
+    TaylorCriterion,
+    VarianceCriterion,
+)
 from ._plot import PruningCurveDisplay
 from ._regressor import PrunedMLPRegressor
+from ._report import compression_report, format_report
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivationCriterion",
+    "EntropyCriterion",
+    "MagnitudeCriterion",
+    "NeuronTaylorCriterion",
+    "OBDCriterion",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "PruningCurveDisplay",
+    "PruningState",
+    "RandomCriterion",
+    "RandomNeuronCriterion",
+    "TaylorCriterion",
+    "VarianceCriterion",
     "__version__",
+    "compression_report",
+    "format_report",
 ]

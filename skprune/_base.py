@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -31,17 +31,19 @@ from sklearn.utils.validation import (
 
 from ._callbacks import _NO_TASK, CallbackSupportMixin, fit_task
 from ._criteria import (
-    ActivationCriterion,
-    MagnitudeCriterion,
+    NEURON_CRITERIA,
+    WEIGHT_CRITERIA,
     PruningState,
     fraction_masks,
+    neuron_fraction_masks,
     neuron_keep_masks,
+    resolve_criterion,
     threshold_masks,
 )
 from ._network import loss_and_gradients, loss_value, predict_output
-from ._optim import GradientDescent
+from ._optim import GradientDescent, soft_threshold
 from ._products import bind_sparse, pack_sparse, unpack_sparse
-from ._schedules import cubic_sparsity
+from ._schedules import SCHEDULES
 from ._sparse import (
     constant_network,
     disconnected_neurons,
@@ -113,21 +115,66 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         ``UserWarning``.
 
     neuron_threshold : float, default=0.01
-        A hidden neuron whose sample-weighted mean ``|activation|`` over the
-        training data is below this is removed at each pruning step; its mean
-        output times its outgoing weights is folded into the next layer's
-        bias. A layer is never emptied (its best neuron is kept, with a
-        warning).
+        A hidden neuron whose ``neuron_criterion`` score is below this is
+        removed at each pruning step (with the default criterion: whose
+        sample-weighted mean ``|activation|`` over the training data is);
+        its mean output times its outgoing weights is folded into the next
+        layer's bias. A layer is never emptied (its best neuron is kept,
+        with a warning).
 
     sparsity : float or None, default=None
-        If set, a fraction in [0, 1): the smallest-``|w|`` weights are pruned
-        until this fraction of the original architecture's weights is zero
-        or removed (``weight_threshold`` still applies on top). With several
-        pruning steps the target is approached on Zhu & Gupta's cubic
-        schedule and reached at the last step.
+        If set, a fraction in [0, 1): the least important weights by
+        ``criterion`` are pruned until this fraction of the original
+        architecture's weights is zero or removed (``weight_threshold``
+        still applies on top). With several pruning steps the target is
+        approached on ``schedule`` and reached at the last step.
+
+    criterion : {'magnitude', 'taylor', 'obd', 'random'} or object, \
+            default='magnitude'
+        Weight importance that ``sparsity`` ranks by: ``|w|``; the
+        first-order Taylor loss change ``|w * dL/dw|`` with the exact
+        whole-data gradient; Optimal Brain Damage ``h_kk * w ** 2 / 2`` with
+        the Gauss-Newton diagonal ``h_kk``; or uniform random scores (a
+        baseline, drawn from ``random_state``). An object with a
+        ``scores(state)`` method (see :class:`~skprune.PruningState`) can
+        take their place.
+
+    neuron_criterion : {'activation', 'entropy', 'variance', 'taylor', \
+            'random'} or object, default='activation'
+        Neuron importance that ``neuron_threshold`` and ``neuron_sparsity``
+        use: sample-weighted mean ``|activation|``; the entropy in bits of
+        the neuron's output histogram; ``std(a_j) * ||W_next[j, :]||``, the
+        exact RMS error that removing the neuron and folding its mean adds
+        to the next layer; the layer-normalised Taylor score
+        ``sum_k (w_kj * dL/dw_kj) ** 2``; or random scores. Or an object
+        with a ``scores(state)`` method.
+
+    neuron_sparsity : float or None, default=None
+        If set, a fraction in [0, 1) of every hidden layer's original neurons
+        to remove, lowest ``neuron_criterion`` score first, following
+        ``schedule`` like ``sparsity`` (``neuron_threshold`` still applies on
+        top). At least one neuron per layer is kept.
+
+    schedule : {'gradual', 'iterative', 'one-shot'} or callable, \
+            default='gradual'
+        How the targets ``sparsity`` and ``neuron_sparsity`` are approached
+        over the ``n_prune_steps`` steps: Zhu & Gupta's cubic
+        ``s_k = s (1 - (1 - k / n) ** 3)``; Han et al.'s iterative pruning,
+        which removes the same fraction of the surviving weights at every
+        step; or everything at the first step. A callable
+        ``schedule(step, n_steps, final_sparsity)`` returning the sparsity
+        after step ``step`` (counted from 1) can take their place.
 
     prune_scope : {'layer', 'global'}, default='layer'
         Whether ``sparsity`` holds in every layer or over all layers at once.
+
+    min_layer_density : float, default=0.01
+        With ``prune_scope='global'``, every pruning step keeps at least
+        this fraction of each layer's original weights (its best ones by
+        ``criterion``), so a small layer is never gutted; the floors are
+        scaled down if they exceed the whole budget. A neuron cut off from
+        all of its inputs is still removed with its outgoing weights, so a
+        layer can end up below its floor that way.
 
     n_prune_steps : int, default=1
         Number of prune -> retrain rounds after the initial training.
@@ -135,6 +182,24 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
     retrain_iter : int, default=50
         Gradient-descent iterations after each pruning step, with pruned
         weights held at exactly zero.
+
+    finetune_iter : int or None, default=None
+        Gradient-descent iterations after the last pruning step; None means
+        ``retrain_iter``. The recipe "train dense, prune gradually with short
+        retraining, then fine-tune longer" is ``max_iter=300,
+        n_prune_steps=20, retrain_iter=15, finetune_iter=300``.
+
+    rewind : bool, default=False
+        Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
+        pruning step the surviving weights and the biases are reset to their
+        values at the start of ``fit`` before retraining.
+
+    l1_alpha : float, default=0.0
+        Strength of an L1 penalty ``l1_alpha * sum|w|`` on the weights,
+        divided by the sum of the sample weights like ``alpha``. It is
+        applied by a proximal (soft-thresholding) step after every gradient
+        step, so it produces exact zeros, which the next pruning step
+        removes for good.
 
     warm_start : bool, default=False
         Reuse the previous fit's (pruned) network as the starting point.
@@ -166,10 +231,18 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
     layer_sparsity_ : ndarray of shape (n_layers - 1,)
         The same fraction per layer.
 
+    feature_mask_ : ndarray of bool of shape (`n_features_in_`,)
+        ``True`` for the input features that still have a non-zero outgoing
+        weight; the others are never read by ``predict``.
+
+    n_features_used_ : int
+        Number of input features still used (``feature_mask_.sum()``).
+
     pruning_history_ : list of dict
         One record per pruning step: ``step``, ``iteration``,
-        ``target_sparsity``, ``weights_kept``, ``neurons_kept`` and ``loss``
-        (measured right after pruning, before retraining).
+        ``target_sparsity``, ``target_neuron_sparsity``, ``weights_kept``,
+        ``neurons_kept`` and ``loss`` (measured right after pruning, before
+        retraining).
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -238,18 +311,21 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         "weight_threshold": [Interval(Real, 0, None, closed="left")],
         "neuron_threshold": [Interval(Real, 0, None, closed="left")],
         "sparsity": [None, Interval(Real, 0, 1, closed="left")],
+        "criterion": [StrOptions(set(WEIGHT_CRITERIA)), HasMethods(["scores"])],
+        "neuron_criterion": [StrOptions(set(NEURON_CRITERIA)), HasMethods(["scores"])],
+        "neuron_sparsity": [None, Interval(Real, 0, 1, closed="left")],
+        "schedule": [StrOptions(set(SCHEDULES)), callable],
         "prune_scope": [StrOptions({"layer", "global"})],
+        "min_layer_density": [Interval(Real, 0, 1, closed="both")],
         "n_prune_steps": [Interval(Integral, 1, None, closed="left")],
         "retrain_iter": [Interval(Integral, 0, None, closed="left")],
+        "finetune_iter": [None, Interval(Integral, 0, None, closed="left")],
+        "rewind": ["boolean"],
+        "l1_alpha": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
-
-    # Criteria behind the two seed rules; strategy objects so that other
-    # criteria can take their place.
-    _weight_criterion = MagnitudeCriterion()
-    _neuron_criterion = ActivationCriterion()
 
     def __init__(
         self,
@@ -270,9 +346,17 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         weight_threshold=0.01,
         neuron_threshold=0.01,
         sparsity=None,
+        criterion="magnitude",
+        neuron_criterion="activation",
+        neuron_sparsity=None,
+        schedule="gradual",
         prune_scope="layer",
+        min_layer_density=0.01,
         n_prune_steps=1,
         retrain_iter=50,
+        finetune_iter=None,
+        rewind=False,
+        l1_alpha=0.0,
         warm_start=False,
         random_state=None,
         verbose=False,
@@ -293,9 +377,17 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         self.weight_threshold = weight_threshold
         self.neuron_threshold = neuron_threshold
         self.sparsity = sparsity
+        self.criterion = criterion
+        self.neuron_criterion = neuron_criterion
+        self.neuron_sparsity = neuron_sparsity
+        self.schedule = schedule
         self.prune_scope = prune_scope
+        self.min_layer_density = min_layer_density
         self.n_prune_steps = n_prune_steps
         self.retrain_iter = retrain_iter
+        self.finetune_iter = finetune_iter
+        self.rewind = rewind
+        self.l1_alpha = l1_alpha
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
@@ -430,7 +522,9 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         else:
             validation = None
 
-        run = _Run(self, X, Y, sample_weight, loss, validation, fitted_attrs)
+        run = _Run(self, X, Y, sample_weight, loss, validation, fitted_attrs, rng)
+        # Lottery-ticket rewinding returns to the weights fit started from.
+        initial = (_copy_list(coefs), _copy_list(intercepts)) if self.rewind else None
         phase = task.subtask("train", self.max_iter)
         phase.begin()
         coefs, intercepts = run.descend(
@@ -438,22 +532,31 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         )
         stop = phase.end(run.attributes(coefs, intercepts))
 
+        schedule = SCHEDULES.get(self.schedule, self.schedule)
         history = []
         for step in range(1, 0 if stop else self.n_prune_steps + 1):
-            phase = task.subtask("prune-retrain", self.retrain_iter)
+            n_iter = self.retrain_iter
+            if step == self.n_prune_steps and self.finetune_iter is not None:
+                n_iter = self.finetune_iter
+            phase = task.subtask("prune-retrain", n_iter)
             phase.begin()
-            target = (
-                None
-                if self.sparsity is None
-                else cubic_sparsity(step, self.n_prune_steps, self.sparsity)
+            target, neuron_target = (
+                None if s is None else float(schedule(step, self.n_prune_steps, s))
+                for s in (self.sparsity, self.neuron_sparsity)
             )
-            coefs, intercepts, masks = self._prune(
-                run, coefs, intercepts, masks, target, n_original, neurons=True
+            coefs, intercepts, masks, removed = self._prune(
+                run, coefs, intercepts, masks, target, n_original,
+                neurons=True, neuron_target=neuron_target, hidden=hidden,
             )
+            if initial is not None:
+                initial = _slice_neurons(*initial, removed)
+                coefs = [W0 * m for W0, m in zip(initial[0], masks)]
+                intercepts = _copy_list(initial[1])
             record = {
                 "step": step,
                 "iteration": run.n_iter,
                 "target_sparsity": target,
+                "target_neuron_sparsity": neuron_target,
                 "weights_kept": int(sum(m.sum() for m in masks)),
                 "neurons_kept": tuple(W.shape[1] for W in coefs[:-1]),
                 "loss": run.loss(coefs, intercepts),
@@ -465,7 +568,7 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
                     % (step, record["weights_kept"], record["neurons_kept"], record["loss"])
                 )
             coefs, intercepts = run.descend(
-                coefs, intercepts, masks, self.retrain_iter, False, phase
+                coefs, intercepts, masks, n_iter, False, phase
             )
             # A callback may stop the pruning steps; the final prune still runs.
             if phase.end(run.attributes(coefs, intercepts)):
@@ -473,12 +576,14 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
 
         # The last thing done to the weights is a prune, so retraining cannot
         # leave survivors below the threshold.
-        coefs, intercepts, masks = self._prune(
+        coefs, intercepts, masks, _ = self._prune(
             run, coefs, intercepts, masks, self.sparsity, n_original, neurons=False
         )
         coefs_csr = [to_csr(W) for W in coefs]
         kept = np.array([W.nnz for W in coefs_csr])
         n_original = np.array(n_original)
+        # An input feature with no surviving outgoing weight is never read.
+        feature_mask = np.diff(coefs_csr[0].indptr) > 0
         fitted = {
             "coefs_": coefs_csr,
             "intercepts_": intercepts,
@@ -489,6 +594,8 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             "hidden_layer_sizes_": tuple(int(W.shape[1]) for W in coefs[:-1]),
             "sparsity_": float(1 - kept.sum() / n_original.sum()),
             "layer_sparsity_": 1 - kept / n_original,
+            "feature_mask_": feature_mask,
+            "n_features_used_": int(feature_mask.sum()),
             "pruning_history_": history,
             "loss_": run.loss_curve[-1],
             "loss_curve_": run.loss_curve,
@@ -499,23 +606,44 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         task.end(lambda: {**run.fitted_attrs, **fitted})
         return fitted
 
-    def _prune(self, run, coefs, intercepts, masks, target, n_original, neurons):
-        """One pruning step: weights (threshold, then fraction), then neurons."""
-        state = run.state(coefs, intercepts, masks)
+    def _prune(
+        self, run, coefs, intercepts, masks, target, n_original, neurons,
+        neuron_target=None, hidden=None,
+    ):
+        """One pruning step: weights (threshold, then fraction), then neurons.
+
+        Returns the new network and masks, and the list of per-layer neuron
+        keep-masks applied in turn (for slicing the rewinding weights alike).
+        """
+        # Exact zeros (the L1 proximal step makes them) are pruned for good.
+        masks = [m & (W != 0) for W, m in zip(coefs, masks)]
         masks = threshold_masks([np.abs(W) for W in coefs], masks, self.weight_threshold)
         if target is not None:
-            scores = self._weight_criterion.scores(state)
-            masks = fraction_masks(scores, masks, target, self.prune_scope, n_original)
+            criterion = resolve_criterion(self.criterion, WEIGHT_CRITERIA)
+            scores = criterion.scores(run.state(coefs, intercepts, masks))
+            masks = fraction_masks(
+                scores, masks, target, self.prune_scope, n_original,
+                self.min_layer_density,
+            )
         coefs = [W * m for W, m in zip(coefs, masks)]
 
-        if neurons and self.neuron_threshold > 0 and len(coefs) > 1:
+        removed = []
+        prune_neurons = self.neuron_threshold > 0 or neuron_target is not None
+        if neurons and prune_neurons and len(coefs) > 1:
             state = run.state(coefs, intercepts, masks)
-            keeps = neuron_keep_masks(
-                self._neuron_criterion.scores(state), self.neuron_threshold
-            )
+            criterion = resolve_criterion(self.neuron_criterion, NEURON_CRITERIA)
+            scores = criterion.scores(state)
+            keeps = neuron_keep_masks(scores, self.neuron_threshold)
+            if neuron_target is not None:
+                # Fractions count the original widths, so indices of neurons
+                # already removed need no bookkeeping: only the number kept.
+                keeps = [
+                    k & f for k, f in zip(keeps, neuron_fraction_masks(scores, neuron_target, hidden))
+                ]
             coefs, intercepts, masks = remove_neurons(
                 coefs, intercepts, masks, keeps, state.mean_outputs[0]
             )
+            removed.append(keeps)
         if is_cut_off(masks):
             warnings.warn(
                 "Pruning cut every path from the inputs to the outputs, so the "
@@ -523,21 +651,38 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
                 "weight is kept. Lower weight_threshold or sparsity.",
                 UserWarning,
             )
-            return constant_network(coefs, intercepts, self.activation)
+            # The constant network keeps one neuron per hidden layer: say the first.
+            removed.append([np.arange(W.shape[1]) == 0 for W in coefs[:-1]])
+            return (*constant_network(coefs, intercepts, self.activation), removed)
         # Neurons cut off by weight pruning go too; removing them is exact.
         keeps, fill = disconnected_neurons(coefs, intercepts, masks, self.activation)
-        return remove_neurons(coefs, intercepts, masks, keeps, fill)
+        removed.append(keeps)
+        return (*remove_neurons(coefs, intercepts, masks, keeps, fill), removed)
+
+
+def _slice_neurons(coefs, intercepts, removed):
+    """Apply the neuron keep-masks of :meth:`BasePrunedMLP._prune` to another network."""
+    coefs, intercepts = list(coefs), list(intercepts)
+    for keeps in removed:
+        for layer, keep in enumerate(keeps):
+            coefs[layer] = coefs[layer][:, keep]
+            intercepts[layer] = intercepts[layer][keep]
+            coefs[layer + 1] = coefs[layer + 1][keep, :]
+    return coefs, intercepts
 
 
 class _Run:
     """State of one fit's gradient descent: data, loss curve, stopping rule."""
 
-    def __init__(self, est, X, Y, sample_weight, loss, validation, fitted_attrs=None):
+    def __init__(
+        self, est, X, Y, sample_weight, loss, validation, fitted_attrs=None, rng=None
+    ):
         self.est = est
         self.fitted_attrs = fitted_attrs or {}
         if sp.issparse(X) and X.format != "csr":
             # Gradients slice row chunks, which CSC cannot do cheaply.
             X = X.tocsr()
+        self.rng = rng
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.sw_sum = float(sample_weight.sum())
         self.loss_name = loss
@@ -552,7 +697,7 @@ class _Run:
         est = self.est
         return PruningState(
             coefs, intercepts, masks, self.X, self.sample_weight, est.activation,
-            self.loss_name,
+            self.loss_name, Y=self.Y, random_state=self.rng,
         )
 
     def _args(self, coefs, intercepts):
@@ -560,6 +705,14 @@ class _Run:
             self.X, self.Y, self.sample_weight, coefs, intercepts,
             self.est.activation, self.loss_name, self.est.alpha, self.sw_sum,
         )
+
+    def _l1_term(self, coefs):
+        # The L1 penalty enters the loss value only: its (sub)gradient is
+        # handled by the proximal step in descend.
+        l1_alpha = self.est.l1_alpha
+        if l1_alpha == 0:
+            return 0.0
+        return l1_alpha * sum(float(np.abs(W).sum()) for W in coefs) / self.sw_sum
 
     def loss_and_gradients(self, coefs, intercepts):
         """Loss and gradients; an infinite loss (and no gradient) on any overflow.
@@ -571,15 +724,18 @@ class _Run:
         """
         with np.errstate(over="raise", invalid="raise"):
             try:
-                return loss_and_gradients(*self._args(coefs, intercepts))
+                value, coef_grads, intercept_grads = loss_and_gradients(
+                    *self._args(coefs, intercepts)
+                )
             except FloatingPointError:
                 return np.inf, None, None
+        return value + self._l1_term(coefs), coef_grads, intercept_grads
 
     def loss(self, coefs, intercepts, strict=False):
         """Training loss by a forward pass; with ``strict``, infinite on any overflow."""
         with np.errstate(**dict.fromkeys(("over", "invalid"), "raise" if strict else "ignore")):
             try:
-                return loss_value(*self._args(coefs, intercepts))
+                return loss_value(*self._args(coefs, intercepts)) + self._l1_term(coefs)
             except FloatingPointError:
                 return np.inf
 
@@ -680,8 +836,13 @@ class _Run:
                     g *= m
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked
                 new = opt.step(coefs + intercepts, coef_grads + intercept_grads)
-            opt.iteration_ends(t)
             coefs, intercepts = new[:n_coefs], new[n_coefs:]
+            if est.l1_alpha > 0:
+                # Proximal step; for packed CSR layers it acts on their
+                # alive values, which is the same operation.
+                shrink = opt.learning_rate * est.l1_alpha / self.sw_sum
+                coefs = [soft_threshold(W, shrink) for W in coefs]
+            opt.iteration_ends(t)
             if step_task.end(self.attributes(bind_sparse(coefs, patterns), intercepts)):
                 break
             if no_improvement > est.n_iter_no_change:

@@ -15,6 +15,14 @@ ESTIMATORS = [
     PrunedMLPClassifier(sparsity=0.8, prune_scope="global", n_prune_steps=2),
     PrunedMLPRegressor(),
     PrunedMLPRegressor(sparsity=0.8, neuron_threshold=0.05, n_prune_steps=2),
+    PrunedMLPClassifier(
+        sparsity=0.7, criterion="obd", neuron_criterion="variance", neuron_sparsity=0.3,
+        schedule="iterative", n_prune_steps=2, l1_alpha=0.1,
+    ),
+    PrunedMLPClassifier(
+        sparsity=0.5, criterion="taylor", neuron_criterion="entropy",
+        schedule="one-shot", n_prune_steps=2, rewind=True, finetune_iter=100,
+    ),
 ]
 
 # Every instance must pass every check: nothing is expected to fail, and
