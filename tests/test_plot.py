@@ -15,7 +15,7 @@ from skprune import PrunedMLPClassifier, PruningCurveDisplay
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: E402 (after the Agg backend is chosen)
 
 
 @pytest.fixture(autouse=True)
