@@ -307,9 +307,9 @@ def mnist_study(cfg, seeds, root=MNIST_DIR):
     dense_acc = float(np.mean(dense))
     results = {"dense": np.array(dense)}
     lines = [
-        "### MNIST-10k: 784-%s-10 (LeNet-300-100 in the full run), %d train / %d test, seeds %s"
+        "### MNIST-10k: 784-%s-10 (LeNet-300-100 in the full run), %d train / %d test, %s %s"
         % ("-".join(map(str, cfg["hidden"])), len(data[2]), len(data[3]),
-           ", ".join(map(str, seeds))),
+           "seeds" if len(seeds) > 1 else "seed", ", ".join(map(str, seeds))),
         "",
         "Dense reference: %s %% (dense pre-training took %.0f s per seed). Compression, "
         "densities and widths are those of seed %d; time is per fit."
