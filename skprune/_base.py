@@ -72,9 +72,11 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
     learning_rate_init : float, default=0.1
         Step size of gradient descent. Full-batch steps use the exact
         gradient, so they can be much larger than stochastic ones. If a
-        training phase diverges (its loss ends above where it started, or
-        becomes non-finite), the weights with the lowest loss are restored,
-        later phases skip training, and a ``ConvergenceWarning`` says so.
+        training phase diverges (the initial training's loss ends above where
+        it started, or any phase's loss becomes non-finite), the weights with
+        the lowest loss are restored, later phases skip training, and a
+        ``ConvergenceWarning`` says so. A retraining phase whose loss ends
+        above its start keeps its lowest-loss weights and pruning goes on.
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -871,7 +873,13 @@ class _Run:
             self._diverge("an overflow or a non-finite loss")
             return lowest[1:]
         if final > first:
-            self._diverge("a training loss that rose from %.4g to %.4g" % (first, final))
+            if initial:
+                self._diverge(
+                    "a training loss that rose from %.4g to %.4g" % (first, final)
+                )
+            # A short retraining phase that starts with a fresh momentum right
+            # after a pruning step can end above its start without anything
+            # blowing up: keep its best weights and go on pruning.
             return lowest[1:]
         if use_validation and best_params is not None:
             return best_params

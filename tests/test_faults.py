@@ -452,3 +452,35 @@ def test_a_cut_off_network_becomes_an_exact_constant(activation):
         forward(X, new_coefs, new_intercepts, activation, "softmax")[-1],
         forward(X, coefs, intercepts, activation, "softmax")[-1],
     )
+
+
+
+def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
+    # Regression: a rise over a short retraining phase (fresh momentum right
+    # after a pruning step) was taken for divergence, and every later phase
+    # skipped training. Only a rise over the initial training means divergence.
+    from skprune import PrunedMLPClassifier
+    from skprune._base import _Run
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    Y = (X[:, :1] > 0).astype(float)
+    sw = np.ones(60)
+    est = PrunedMLPClassifier(learning_rate_init=30.0, tol=0.0, n_iter_no_change=10**6)
+    coefs = [rng.normal(size=(4, 3)), rng.normal(size=(3, 1))]
+    intercepts = [np.zeros(3), np.zeros(1)]
+    masks = [np.ones_like(c, dtype=bool) for c in coefs]
+
+    # The same phase as initial training: its loss rises, so it diverged.
+    initial = _Run(est, X, Y, sw, "binary_log_loss", None)
+    with pytest.warns(ConvergenceWarning, match="rose"):
+        initial.descend(coefs, intercepts, masks, 5, True)
+    assert initial.diverged
+
+    # As a retraining phase: the best weights of the phase, and training goes on.
+    retrain = _Run(est, X, Y, sw, "binary_log_loss", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        best = retrain.descend(coefs, intercepts, masks, 5, False)
+    assert not retrain.diverged
+    assert retrain.loss(*best) == pytest.approx(min(retrain.loss_curve))
