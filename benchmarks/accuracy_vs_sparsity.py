@@ -40,6 +40,10 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from skprune import PrunedMLPClassifier, compression_report
 
+# The tests load this file by path, so its folder is not on sys.path then.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import cpu_name  # noqa: E402
+
 MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 
 #: The full run. Each dataset: its network, recipe and sweeps.
@@ -113,23 +117,12 @@ def machine():
         if i.get("user_api") == "blas"
     ]
     return [
-        "| machine | %s, %s, %s logical CPUs |" % (platform.machine(), _cpu_model(),
+        "| machine | %s, %s, %s logical CPUs |" % (platform.machine(), cpu_name(),
                                                    os.cpu_count()),
         "| python / numpy / scipy / scikit-learn | %s / %s / %s / %s |"
         % (platform.python_version(), np.__version__, scipy.__version__, sklearn.__version__),
         "| BLAS | %s; runs pinned to 1 thread |" % ("; ".join(blas) or "unknown"),
     ]
-
-
-def _cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.system()
 
 
 # ---------------------------------------------------------------------- #
