@@ -5,6 +5,7 @@ from ._criteria import (
     ActivationCriterion,
     EntropyCriterion,
     MagnitudeCriterion,
+    NeuronCriterion,
     NeuronTaylorCriterion,
     OBDCriterion,
     PruningState,
@@ -12,6 +13,7 @@ from ._criteria import (
     RandomNeuronCriterion,
     TaylorCriterion,
     VarianceCriterion,
+    WeightCriterion,
 )
 from ._plot import PruningCurveDisplay
 from ._regressor import PrunedMLPRegressor
@@ -23,6 +25,7 @@ __all__ = [
     "ActivationCriterion",
     "EntropyCriterion",
     "MagnitudeCriterion",
+    "NeuronCriterion",
     "NeuronTaylorCriterion",
     "OBDCriterion",
     "PrunedMLPClassifier",
@@ -33,6 +36,7 @@ __all__ = [
     "RandomNeuronCriterion",
     "TaylorCriterion",
     "VarianceCriterion",
+    "WeightCriterion",
     "__version__",
     "compression_report",
     "format_report",

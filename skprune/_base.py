@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -33,7 +33,11 @@ from ._callbacks import _NO_TASK, CallbackSupportMixin, fit_task
 from ._criteria import (
     NEURON_CRITERIA,
     WEIGHT_CRITERIA,
+    NeuronCriterion,
     PruningState,
+    WeightCriterion,
+    checked_neuron_scores,
+    checked_weight_scores,
     fraction_masks,
     neuron_fraction_masks,
     neuron_keep_masks,
@@ -43,7 +47,7 @@ from ._criteria import (
 from ._network import loss_and_gradients, loss_value, predict_output
 from ._optim import GradientDescent, soft_threshold
 from ._products import bind_sparse, pack_sparse, unpack_sparse
-from ._schedules import SCHEDULES
+from ._schedules import SCHEDULES, schedule_targets
 from ._sparse import (
     constant_network,
     disconnected_neurons,
@@ -313,8 +317,8 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         "weight_threshold": [Interval(Real, 0, None, closed="left")],
         "neuron_threshold": [Interval(Real, 0, None, closed="left")],
         "sparsity": [None, Interval(Real, 0, 1, closed="left")],
-        "criterion": [StrOptions(set(WEIGHT_CRITERIA)), HasMethods(["scores"])],
-        "neuron_criterion": [StrOptions(set(NEURON_CRITERIA)), HasMethods(["scores"])],
+        "criterion": [StrOptions(set(WEIGHT_CRITERIA)), WeightCriterion],
+        "neuron_criterion": [StrOptions(set(NEURON_CRITERIA)), NeuronCriterion],
         "neuron_sparsity": [None, Interval(Real, 0, 1, closed="left")],
         "schedule": [StrOptions(set(SCHEDULES)), callable],
         "prune_scope": [StrOptions({"layer", "global"})],
@@ -498,6 +502,11 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         n_original = [a * b for a, b in zip(layer_units[:-1], layer_units[1:])]
+        # Every schedule value is known, and checked, before any training.
+        targets = schedule_targets(self.schedule, self.n_prune_steps, self.sparsity)
+        neuron_targets = schedule_targets(
+            self.schedule, self.n_prune_steps, self.neuron_sparsity
+        )
 
         if self.warm_start and hasattr(self, "coefs_"):
             if len(hidden) != len(self.hidden_layer_sizes_) or any(
@@ -534,7 +543,6 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         )
         stop = phase.end(run.attributes(coefs, intercepts))
 
-        schedule = SCHEDULES.get(self.schedule, self.schedule)
         history = []
         for step in range(1, 0 if stop else self.n_prune_steps + 1):
             n_iter = self.retrain_iter
@@ -542,10 +550,7 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
                 n_iter = self.finetune_iter
             phase = task.subtask("prune-retrain", n_iter)
             phase.begin()
-            target, neuron_target = (
-                None if s is None else float(schedule(step, self.n_prune_steps, s))
-                for s in (self.sparsity, self.neuron_sparsity)
-            )
+            target, neuron_target = targets[step - 1], neuron_targets[step - 1]
             coefs, intercepts, masks, removed = self._prune(
                 run, coefs, intercepts, masks, target, n_original,
                 neurons=True, neuron_target=neuron_target, hidden=hidden,
@@ -593,6 +598,8 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             "t_": run.n_iter * X.shape[0],
             "n_layers_": len(coefs) + 1,
             "n_outputs_": Y.shape[1],
+            "layer_units_original_": tuple(int(u) for u in layer_units),
+            "n_weights_original_": int(sum(n_original)),
             "hidden_layer_sizes_": tuple(int(W.shape[1]) for W in coefs[:-1]),
             "sparsity_": float(1 - kept.sum() / n_original.sum()),
             "layer_sparsity_": 1 - kept / n_original,
@@ -622,7 +629,7 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         masks = threshold_masks([np.abs(W) for W in coefs], masks, self.weight_threshold)
         if target is not None:
             criterion = resolve_criterion(self.criterion, WEIGHT_CRITERIA)
-            scores = criterion.scores(run.state(coefs, intercepts, masks))
+            scores = checked_weight_scores(criterion, run.state(coefs, intercepts, masks))
             masks = fraction_masks(
                 scores, masks, target, self.prune_scope, n_original,
                 self.min_layer_density,
@@ -634,7 +641,7 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         if neurons and prune_neurons and len(coefs) > 1:
             state = run.state(coefs, intercepts, masks)
             criterion = resolve_criterion(self.neuron_criterion, NEURON_CRITERIA)
-            scores = criterion.scores(state)
+            scores = checked_neuron_scores(criterion, state)
             keeps = neuron_keep_masks(scores, self.neuron_threshold)
             if neuron_target is not None:
                 # Fractions count the original widths, so indices of neurons

@@ -1,7 +1,8 @@
 """Pruning criteria: importance scores, kept apart from the rules that turn them into masks.
 
-A criterion is a small immutable strategy object (a frozen dataclass) with one
-method, ``scores(state)``, that reads a :class:`PruningState` (the network
+A criterion is a small immutable strategy object (a frozen dataclass) deriving
+from :class:`WeightCriterion` or :class:`NeuronCriterion`, with one method,
+``scores(state)``, that reads a :class:`PruningState` (the network
 plus the training data) and returns one array of importances per layer:
 weight criteria one array shaped like each ``coefs[l]``, neuron criteria one
 vector per hidden layer. Higher means more important. The mask rules
@@ -9,158 +10,20 @@ vector per hidden layer. Higher means more important. The mask rules
 :func:`neuron_fraction_masks`) serve every criterion alike and only ever
 shrink a mask. Sample weighting lives in exactly one place: the data
 statistics of :class:`PruningState`, all normalised by ``sum(sample_weight)``.
+What a criterion returns is checked (:func:`checked_weight_scores`,
+:func:`checked_neuron_scores`) before any mask is changed.
 """
 
 import warnings
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import cached_property
+from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_random_state
-from sklearn.utils.extmath import safe_sparse_dot
 
-from ._network import (
-    DERIVATIVES,
-    OUTPUT_ACTIVATIONS,
-    forward,
-    loss_and_gradients,
-    weighted_mean_outputs,
-)
+from ._state import PruningState
 
-
-class PruningState:
-    """What a criterion may look at, with data statistics computed on first use.
-
-    Parameters
-    ----------
-    coefs, intercepts : list of ndarray
-        Dense weights (pruned entries are exactly zero) and biases.
-    masks : list of ndarray of bool
-        ``True`` where a weight is still alive.
-    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        Training data.
-    sample_weight : ndarray of shape (n_samples,)
-        Sample weights; every data statistic is normalised by their sum.
-    activation : str
-        Hidden activation.
-    loss : str
-        Training loss (fixes the output activation).
-    Y : ndarray of shape (n_samples, n_outputs), default=None
-        Encoded targets; needed by the gradient-based criteria only.
-    random_state : int, RandomState instance or None, default=None
-        Source of randomness for the random criteria; the estimator passes
-        the generator seeded by its own ``random_state``.
-    """
-
-    def __init__(
-        self, coefs, intercepts, masks, X, sample_weight, activation, loss,
-        Y=None, random_state=None,
-    ):
-        self.coefs = coefs
-        self.intercepts = intercepts
-        self.masks = masks
-        self.X = X
-        self.sample_weight = sample_weight
-        self.activation = activation
-        self.loss = loss
-        self.Y = Y
-        self.random_state = random_state
-
-    @cached_property
-    def rng(self):
-        """The random generator of the random criteria."""
-        return check_random_state(self.random_state)
-
-    @cached_property
-    def _weights(self):
-        # Per-sample factor s_i / sum(s): the one place data statistics are normalised.
-        dtype = self.coefs[0].dtype
-        return (self.sample_weight / self.sample_weight.sum()).astype(dtype)
-
-    @cached_property
-    def activations(self):
-        """Every layer's output on the training data."""
-        return forward(
-            self.X,
-            self.coefs,
-            self.intercepts,
-            self.activation,
-            OUTPUT_ACTIVATIONS[self.loss],
-        )
-
-    @cached_property
-    def mean_outputs(self):
-        """``(means, abs_means)`` per hidden layer, sample-weighted."""
-        return weighted_mean_outputs(self.activations, self.sample_weight)
-
-    @cached_property
-    def output_variances(self):
-        """Sample-weighted variance of every hidden neuron's output."""
-        means = self.mean_outputs[0]
-        return [
-            self._weights @ (A - m) ** 2
-            for A, m in zip(self.activations[1:-1], means)
-        ]
-
-    @cached_property
-    def gradients(self):
-        """Exact whole-data gradient of the data loss (no L2 term) per weight matrix."""
-        if self.Y is None:
-            raise ValueError("This criterion needs the targets: pass Y to PruningState.")
-        return loss_and_gradients(
-            self.X, self.Y, self.sample_weight, self.coefs, self.intercepts,
-            self.activation, self.loss, 0.0,
-        )[1]
-
-    def _output_factors(self):
-        """Yield ``D`` with ``sum_c D_c D_c^T`` the Hessian of the loss in the output pre-activations.
-
-        For the canonical links the Gauss-Newton matrix equals the Fisher
-        information: softmax + log-loss has ``H = diag(p) - p p^T``, whose
-        factors are ``sqrt(p_c) (e_c - p)``; independent logistic outputs
-        have ``H = diag(p (1 - p))``; squared error has ``H = I``.
-        """
-        P = self.activations[-1]
-        n_outputs = P.shape[1]
-        for c in range(n_outputs):
-            if self.loss == "log_loss":
-                D = -P * np.sqrt(P[:, c : c + 1])
-                D[:, c] += np.sqrt(P[:, c])
-            else:
-                D = np.zeros_like(P)
-                if self.loss == "binary_log_loss":
-                    D[:, c] = np.sqrt(P[:, c] * (1 - P[:, c]))
-                else:
-                    D[:, c] = 1
-            yield D
-
-    @cached_property
-    def hessian_diagonal(self):
-        """Gauss-Newton diagonal of the data loss per weight matrix, in one pass.
-
-        Entry ``(j, k)`` of layer ``l`` is ``sum_i s_i sum_c (a_ij d_ik^c)^2 /
-        sum(s)``: the squared Jacobian of every output factor ``c`` with
-        respect to the weight, backpropagated once per output. The squared
-        inputs do not depend on ``c``, so each layer needs a single
-        ``(A^2)^T (sum_c D_c^2)`` product.
-        """
-        activations = self.activations
-        derivative = DERIVATIVES[self.activation]
-        n_layers = len(self.coefs)
-        sums = [None] * n_layers
-        for D in self._output_factors():
-            delta = D
-            for i in range(n_layers - 1, -1, -1):
-                sq = delta * delta
-                sums[i] = sq if sums[i] is None else sums[i] + sq
-                if i > 0:
-                    delta = derivative(activations[i], delta @ self.coefs[i].T)
-        diagonal = []
-        for A, S in zip(activations[:-1], sums):
-            A2 = A.multiply(A) if hasattr(A, "multiply") else A * A
-            S *= self._weights[:, np.newaxis]
-            diagonal.append(np.asarray(safe_sparse_dot(A2.T, S, dense_output=True)))
-        return diagonal
+__all__ = ["NeuronCriterion", "PruningState", "WeightCriterion"]
 
 
 _WEIGHT_SCORES_DOC = """Importance of every weight.
@@ -192,6 +55,76 @@ _NEURON_SCORES_DOC = """Importance of every hidden neuron.
         """
 
 
+class WeightCriterion(ABC):
+    """Base class of the weight criteria: one importance per weight.
+
+    Subclass it (a frozen dataclass is the model) and implement
+    :meth:`scores`; an instance can then be passed as ``criterion``. The
+    estimator checks what ``scores`` returns: one finite array per layer,
+    shaped like ``state.coefs[l]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune import WeightCriterion
+    >>> class SquaredMagnitude(WeightCriterion):
+    ...     def scores(self, state):
+    ...         return [W ** 2 for W in state.coefs]
+    >>> isinstance(SquaredMagnitude(), WeightCriterion)
+    True
+    """
+
+    @abstractmethod
+    def scores(self, state):
+        """Importance of every weight.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network (read-only) and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One array per layer, shaped like ``state.coefs[l]``; higher
+            means more important.
+        """
+
+
+class NeuronCriterion(ABC):
+    """Base class of the neuron criteria: one importance per hidden neuron.
+
+    Subclass it and implement :meth:`scores`; an instance can then be passed
+    as ``neuron_criterion``. The estimator checks what ``scores`` returns:
+    one finite vector per hidden layer, one entry per neuron.
+
+    Examples
+    --------
+    >>> from skprune import NeuronCriterion
+    >>> class MeanOutput(NeuronCriterion):
+    ...     def scores(self, state):
+    ...         return list(state.mean_outputs[1])
+    >>> isinstance(MeanOutput(), NeuronCriterion)
+    True
+    """
+
+    @abstractmethod
+    def scores(self, state):
+        """Importance of every hidden neuron.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network (read-only) and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
+
+
 def _normalise_layer(score):
     """Divide by the layer's largest score, so scores of different layers compare."""
     top = score.max() if score.size else 0.0
@@ -202,7 +135,7 @@ def _normalise_layer(score):
 # Weight criteria: one score per weight, shaped like coefs[l].
 # ---------------------------------------------------------------------- #
 @dataclass(frozen=True)
-class MagnitudeCriterion:
+class MagnitudeCriterion(WeightCriterion):
     """Weight importance ``|w|`` (Han et al., 2015).
 
     Examples
@@ -222,7 +155,7 @@ class MagnitudeCriterion:
 
 
 @dataclass(frozen=True)
-class TaylorCriterion:
+class TaylorCriterion(WeightCriterion):
     """First-order Taylor importance ``|w * dL/dw|`` (Molchanov et al., 2017).
 
     The estimated change of the data loss when ``w`` is set to zero. Full-batch
@@ -252,7 +185,7 @@ class TaylorCriterion:
 
 
 @dataclass(frozen=True)
-class OBDCriterion:
+class OBDCriterion(WeightCriterion):
     """Optimal Brain Damage saliency ``h_kk * w ** 2 / 2`` (LeCun et al., 1990).
 
     ``h_kk`` is the diagonal of the Gauss-Newton matrix of the data loss,
@@ -286,7 +219,7 @@ class OBDCriterion:
 
 
 @dataclass(frozen=True)
-class RandomCriterion:
+class RandomCriterion(WeightCriterion):
     """Uniform random importances: the baseline every pruning result needs.
 
     The draws come from the estimator's ``random_state``, so refits with the
@@ -313,7 +246,7 @@ class RandomCriterion:
 # Neuron criteria: one score per hidden neuron.
 # ---------------------------------------------------------------------- #
 @dataclass(frozen=True)
-class ActivationCriterion:
+class ActivationCriterion(NeuronCriterion):
     """Neuron importance: sample-weighted mean ``|activation|`` on the training data.
 
     Examples
@@ -329,13 +262,13 @@ class ActivationCriterion:
     """
 
     def scores(self, state):
-        return state.mean_outputs[1]
+        return list(state.mean_outputs[1])
 
     scores.__doc__ = _NEURON_SCORES_DOC
 
 
 @dataclass(frozen=True)
-class EntropyCriterion:
+class EntropyCriterion(NeuronCriterion):
     """Neuron importance: entropy, in bits, of its output distribution over the data.
 
     A neuron whose output barely varies carries little information: removing
@@ -364,29 +297,27 @@ class EntropyCriterion:
 
     n_bins: int = 32
 
+    def __post_init__(self):
+        if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, Integral) or self.n_bins < 2:
+            raise ValueError(
+                f"EntropyCriterion(n_bins={self.n_bins!r}): n_bins must be an "
+                "integer of at least 2."
+            )
+
     def scores(self, state):
-        weights = state._weights
         out = []
-        for A in state.activations[1:-1]:
-            lo, hi = A.min(), A.max()
-            width = (hi - lo) / self.n_bins if hi > lo else 1.0
-            bins = np.clip(((A - lo) / width).astype(np.intp), 0, self.n_bins - 1)
-            bins += self.n_bins * np.arange(A.shape[1])
-            counts = np.bincount(
-                bins.ravel(),
-                weights=np.repeat(weights, A.shape[1]),
-                minlength=self.n_bins * A.shape[1],
-            ).reshape(A.shape[1], self.n_bins)
-            p = counts[counts > 0]
-            counts[counts > 0] = -p * np.log2(p)
-            out.append(np.abs(counts.sum(axis=1)))
+        for counts in state.histograms(self.n_bins):
+            p = np.array(counts)
+            positive = p > 0
+            p[positive] = -p[positive] * np.log2(p[positive])
+            out.append(np.abs(p.sum(axis=1)))
         return out
 
     scores.__doc__ = _NEURON_SCORES_DOC
 
 
 @dataclass(frozen=True)
-class VarianceCriterion:
+class VarianceCriterion(NeuronCriterion):
     """Neuron importance: the error that removing the neuron would cause.
 
     Removing hidden neuron ``j`` and folding its mean output into the next bias
@@ -418,7 +349,7 @@ class VarianceCriterion:
 
 
 @dataclass(frozen=True)
-class NeuronTaylorCriterion:
+class NeuronTaylorCriterion(NeuronCriterion):
     """Neuron importance ``sum_k (w_kj * dL/dw_kj) ** 2`` over its incoming weights.
 
     Molchanov et al. (2019)'s group Taylor score, computed from the exact
@@ -448,7 +379,7 @@ class NeuronTaylorCriterion:
 
 
 @dataclass(frozen=True)
-class RandomNeuronCriterion:
+class RandomNeuronCriterion(NeuronCriterion):
     """Uniform random neuron importances, drawn from the estimator's ``random_state``.
 
     A baseline for ``neuron_sparsity``. Scores are uniform on ``[0, 1)``, so a
@@ -485,6 +416,68 @@ def resolve_criterion(criterion, registry):
     if isinstance(criterion, str):
         return registry[criterion]()
     return criterion
+
+
+def _checked(criterion, scores, shapes, what):
+    """``scores`` as float arrays if they match ``shapes`` and are finite; else a ValueError."""
+    name = type(criterion).__name__
+    try:
+        scores = list(scores)
+    except TypeError:
+        raise ValueError(
+            f"{name}.scores returned {type(scores).__name__}, not a list of arrays "
+            f"(one per {what})."
+        ) from None
+    if len(scores) != len(shapes):
+        raise ValueError(
+            f"{name}.scores returned {len(scores)} arrays for a network with "
+            f"{len(shapes)} {what}s; it must return one per {what}."
+        )
+    checked = []
+    for layer, (score, shape) in enumerate(zip(scores, shapes)):
+        try:
+            score = np.asarray(score, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name}.scores returned non-numeric scores for {what} {layer}."
+            ) from None
+        if score.shape != shape:
+            raise ValueError(
+                f"{name}.scores returned scores of shape {score.shape} for {what} "
+                f"{layer}, which needs shape {shape}."
+            )
+        if not np.isfinite(score).all():
+            raise ValueError(
+                f"{name}.scores returned {int(np.sum(~np.isfinite(score)))} NaN or "
+                f"infinite scores for {what} {layer}; scores must be finite."
+            )
+        checked.append(score)
+    return checked
+
+
+def checked_weight_scores(criterion, state):
+    """``criterion.scores(state)``, checked: one finite array per layer, shaped like its weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune import MagnitudeCriterion, PruningState
+    >>> from skprune._criteria import checked_weight_scores
+    >>> W = np.array([[0.5, np.nan]])
+    >>> state = PruningState([W], [np.zeros(2)], [W != 0], None, None, "relu", "log_loss")
+    >>> checked_weight_scores(MagnitudeCriterion(), state)
+    Traceback (most recent call last):
+    ...
+    ValueError: MagnitudeCriterion.scores returned 1 NaN or infinite scores for layer 0; ...
+    """
+    shapes = [tuple(W.shape) for W in state.coefs]
+    return _checked(criterion, criterion.scores(state), shapes, "layer")
+
+
+def checked_neuron_scores(criterion, state):
+    """``criterion.scores(state)``, checked: one finite vector per hidden layer."""
+    shapes = [(W.shape[1],) for W in state.coefs[:-1]]
+    return _checked(criterion, criterion.scores(state), shapes, "hidden layer")
 
 
 # ---------------------------------------------------------------------- #

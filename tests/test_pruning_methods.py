@@ -68,7 +68,9 @@ def test_criterion_instances_and_callable_schedules_are_accepted(digits):
     for a, b in zip(by_name.coefs_, by_instance.coefs_):
         np.testing.assert_allclose(a.toarray(), b.toarray())
 
-    class Custom:
+    from skprune import WeightCriterion
+
+    class Custom(WeightCriterion):
         def scores(self, state):  # prune the weights nearest to 0.05 in value
             return [-np.abs(np.abs(W) - 0.05) for W in state.coefs]
 
