@@ -9,6 +9,7 @@ one line on stderr with a non-zero exit status, never with a traceback.
 
 import argparse
 import csv
+import os
 import pickle
 import re
 import sys
@@ -27,6 +28,7 @@ from threadpoolctl import threadpool_limits
 from . import __version__
 from ._classifier import PrunedMLPClassifier
 from ._regressor import PrunedMLPRegressor
+from ._report import pruning_off_params
 
 # Options that map one to one onto estimator parameters, with the CLI's
 # defaults. The pruning defaults are the demo's recipe (gradual pruning to
@@ -189,22 +191,48 @@ def load_digits_data():
     return X, y, "digits (scikit-learn's embedded 8x8 images)"
 
 
-def read_csv(path, target=None, delimiter=","):
-    """Read a numeric CSV with a header row into ``X`` and the raw target column."""
+def _open_error(path, exc):
+    if isinstance(exc, FileNotFoundError):
+        return CLIError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return CLIError(f"{path}: is a directory, not a CSV file")
+    if isinstance(exc, UnicodeDecodeError):
+        return CLIError(f"{path}: not a UTF-8 text file")
+    return CLIError(f"{path}: cannot read: {exc}")
+
+
+def _read_header(path, delimiter):
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [row for row in csv.reader(f, delimiter=delimiter) if row]
-    except FileNotFoundError:
-        raise CLIError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CLIError(f"{path}: is a directory, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise CLIError(f"{path}: not a UTF-8 text file") from None
-    except (OSError, csv.Error) as exc:
-        raise CLIError(f"{path}: cannot read: {exc}") from None
-    if len(rows) < 2:
-        raise CLIError(f"{path}: needs a header row and at least one data row")
-    header, rows = [name.strip() for name in rows[0]], rows[1:]
+            for row in csv.reader(f, delimiter=delimiter):
+                if row:
+                    return [name.strip() for name in row]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise _open_error(path, exc) from None
+    raise CLIError(f"{path}: needs a header row and at least one data row")
+
+
+def _load_columns(path, delimiter, columns, dtype):
+    """Columns of the data rows, read by numpy's C parser."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy's notes on blank lines
+        return np.loadtxt(
+            path, delimiter=delimiter, dtype=dtype, usecols=columns, skiprows=1,
+            ndmin=2, comments=None, quotechar='"', encoding="utf-8-sig",
+        )
+
+
+def read_csv(path, target=None, delimiter=","):
+    """Read a numeric CSV with a header row into ``X`` and the raw target column.
+
+    Valid files are parsed by numpy's C parser; a file it rejects is read
+    again row by row, only to name the line and column at fault.
+    """
+    if len(delimiter) != 1:
+        raise CLIError(
+            f"--delimiter must be a single character, got {delimiter!r}", status=2
+        )
+    header = _read_header(path, delimiter)
     if len(header) < 2:
         raise CLIError(
             f"{path}: found a single column; is the delimiter "
@@ -219,6 +247,34 @@ def read_csv(path, target=None, delimiter=","):
             f"{path}: no column named {target!r}; the columns are "
             + ", ".join(map(repr, header))
         )
+    features = [i for i in range(len(header)) if i != target_index]
+    try:
+        X = _load_columns(path, delimiter, features, np.float64)
+        y = np.char.strip(_load_columns(path, delimiter, [target_index], str)[:, 0])
+    except (ValueError, IndexError, csv.Error):
+        X = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _open_error(path, exc) from None
+    if X is None or X.shape[0] == 0:
+        # Find what numpy rejected, with its line number.
+        X, y = _read_rows(path, delimiter, header, target_index)
+    if not np.isfinite(X).all():
+        raise CLIError(f"{path}: the features contain NaN or infinite values")
+    if any(not value for value in y):
+        raise CLIError(f"{path}: missing values in the target column")
+    name = f"{path} (target column {header[target_index]!r})"
+    return X, y, name
+
+
+def _read_rows(path, delimiter, header, target_index):
+    """The slow, exact reader: a float() per cell and a message naming the first bad one."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [row for row in csv.reader(f, delimiter=delimiter) if row][1:]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise _open_error(path, exc) from None
+    if not rows:
+        raise CLIError(f"{path}: needs a header row and at least one data row")
     X = np.empty((len(rows), len(header) - 1))
     y = []
     features = [i for i in range(len(header)) if i != target_index]
@@ -242,12 +298,7 @@ def read_csv(path, target=None, delimiter=","):
                     f"{path}, line {line}: column {header[i]!r} is not numeric "
                     f"({value!r}); encode categorical features as numbers first"
                 ) from None
-    if not np.isfinite(X).all():
-        raise CLIError(f"{path}: the features contain NaN or infinite values")
-    if any(not value for value in y):
-        raise CLIError(f"{path}: missing values in the target column")
-    name = f"{path} (target column {header[target_index]!r})"
-    return X, np.array(y), name
+    return X, np.array(y)
 
 
 #: A numeric target with more distinct values than this is taken for regression.
@@ -407,10 +458,15 @@ def _fit_and_measure(label, task, params, data, quiet):
     net = _network(model)
     stored = sum(W.nnz for W in net.coefs_)
     units = [net.n_features_in_, *net.hidden_layer_sizes_, net.n_outputs_]
-    original = [net.n_features_in_, *params["hidden_layer_sizes"], net.n_outputs_]
-    n_original = sum(a * b for a, b in zip(original[:-1], original[1:]))
+    # The architecture the fit started from, as the fitted model records it.
+    original = net.layer_units_original_
+    n_original = net.n_weights_original_
+    score = "%.4g" % score if abs(score) > 1e4 else "%.4f" % score
+    if stored == 0:
+        # Pruning cut every path from the inputs: the model ignores its input.
+        score += " (constant model)"
     return {
-        "score": "%.4g" % score if abs(score) > 1e4 else "%.4f" % score,
+        "score": score,
         "sparsity": "%.1f" % (100 * net.sparsity_),
         "stored weights": stored,
         "compression": f"{n_original / max(stored, 1):.1f}x",
@@ -465,6 +521,9 @@ def run(args):
     else:
         X, y, name = read_csv(args.data, args.target, args.delimiter)
         y, task = _target(y, args.task)
+    _check_scalable(X, "the features", name)
+    if task == "regression":
+        _check_scalable(y, "the target", name)
     if task == "classification" and len(np.unique(y)) < 2:
         raise CLIError(f"{name}: the target has a single class; nothing to learn")
     try:
@@ -493,29 +552,72 @@ def run(args):
     return 0
 
 
+def _check_scalable(values, what, name):
+    """Refuse values whose squares overflow: StandardScaler's variance would be infinite."""
+    values = np.asarray(values, dtype=float).reshape(len(values), -1)
+    limit = np.sqrt(np.finfo(np.float64).max / max(values.shape[0], 1))
+    largest = np.abs(values).max(axis=0)
+    if (largest > limit).any():
+        column = int(np.argmax(largest > limit))
+        where = f" (feature {column})" if values.shape[1] > 1 else ""
+        raise CLIError(
+            f"{name}: {what}{where} hold values up to {largest[column]:.3g}, too "
+            f"large to standardise in float64 (their squares overflow above "
+            f"{limit:.3g}); rescale them first"
+        )
+
+
 def _fit_both(args, task, params, data):
     results = {}
     if not args.no_dense:
         # The baseline gets the same iteration budget in one phase, and
         # thresholds of zero so that nothing is ever pruned.
-        budget = params["max_iter"] + params["n_prune_steps"] * params["retrain_iter"]
-        dense = {**params, "sparsity": None, "weight_threshold": 0.0,
-                 "neuron_threshold": 0.0, "max_iter": budget, "n_prune_steps": 1,
-                 "retrain_iter": 0}
+        off = pruning_off_params(PrunedMLPClassifier(**params), one_phase=True)
+        dense = {**params, **off}
         results["dense"] = _fit_and_measure("dense", task, dense, data, args.quiet)
     results["pruned"] = _fit_and_measure("pruned", task, params, data, args.quiet)
     return results
 
 
-def main(argv=None):
-    """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _quiet_stdout():
+    """After a closed pipe, send what is left of stdout nowhere (no second error at exit)."""
     try:
-        return run(args)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv=None):
+    """Run the command line; return the exit status.
+
+    Every failure is one line on stderr: 2 for bad options, 1 for bad data,
+    a failed fit or too little memory, 130 on Ctrl-C; a closed output pipe
+    (``skprune | head``) ends the run quietly with status 141.
+    """
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        status = run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
     except CLIError as exc:
         print(f"skprune: error: {exc}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("skprune: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141
+    except MemoryError as exc:
+        detail = f" ({exc})" if str(exc) else ""
+        print(
+            f"skprune: error: not enough memory{detail}; use smaller "
+            "--hidden-layer-sizes or fewer rows",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:  # noqa: BLE001 -- the promise is one line, never a traceback
+        print(f"skprune: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

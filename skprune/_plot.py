@@ -10,10 +10,7 @@ import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.model_selection import check_cv, cross_validate
 
-# Parameters that switch every pruning rule of a skprune estimator off; the
-# "unpruned" reference keeps the rest of the configuration, including the
-# retraining iterations, so it sees the same gradient-descent budget.
-_UNPRUNED_PARAMS = {"weight_threshold": 0.0, "neuron_threshold": 0.0, "sparsity": None}
+from ._report import pruning_off_params
 
 
 def _check_matplotlib(caller):
@@ -50,6 +47,18 @@ def _resolve_param_name(estimator, name):
             "Pass the full name."
         )
     return matches[0] if matches else None
+
+
+def _check_params(estimator, params, what):
+    """Validate ``params`` on a clone of ``estimator`` (nested estimators too), fitting nothing."""
+    candidate = clone(estimator).set_params(**params)
+    parts = [candidate, *candidate.get_params(deep=True).values()]
+    for part in parts:
+        if hasattr(part, "_validate_params") and hasattr(part, "get_params"):
+            try:
+                part._validate_params()
+            except ValueError as exc:
+                raise ValueError(f"{what} is not a valid value: {exc}") from None
 
 
 def _fitted_sparsity(estimator):
@@ -386,9 +395,11 @@ class PruningCurveDisplay:
 
         unpruned : bool, default=True
             Whether to also evaluate the estimator with pruning switched off
-            (``weight_threshold=0``, ``neuron_threshold=0``,
-            ``sparsity=None``, the training budget unchanged) and draw its
-            mean test score as a horizontal line.
+            (every ``*sparsity`` None, every ``*threshold`` 0, ``l1_alpha``
+            0, ``rewind`` False, the training budget unchanged: see
+            ``skprune._report.pruning_off_params``) and draw its mean test
+            score as a horizontal line. Every value of ``param_range`` is
+            validated before any fit.
 
         n_jobs : int, default=None
             Number of jobs fitting the splits of one value in parallel.
@@ -470,17 +481,20 @@ class PruningCurveDisplay:
             sparsity = [_fitted_sparsity(est) for est in result["estimator"]]
             return sparsity, result["test_score"], result.get("train_score")
 
+        # The "unpruned" reference keeps the rest of the configuration,
+        # including the retraining iterations, so it sees the same
+        # gradient-descent budget.
         off = {}
         if unpruned:
-            for name, value in _UNPRUNED_PARAMS.items():
-                resolved = _resolve_param_name(estimator, name)
-                if resolved is not None:
-                    off[resolved] = value
-            if not off:
-                raise ValueError(
-                    f"{type(estimator).__name__} has none of the pruning "
-                    f"parameters {sorted(_UNPRUNED_PARAMS)}; pass unpruned=False."
-                )
+            try:
+                off = pruning_off_params(estimator)
+            except ValueError as exc:
+                raise ValueError(f"{exc} Pass unpruned=False.") from None
+        # Every value (and the reference) is validated before anything is fitted.
+        for i, value in enumerate(param_range):
+            _check_params(estimator, {full_name: value}, f"param_range[{i}]={value!r}")
+        if off:
+            _check_params(estimator, off, "the unpruned reference")
 
         sparsity, test_scores, train_scores = [], [], []
         for value in param_range:

@@ -9,6 +9,88 @@ that results can be compared at all.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+#: How each kind of pruning parameter is switched off, by the end of its
+#: name: every ``*sparsity`` target to None, every ``*threshold`` to 0, the
+#: L1 penalty (its exact zeros are pruned) to 0 and rewinding off.
+_OFF_BY_SUFFIX = (
+    ("sparsity", None),
+    ("threshold", 0.0),
+    ("l1_alpha", 0.0),
+    ("rewind", False),
+)
+
+
+def _pruning_names(estimator):
+    """``{full parameter name: off value}`` for every pruning parameter, nested ones too."""
+    off = {}
+    for name in estimator.get_params(deep=True):
+        base = name.rsplit("__", 1)[-1]
+        for suffix, value in _OFF_BY_SUFFIX:
+            if base.endswith(suffix):
+                off[name] = value
+    return off
+
+
+def pruning_off_params(estimator, one_phase=False):
+    """Parameters that make ``estimator`` the same model with pruning switched off.
+
+    Every parameter whose name ends in ``sparsity`` (``sparsity``,
+    ``neuron_sparsity``) becomes None, every ``*threshold`` 0, ``l1_alpha``
+    0 and ``rewind`` False; the rest of the configuration is kept. Works on
+    a pruned MLP and on a meta-estimator holding one (nested names).
+
+    Parameters
+    ----------
+    estimator : estimator
+        A pruned MLP, or a pipeline or search around one.
+    one_phase : bool, default=False
+        If True, also give the whole gradient-descent budget
+        (``max_iter + n_prune_steps * retrain_iter``, with ``finetune_iter``
+        for the last step) to one training phase: ``n_prune_steps=1``,
+        ``retrain_iter=0``, ``finetune_iter=None``. If False the reference
+        runs the same phases, retraining included.
+
+    Returns
+    -------
+    params : dict
+        For ``estimator.set_params(**params)``.
+
+    Raises
+    ------
+    ValueError
+        If ``estimator`` has no pruning parameter.
+
+    Examples
+    --------
+    >>> from skprune import PrunedMLPClassifier
+    >>> from skprune._report import pruning_off_params
+    >>> off = pruning_off_params(PrunedMLPClassifier(sparsity=0.9, neuron_sparsity=0.5))
+    >>> off["sparsity"], off["neuron_sparsity"], off["weight_threshold"]
+    (None, None, 0.0)
+    """
+    off = _pruning_names(estimator)
+    if not off:
+        raise ValueError(
+            f"{type(estimator).__name__} has no pruning parameter (none named "
+            "*sparsity, *threshold, l1_alpha or rewind)."
+        )
+    if one_phase:
+        params = estimator.get_params(deep=True)
+        for name in params:
+            prefix, _, base = name.rpartition("__")
+            if base != "n_prune_steps":
+                continue
+            full = {k: f"{prefix}__{k}" if prefix else k for k in (
+                "max_iter", "n_prune_steps", "retrain_iter", "finetune_iter")}
+            steps, retrain = params[full["n_prune_steps"]], params[full["retrain_iter"]]
+            finetune = params[full["finetune_iter"]]
+            last = retrain if finetune is None else finetune
+            budget = params[full["max_iter"]] + (steps - 1) * retrain + last
+            for key, value in (("max_iter", budget), ("n_prune_steps", 1),
+                               ("retrain_iter", 0), ("finetune_iter", None)):
+                off[full[key]] = value
+    return off
+
 
 def _nbytes(array):
     if hasattr(array, "indptr"):
@@ -27,8 +109,8 @@ def compression_report(estimator):
     Returns
     -------
     report : dict
-        - ``n_weights_original``: weights of the unpruned architecture
-          (``hidden_layer_sizes``, ``n_features_in_`` and ``n_outputs_``).
+        - ``n_weights_original``: weights of the architecture fit started
+          from (the fitted ``layer_units_original_``).
         - ``n_weights_nonzero``: weights stored after pruning.
         - ``compression_ratio``: ``n_weights_original / n_weights_nonzero``.
         - ``dense_macs``, ``pruned_macs``: multiply-adds per sample of the
@@ -64,8 +146,10 @@ def compression_report(estimator):
     are reported so that tables line up with the literature's.
     """
     check_is_fitted(estimator, "coefs_")
-    hidden = estimator._hidden_sizes()
-    units = [estimator.n_features_in_, *hidden, estimator.n_outputs_]
+    # The architecture fit started from, not the current parameters, which
+    # set_params may have changed since.
+    units = list(estimator.layer_units_original_)
+    hidden = units[1:-1]
     original = np.array([a * b for a, b in zip(units[:-1], units[1:])])
     kept = np.array([W.nnz for W in estimator.coefs_])
     density = kept / original

@@ -209,7 +209,7 @@ def test_from_estimator_errors(digits):
             two, X, y, param_name="sparsity", param_range=[0.5]
         )
     logreg = LogisticRegression(max_iter=50)
-    with pytest.raises(ValueError, match="pass unpruned=False"):
+    with pytest.raises(ValueError, match="Pass unpruned=False"):
         PruningCurveDisplay.from_estimator(
             logreg, X, y, param_name="C", param_range=[1.0], cv=2
         )
