@@ -56,6 +56,11 @@ from ._sparse import (
     to_csr,
     to_dense,
 )
+from ._validation import (
+    check_fit_memory,
+    check_sample_weight_scale,
+    check_target_scale,
+)
 
 _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer,
@@ -500,7 +505,11 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         )
         if not sample_weight.sum() > 0:
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
+        check_sample_weight_scale(sample_weight)
+        if loss == "squared_error":
+            check_target_scale(Y)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        check_fit_memory(layer_units, X.shape[0], dtype, rewind=self.rewind)
         n_original = [a * b for a, b in zip(layer_units[:-1], layer_units[1:])]
         # Every schedule value is known, and checked, before any training.
         targets = schedule_targets(self.schedule, self.n_prune_steps, self.sparsity)
