@@ -9,6 +9,7 @@ any training and checks those promises.
 """
 
 import math
+from numbers import Real
 
 
 def one_shot_sparsity(step, n_steps, final_sparsity, initial_sparsity=0.0):
@@ -131,10 +132,8 @@ def schedule_targets(schedule, n_steps, final_sparsity):
                 "schedule %s raised %s at step %d of %d: %s"
                 % (name, type(exc).__name__, step, n_steps, exc)
             ) from exc
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = math.nan
+        is_number = isinstance(value, Real) and not isinstance(value, bool)
+        number = float(value) if is_number else math.nan
         if not (math.isfinite(number) and 0.0 <= number < 1.0):
             raise ValueError(
                 (where + ": a sparsity must be a finite number in [0, 1).") % (value, step)
