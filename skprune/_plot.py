@@ -492,7 +492,8 @@ class PruningCurveDisplay:
                 raise ValueError(f"{exc} Pass unpruned=False.") from None
         # Every value (and the reference) is validated before anything is fitted.
         for i, value in enumerate(param_range):
-            _check_params(estimator, {full_name: value}, f"param_range[{i}]={value!r}")
+            shown = value.item() if isinstance(value, np.generic) else value
+            _check_params(estimator, {full_name: value}, f"param_range[{i}]={shown!r}")
         if off:
             _check_params(estimator, off, "the unpruned reference")
 

@@ -175,3 +175,84 @@ def test_python_dash_m():
     )
     assert result.returncode == 2
     assert result.stderr.strip().startswith("skprune: error: option --sparsity")
+
+
+def test_empty_or_long_delimiter_is_a_bad_option(iris_csv, capsys):
+    for delimiter in ("", ";;"):
+        assert main(["--data", str(iris_csv), "--delimiter", delimiter]) == 2
+        err = capsys.readouterr().err
+        assert "--delimiter must be a single character" in err
+        assert "Traceback" not in err
+
+
+def test_closed_pipe_exits_quietly():
+    # `python -m skprune ... | head -1`: head closes the pipe after one line.
+    result = subprocess.run(
+        f"{sys.executable} -m skprune -q --max-iter 5 --n-prune-steps 1 "
+        "--retrain-iter 1 | head -1; echo \"status ${PIPESTATUS[0]}\"",
+        shell=True, executable="/bin/bash", capture_output=True, text=True,
+        timeout=300, check=False,
+    )
+    assert result.stdout.splitlines()[0].startswith("Data: digits")
+    assert "status 141" in result.stdout
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "error, status, message",
+    [
+        (MemoryError("Unable to allocate 13.4 GiB"), 1, "not enough memory (Unable to allocate"),
+        (KeyboardInterrupt(), 130, "interrupted"),
+        (RuntimeError("boom"), 1, "RuntimeError: boom"),
+    ],
+)
+def test_failures_are_one_line(monkeypatch, capsys, error, status, message):
+    import skprune._cli as cli
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(cli, "_fit_both", fail)
+    assert main(["-q"]) == status
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert err.count("\n") == 1
+
+
+def test_constant_model_is_flagged(capsys):
+    argv = ["-q", "--no-dense", "--weight-threshold", "100", *QUICK]
+    assert main(argv) == 0
+    rows = report_rows(capsys.readouterr().out)
+    assert rows["accuracy"][0].endswith("(constant model)")
+    assert rows["stored weights"] == ["0"]
+
+
+def test_values_too_large_to_scale_are_named(tmp_path, capsys):
+    path = tmp_path / "huge.csv"
+    path.write_text("a,b,y\n1e300,1,0\n2,3,1\n4,5,0\n1,2,1\n")
+    assert main(["--data", str(path), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "too large to standardise" in err and "1e+300" in err
+    assert "NaN" not in err
+    path.write_text("a,b,y\n1,1,1e300\n2,3,1.5\n4,5,0.2\n1,2,1\n")
+    assert main(["--data", str(path), "-q", "--task", "regression"]) == 1
+    assert "the target hold values up to 1e+300" in capsys.readouterr().err
+
+
+def test_report_counts_the_fitted_architecture(capsys):
+    argv = ["-q", "--hidden-layer-sizes", "20", *QUICK]
+    assert main(argv) == 0
+    rows = report_rows(capsys.readouterr().out)
+    assert rows["neurons kept"][0] == "20 of 20"
+    assert rows["stored weights"][0] == str(64 * 20 + 20 * 10)
+
+
+def test_csv_quoted_fields_and_blank_lines(tmp_path, capsys):
+    path = tmp_path / "quoted.csv"
+    rows = [f'{i % 7},"{(i * 3) % 5}",{"yes" if i % 2 else "no"}' for i in range(40)]
+    path.write_text("a,b,label\n" + "\n\n".join(rows) + "\n")
+    from skprune._cli import read_csv
+
+    X, y, _ = read_csv(str(path))
+    assert X.shape == (40, 2) and X[3].tolist() == [3.0, 4.0]
+    assert sorted(set(y)) == ["no", "yes"]

@@ -286,3 +286,45 @@ def test_regressor_curve():
     assert display.score_name == "R2"
     assert np.all(display.sparsity >= np.array([[0.5], [0.9]]) - 0.005)
     assert np.isfinite(display.test_scores).all()
+
+
+def test_unpruned_reference_switches_off_neuron_pruning(digits, monkeypatch):
+    import skprune._plot as plot
+
+    X, y = digits
+    fitted = []
+    real = plot.cross_validate
+
+    def recording(*args, **kwargs):
+        result = real(*args, **kwargs)
+        fitted.extend(result["estimator"])
+        return result
+
+    monkeypatch.setattr(plot, "cross_validate", recording)
+    PruningCurveDisplay.from_estimator(
+        small_mlp(neuron_sparsity=0.5, l1_alpha=0.5), X, y, param_name="sparsity",
+        param_range=[0.5], cv=2,
+    )
+    reference = fitted[-2:]
+    assert all(est.sparsity_ == 0 for est in reference)
+    assert all(est.hidden_layer_sizes_ == est.layer_units_original_[1:-1]
+               for est in reference)
+
+
+def test_every_param_range_value_is_validated_before_any_fit(digits, monkeypatch):
+    import skprune._plot as plot
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted before validating param_range")
+
+    monkeypatch.setattr(plot, "cross_validate", no_fit)
+    X, y = digits
+    with pytest.raises(ValueError, match=r"param_range\[2\]=1\.5 is not a valid value: .*'sparsity'"):
+        PruningCurveDisplay.from_estimator(
+            small_mlp(), X, y, param_name="sparsity", param_range=[0.2, 0.5, 1.5], cv=2
+        )
+    pipe = make_pipeline(StandardScaler(), small_mlp())
+    with pytest.raises(ValueError, match=r"param_range\[1\]=-1"):
+        PruningCurveDisplay.from_estimator(
+            pipe, X, y, param_name="weight_threshold", param_range=[0.1, -1], cv=2
+        )
