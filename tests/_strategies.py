@@ -6,9 +6,10 @@ search would spend its budget on float noise. Hypothesis still shrinks the
 shape, the layout, the dtype, the format and the seed, which is what a
 counterexample needs to be readable.
 
-Parameters are assembled from independent dimensions. The pruning schedule is
-one of them, kept in :data:`SCHEDULES` so that a new schedule (a ``schedule=``
-parameter and its options) is one more entry there, not a change to the tests.
+Parameters are assembled from independent dimensions, one strategy per
+estimator parameter in :data:`PARAMETERS`, so that a new parameter is one more
+line there. The pruning schedule is kept in :data:`SCHEDULES` with its number of
+steps, so that a new schedule is one more entry there, not a change to the tests.
 """
 
 import numpy as np
@@ -142,23 +143,29 @@ def regression_data(
     return X, y, _sample_weight(draw, rng, n_samples, sample_weights)
 
 
-def _one_shot(draw):
-    return {"n_prune_steps": 1}
+def _linear(step, n_steps, final_sparsity):
+    """A user-supplied schedule (a plain function), to test that path too."""
+    return final_sparsity * step / n_steps
 
 
-def _gradual(draw):
-    # More than one step: the sparsity target follows the cubic schedule.
-    return {"n_prune_steps": draw(st.integers(2, 4))}
+def _steps(low, high):
+    return lambda draw: {"n_prune_steps": draw(st.integers(low, high))}
 
 
-#: Pruning schedules, as functions of ``draw`` returning the parameters that
-#: select them. Add an entry here when ``schedule=`` gains an option.
-SCHEDULES = {"one-shot": _one_shot, "gradual-cubic": _gradual}
+#: Pruning schedules: the ``schedule`` value and how many steps to draw for it.
+#: Add an entry here when ``schedule=`` gains an option.
+SCHEDULES = {
+    "one-shot": ("one-shot", _steps(1, 2)),
+    "gradual-cubic": ("gradual", _steps(2, 4)),
+    "iterative": ("iterative", _steps(1, 3)),
+    "callable": (_linear, _steps(1, 3)),
+}
 
 
 @st.composite
 def schedules(draw, names=tuple(SCHEDULES)):
-    return SCHEDULES[draw(st.sampled_from(names))](draw)
+    value, steps = SCHEDULES[draw(st.sampled_from(names))]
+    return {"schedule": value, **steps(draw)}
 
 
 @st.composite
@@ -170,6 +177,56 @@ def thresholds(draw):
     )
 
 
+def _fractions():
+    return st.none() | st.sampled_from((0.0, 0.5, 0.9, 0.999)) | st.floats(0.0, 0.99)
+
+
+def _weight_criteria():
+    from skprune import MagnitudeCriterion, OBDCriterion
+
+    return st.sampled_from(("magnitude", "taylor", "obd", "random")) | st.sampled_from(
+        (MagnitudeCriterion(), OBDCriterion())
+    )
+
+
+def _neuron_criteria():
+    from skprune import EntropyCriterion
+
+    return st.sampled_from(("activation", "entropy", "variance", "taylor", "random")) | (
+        st.integers(2, 64).map(lambda n: EntropyCriterion(n_bins=n))
+    )
+
+
+#: One strategy per estimator parameter: adding a parameter to the draws is
+#: one line here (``solver`` and its options go here too).
+PARAMETERS = {
+    "hidden_layer_sizes": lambda: st.lists(st.integers(1, 8), min_size=1, max_size=3).map(
+        tuple
+    ),
+    "activation": lambda: st.sampled_from(("identity", "logistic", "tanh", "relu")),
+    "alpha": lambda: st.sampled_from((0.0, 1e-4, 1.0)),
+    "learning_rate": lambda: st.sampled_from(("constant", "invscaling", "adaptive")),
+    "learning_rate_init": lambda: st.sampled_from((1e-3, 0.1, 1.0, 100.0, 1e6)),
+    "momentum": lambda: st.sampled_from((0.0, 0.5, 0.9, 1.0)),
+    "nesterovs_momentum": st.booleans,
+    "max_iter": lambda: st.integers(1, 15),
+    "n_iter_no_change": lambda: st.integers(1, 5),
+    "weight_threshold": thresholds,
+    "neuron_threshold": thresholds,
+    "sparsity": _fractions,
+    "criterion": _weight_criteria,
+    "neuron_criterion": _neuron_criteria,
+    "neuron_sparsity": lambda: st.none() | st.sampled_from((0.0, 0.5, 0.9)),
+    "prune_scope": lambda: st.sampled_from(("layer", "global")),
+    "min_layer_density": lambda: st.sampled_from((0.0, 0.01, 0.5, 1.0)),
+    "retrain_iter": lambda: st.integers(0, 5),
+    "finetune_iter": lambda: st.none() | st.integers(0, 5),
+    "rewind": st.booleans,
+    "l1_alpha": lambda: st.sampled_from((0.0, 1e-3, 1.0, 100.0)),
+    "random_state": lambda: st.integers(0, 2**16),
+}
+
+
 @st.composite
 def estimator_params(
     draw,
@@ -177,35 +234,22 @@ def estimator_params(
     schedule_names=tuple(SCHEDULES),
     early_stopping=(False, True),
     sparsity=True,
+    fixed=None,
 ):
     """Keyword arguments for :class:`~skprune.PrunedMLPClassifier`.
 
-    Networks and iteration counts are tiny: the properties are about what any
-    fit produces, not about accuracy, and thousands of fits must run in CI.
+    Every parameter of :data:`PARAMETERS` is drawn, then the schedule; ``fixed``
+    pins some of them. Networks and iteration counts are tiny: the properties
+    are about what any fit produces, not about accuracy, and thousands of fits
+    must run in CI.
     """
+    fixed = dict(fixed or {})
+    if not sparsity:
+        fixed.update(sparsity=None, neuron_sparsity=None)
     params = {
-        "hidden_layer_sizes": tuple(
-            draw(st.lists(st.integers(1, 8), min_size=1, max_size=3))
-        ),
-        "activation": draw(st.sampled_from(("identity", "logistic", "tanh", "relu"))),
-        "alpha": draw(st.sampled_from((0.0, 1e-4, 1.0))),
-        "learning_rate": draw(st.sampled_from(("constant", "invscaling", "adaptive"))),
-        "learning_rate_init": draw(st.sampled_from((1e-3, 0.1, 1.0, 100.0, 1e6))),
-        "momentum": draw(st.sampled_from((0.0, 0.5, 0.9, 1.0))),
-        "nesterovs_momentum": draw(st.booleans()),
-        "max_iter": draw(st.integers(1, 15)),
-        "n_iter_no_change": draw(st.integers(1, 5)),
-        "early_stopping": draw(st.sampled_from(early_stopping)),
-        "weight_threshold": draw(thresholds()),
-        "neuron_threshold": draw(thresholds()),
-        "sparsity": draw(
-            st.none() | st.sampled_from((0.0, 0.5, 0.9, 0.999)) | st.floats(0.0, 0.99)
-        )
-        if sparsity
-        else None,
-        "prune_scope": draw(st.sampled_from(("layer", "global"))),
-        "retrain_iter": draw(st.integers(0, 5)),
-        "random_state": draw(st.integers(0, 2**16)),
+        name: fixed[name] if name in fixed else draw(strategy())
+        for name, strategy in PARAMETERS.items()
     }
+    params["early_stopping"] = draw(st.sampled_from(early_stopping))
     params.update(draw(schedules(schedule_names)))
     return params

@@ -130,7 +130,10 @@ def test_refit_with_the_same_seed_is_bit_identical(data, params):
 def test_one_shot_sparsity_grows_with_the_weight_threshold(data, params, levels):
     # The same seed trains the same network (pruning starts after training);
     # with no retraining, a higher threshold prunes a superset of weights.
-    params.update(retrain_iter=0, neuron_threshold=0.0)
+    params.update(
+        retrain_iter=0, neuron_threshold=0.0, n_prune_steps=1, finetune_iter=None,
+        rewind=False,
+    )
     sparsities = [
         _trained(data, {**params, "weight_threshold": level}).sparsity_
         for level in sorted(levels)
