@@ -20,6 +20,11 @@ DOCUMENTED_FIT_ERRORS = {
     "warm start classes": r"warm_start can only be used where `y` has the same classes",
     "warm start architecture": r"warm_start refits the previous network",
     "non-finite initial loss": r"loss is not finite at the initial weights",
+    "sample-weight scale": r"The sample weights sum to (inf|.*below the smallest normal)",
+    "target scale": r"regression targets are too large",
+    "memory": r"needs about .* GiB to fit",
+    "schedule": r"^schedule .* (returned|raised) ",
+    "criterion output": r"\.scores returned ",
 }
 
 
