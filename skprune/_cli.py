@@ -16,6 +16,7 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
+from numbers import Integral
 
 import numpy as np
 from sklearn.compose import TransformedTargetRegressor
@@ -110,6 +111,67 @@ _TYPES = {
 }
 
 
+#: Estimator parameters that have no option: set by the CLI itself, or not
+#: expressible on a command line.
+_NO_OPTION = {"verbose", "warm_start", "callbacks"}
+
+
+def _parse_bool(text):
+    value = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+    try:
+        return value[text.lower()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}") from None
+
+
+_parse_bool.__name__ = "boolean"
+
+
+def _option_from_constraints(constraints):
+    """``(type, choices)`` for an option from a parameter's validation constraints."""
+    from sklearn.utils._param_validation import Interval, StrOptions
+
+    kinds = {type(c) for c in constraints}
+    choices = None
+    convert = None
+    for c in constraints:
+        if isinstance(c, StrOptions):
+            choices = sorted(o for o in c.options if o not in c.deprecated)
+            convert = str
+        elif isinstance(c, Interval) and convert is None:
+            convert = int if c.type is Integral else float
+        elif c == "boolean" and convert is None:
+            convert = _parse_bool
+    if convert is None:
+        return None
+    if None in constraints or type(None) in kinds:
+        convert = _optional(convert)
+    return convert, choices
+
+
+def estimator_options():
+    """``{parameter: (default, help, type, choices)}`` of every estimator parameter the CLI offers.
+
+    The options of :data:`_PRUNING` and :data:`_TRAINING` come with the
+    demo's defaults; every other parameter of the estimator whose values can
+    be written on a command line gets an option too, with the estimator's
+    default and the type and choices of its validation constraints.
+    """
+    estimator = PrunedMLPClassifier()
+    options = {}
+    for name, (default, text) in {**_PRUNING, **_TRAINING}.items():
+        options[name] = (default, text, _TYPES.get(name, type(default)), _CHOICES.get(name))
+    for name, default in estimator.get_params().items():
+        if name in options or name in _NO_OPTION:
+            continue
+        derived = _option_from_constraints(estimator._parameter_constraints.get(name, []))
+        if derived is None:
+            continue
+        convert, choices = derived
+        options[name] = (default, f"the estimator's {name}", convert, choices)
+    return options
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="skprune",
@@ -150,19 +212,27 @@ def build_parser():
         "--test-size", type=float, default=0.25, metavar="FRACTION",
         help="fraction held out for the report (default: 0.25)",
     )
-    for title, options in (("pruning", _PRUNING), ("training", _TRAINING)):
-        group = parser.add_argument_group(title)
-        for name, (default, text) in options.items():
-            shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
-            group.add_argument(
-                "--" + name.replace("_", "-"),
-                dest=name,
-                type=_TYPES.get(name, type(default)),
-                default=default,
-                choices=_CHOICES.get(name),
-                metavar=_METAVARS.get(name),
-                help=f"{text} (default: {shown})",
-            )
+    groups = {
+        "pruning": parser.add_argument_group("pruning"),
+        "training": parser.add_argument_group("training"),
+        "more": parser.add_argument_group(
+            "more estimator parameters",
+            "see the PrunedMLPClassifier / PrunedMLPRegressor documentation",
+        ),
+    }
+    for name, (default, text, convert, choices) in estimator_options().items():
+        title = "pruning" if name in _PRUNING else "training" if name in _TRAINING else "more"
+        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+        groups[title].add_argument(
+            "--" + name.replace("_", "-"),
+            dest=name,
+            type=convert,
+            default=default,
+            choices=choices,
+            metavar=_METAVARS.get(name),
+            help=f"{text} (default: {shown})",
+        )
+    group = groups["training"]
     group.add_argument(
         "--threads", type=int, default=1, metavar="N",
         help="BLAS threads; small networks train fastest on one (default: 1)",
@@ -502,7 +572,7 @@ def run(args):
         raise CLIError("--test-size must be a fraction between 0 and 1", status=2)
     if args.threads < 1:
         raise CLIError("--threads must be at least 1", status=2)
-    params = {name: getattr(args, name) for name in (*_PRUNING, *_TRAINING)}
+    params = {name: getattr(args, name) for name in estimator_options()}
     params["verbose"] = args.verbose
     # Validate every option before reading any data, with the estimator's rules.
     try:

@@ -46,7 +46,7 @@ def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False):
     --------
     >>> from skprune._validation import estimate_fit_memory
     >>> estimate_fit_memory([64, 100, 10], 1797, "float64") // 2**20  # MiB
-    4
+    2
     """
     itemsize = np.dtype(dtype).itemsize
     units = [int(u) for u in layer_units]

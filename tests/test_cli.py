@@ -256,3 +256,27 @@ def test_csv_quoted_fields_and_blank_lines(tmp_path, capsys):
     X, y, _ = read_csv(str(path))
     assert X.shape == (40, 2) and X[3].tolist() == [3.0, 4.0]
     assert sorted(set(y)) == ["no", "yes"]
+
+
+def test_every_estimator_parameter_has_an_option(capsys):
+    from skprune._cli import _NO_OPTION, estimator_options
+
+    expressible = set(PrunedMLPClassifier().get_params()) - _NO_OPTION
+    assert expressible <= set(estimator_options())
+    argv = ["-q", "--no-dense", "--schedule", "iterative", "--criterion", "obd",
+            "--neuron-sparsity", "0.3", "--rewind", "true", "--finetune-iter", "none",
+            *QUICK]
+    assert main(argv) == 0
+    kept, _, total = report_rows(capsys.readouterr().out)["neurons kept"][0].split()
+    assert total == "100" and int(kept) <= 70  # neuron_sparsity reached the estimator
+    for argv, message in [
+        (["--rewind", "maybe"], "expected true or false"),
+        (["--criterion", "l2"], "invalid choice: 'l2'"),
+        (["--neuron-sparsity", "1.5"], "option --neuron-sparsity must be None or a float"),
+    ]:
+        try:
+            status = main(argv)
+        except SystemExit as exc:
+            status = exc.code
+        assert status == 2
+        assert message in capsys.readouterr().err
