@@ -138,7 +138,18 @@ class PruningState:
         return tuple(total)
 
     def forward(self, X):
-        """Every layer's output on the rows ``X``: ``[X, A_1, ..., A_out]``."""
+        """Every layer's output on the rows ``X``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_rows, n_features)
+            Some rows of the data, e.g. one chunk.
+
+        Returns
+        -------
+        activations : list of ndarray
+            ``[X, A_1, ..., A_out]``.
+        """
         return forward(X, self.coefs, self.intercepts, self.activation, self.out_activation)
 
     # ------------------------------------------------------------------ #
@@ -198,6 +209,11 @@ class PruningState:
         Outputs are binned on ``n_bins`` equal-width bins spanning the
         *layer's* range (:attr:`output_ranges`): a first pass over the data
         finds the ranges, a second counts.
+
+        Parameters
+        ----------
+        n_bins : int
+            Number of bins per layer.
 
         Returns
         -------
