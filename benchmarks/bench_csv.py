@@ -44,7 +44,8 @@ def time_once(path, checkout):
     env = {**os.environ, "PYTHONPATH": checkout, "OMP_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1"}
     out = subprocess.run([sys.executable, "-c", _SCRIPT.format(path=str(path))],
-                         env=env, capture_output=True, text=True, check=True).stdout
+                         env=env, capture_output=True, text=True, check=True,
+                         cwd=tempfile.gettempdir()).stdout  # "" is on sys.path
     return float(out.split()[0])
 
 

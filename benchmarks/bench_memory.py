@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -76,7 +77,7 @@ def run_case(data, params, fit, pythonpath):
     script = _SCRIPT.format(data=data, params=params, fit=fit)
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True,
-        check=False,
+        check=False, cwd=tempfile.gettempdir(),  # not a checkout: "" is on sys.path
     )
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["?"])[-1]

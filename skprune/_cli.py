@@ -318,22 +318,38 @@ def read_csv(path, target=None, delimiter=","):
             + ", ".join(map(repr, header))
         )
     features = [i for i in range(len(header)) if i != target_index]
-    try:
-        X = _load_columns(path, delimiter, features, np.float64)
-        y = np.char.strip(_load_columns(path, delimiter, [target_index], str)[:, 0])
-    except (ValueError, IndexError, csv.Error):
-        X = None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _open_error(path, exc) from None
-    if X is None or X.shape[0] == 0:
+    X = _load_fast(path, delimiter, len(header), features, target_index)
+    if X is None:
         # Find what numpy rejected, with its line number.
         X, y = _read_rows(path, delimiter, header, target_index)
+    else:
+        X, y = X
     if not np.isfinite(X).all():
         raise CLIError(f"{path}: the features contain NaN or infinite values")
-    if any(not value for value in y):
+    if y.dtype.kind == "U" and any(not value for value in y):
         raise CLIError(f"{path}: missing values in the target column")
     name = f"{path} (target column {header[target_index]!r})"
     return X, y, name
+
+
+def _load_fast(path, delimiter, n_columns, features, target_index):
+    """``(X, y)`` by numpy's C parser, in one pass if every column is numeric; None if rejected.
+
+    A numeric target is returned as floats (the task is inferred from the
+    numbers anyway), a text target as stripped strings.
+    """
+    try:
+        try:
+            data = _load_columns(path, delimiter, list(range(n_columns)), np.float64)
+            X, y = data[:, features], data[:, target_index]
+        except ValueError:
+            X = _load_columns(path, delimiter, features, np.float64)
+            y = np.char.strip(_load_columns(path, delimiter, [target_index], str)[:, 0])
+    except (ValueError, IndexError, csv.Error):
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _open_error(path, exc) from None
+    return (X, y) if X.shape[0] else None
 
 
 def _read_rows(path, delimiter, header, target_index):
