@@ -146,9 +146,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         first-order Taylor loss change ``|w * dL/dw|`` with the exact
         whole-data gradient; Optimal Brain Damage ``h_kk * w ** 2 / 2`` with
         the Gauss-Newton diagonal ``h_kk``; or uniform random scores (a
-        baseline, drawn from ``random_state``). An object with a
-        ``scores(state)`` method (see :class:`~skprune.PruningState`) can
-        take their place.
+        baseline, drawn from ``random_state``). An instance of a
+        :class:`~skprune.WeightCriterion` subclass can take their place;
+        what its ``scores(state)`` returns is checked at every step.
 
     neuron_criterion : {'activation', 'entropy', 'variance', 'taylor', \
             'random'} or object, default='activation'
@@ -157,8 +157,8 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         the neuron's output histogram; ``std(a_j) * ||W_next[j, :]||``, the
         exact RMS error that removing the neuron and folding its mean adds
         to the next layer; the layer-normalised Taylor score
-        ``sum_k (w_kj * dL/dw_kj) ** 2``; or random scores. Or an object
-        with a ``scores(state)`` method.
+        ``sum_k (w_kj * dL/dw_kj) ** 2``; or random scores. Or an instance
+        of a :class:`~skprune.NeuronCriterion` subclass.
 
     neuron_sparsity : float or None, default=None
         If set, a fraction in [0, 1) of every hidden layer's original neurons
@@ -174,7 +174,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         which removes the same fraction of the surviving weights at every
         step; or everything at the first step. A callable
         ``schedule(step, n_steps, final_sparsity)`` returning the sparsity
-        after step ``step`` (counted from 1) can take their place.
+        after step ``step`` (counted from 1) can take their place; it is
+        evaluated for every step before training starts, and must give
+        finite, non-decreasing values in [0, 1) ending at the target.
 
     prune_scope : {'layer', 'global'}, default='layer'
         Whether ``sparsity`` holds in every layer or over all layers at once.
@@ -234,6 +236,15 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
 
     hidden_layer_sizes_ : tuple of int
         Hidden layer widths after neuron removal.
+
+    layer_units_original_ : tuple of int
+        Units of every layer of the architecture the fit started from:
+        ``(n_features_in_, *hidden_layer_sizes, n_outputs_)``. Every figure
+        about the original network (``sparsity_``, ``compression_report``,
+        the command line's report) is counted from it.
+
+    n_weights_original_ : int
+        Number of weights of that architecture.
 
     sparsity_ : float
         Fraction of the original architecture's weights that are zero or
