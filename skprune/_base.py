@@ -514,9 +514,9 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=dtype, ensure_non_negative=True
         )
+        check_sample_weight_scale(sample_weight)
         if not sample_weight.sum() > 0:
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
-        check_sample_weight_scale(sample_weight)
         if loss == "squared_error":
             check_target_scale(Y)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
