@@ -144,9 +144,29 @@ def _option_from_constraints(constraints):
             convert = _parse_bool
     if convert is None:
         return None
+    intervals = [c for c in constraints if isinstance(c, Interval)]
+    if choices is not None and intervals:
+        # A number or a named value (e.g. 'auto'): numbers are tried first.
+        number = int if intervals[0].type is Integral else float
+        convert, choices = _number_or(choices, number), None
     if None in constraints or type(None) in kinds:
         convert = _optional(convert)
     return convert, choices
+
+
+def _number_or(names, number):
+    def parse(text):
+        if text in names:
+            return text
+        try:
+            return number(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a number or one of {', '.join(names)}, got {text!r}"
+            ) from None
+
+    parse.__name__ = number.__name__
+    return parse
 
 
 def estimator_options():
