@@ -92,6 +92,11 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     True
     """ % (_BASE_PARAMS_DOC, _BASE_ATTRS_DOC)
 
+    _predict_attributes = BasePrunedMLP._predict_attributes + (
+        "_label_binarizer",
+        "classes_",
+    )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
@@ -180,6 +185,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         fitted = self._fit(X, Y, sample_weight, loss, y=y, fitted_attrs=target_attrs)
         for name, value in {**target_attrs, **fitted}.items():
             setattr(self, name, value)
+        self._build_inference_plan()
         return self
 
     def _stratify(self, Y, loss):
