@@ -13,6 +13,7 @@ from ._criteria import (
     TaylorCriterion,
     VarianceCriterion,
 )
+from ._inference import InconsistentVersionWarning
 from ._plot import PruningCurveDisplay
 from ._regressor import PrunedMLPRegressor
 from ._report import compression_report, format_report
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ActivationCriterion",
     "EntropyCriterion",
+    "InconsistentVersionWarning",
     "MagnitudeCriterion",
     "NeuronTaylorCriterion",
     "OBDCriterion",
