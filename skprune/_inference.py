@@ -149,11 +149,14 @@ class InferencePlan:
         if n == 1:
             return out(self._forward_row(X[0], hidden)[np.newaxis, :])
         chunk = chunk_rows(n, self.widths, self.dtype.itemsize)
+        if not any(layer.use_sparse(n) for layer in self.layers):
+            # Dense BLAS only: one product per layer over the whole batch, as
+            # scikit-learn's MLP does (BLAS blocks for the cache itself).
+            chunk = n
         output = np.empty((n, self.widths[-1]), dtype=self.dtype)
         for start in range(0, n, chunk):
             stop = min(start + chunk, n)
-            AT = np.ascontiguousarray(X[start:stop].T)
-            output[start:stop] = self._forward_block(AT, hidden).T
+            output[start:stop] = self._forward_block(X[start:stop], hidden)
         return out(output)
 
     def _forward_row(self, a, hidden):
@@ -174,17 +177,25 @@ class InferencePlan:
             a = z
         return a
 
-    def _forward_block(self, AT, hidden):
-        m = AT.shape[1]
+    def _forward_block(self, A, hidden):
+        """Rows ``A`` through the network, each layer in its chosen form.
+
+        Dense layers multiply rows (``A @ W``); sparse ones run scipy's
+        multi-vector kernel over the contiguous rows of ``A.T`` and return the
+        transposed result (a Fortran-ordered view), so no layout is copied
+        twice.
+        """
+        m = A.shape[0]
         last = len(self.layers) - 1
         for i, (layer, b) in enumerate(zip(self.layers, self.biases)):
             if layer.use_sparse(m):
                 WT = layer.sparse
+                AT = np.ascontiguousarray(A.T)
                 if csr_matvecs is None:  # pragma: no cover
-                    Z = WT @ AT + b[:, np.newaxis]
+                    ZT = WT @ AT + b[:, np.newaxis]
                 else:
-                    Z = np.empty((WT.shape[0], m), dtype=self.dtype)
-                    Z[...] = b[:, np.newaxis]
+                    ZT = np.empty((WT.shape[0], m), dtype=self.dtype)
+                    ZT[...] = b[:, np.newaxis]
                     csr_matvecs(
                         *WT.shape,
                         m,
@@ -192,15 +203,16 @@ class InferencePlan:
                         WT.indices,
                         WT.data,
                         AT.ravel(),
-                        Z.ravel(),
+                        ZT.ravel(),
                     )
+                Z = ZT.T
             else:
-                Z = layer.dense @ AT
-                Z += b[:, np.newaxis]
+                Z = A @ layer.dense.T
+                Z += b
             if i < last:
                 hidden(Z)
-            AT = Z
-        return AT
+            A = Z
+        return A
 
 
 def _read_only(arrays):
