@@ -49,7 +49,7 @@ _FLOAT32_SCALE = {"sparse": 0.8, "dense": 0.5}
 #: block), and ``(per entry and row, per entry and call, per call)`` for a
 #: dense BLAS product of the transposed weights. Measured on a 2-core AMD
 #: EPYC with OpenBLAS, 784x300, 300x100 and 100x10 layers at densities 1 to
-#: 100 %, 1, 64 and 256 rows (``python benchmarks/bench_products.py --plan``).
+#: 100 %, 1, 64 and 256 rows (``python benchmarks/bench_plan_kernels.py``).
 #: The per-entry-and-call terms are the cost of a product of a single row
 #: (a matrix-vector product is bound by memory, not by arithmetic).
 _PLAN_SPARSE_NS = {
