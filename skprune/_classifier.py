@@ -217,9 +217,18 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             Predicted labels (an indicator matrix for multilabel targets).
         """
         P = self._forward_fitted(X)
+        binarizer = self._label_binarizer
+        if not binarizer.sparse_input_:
+            # LabelBinarizer.inverse_transform's decoding, without its
+            # per-call checks (they cost as much as a small network's pass).
+            if binarizer.y_type_ == "multiclass":
+                return binarizer.classes_[P.argmax(axis=1)]
+            if binarizer.y_type_ == "binary":
+                threshold = (binarizer.pos_label + binarizer.neg_label) / 2.0
+                return binarizer.classes_[(P.ravel() > threshold).astype(np.intp)]
         if self.n_outputs_ == 1:
             P = P.ravel()
-        return self._label_binarizer.inverse_transform(P)
+        return binarizer.inverse_transform(P)
 
     def predict_proba(self, X):
         """Class probabilities.

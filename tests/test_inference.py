@@ -150,3 +150,23 @@ def test_pack_csr_round_trip(shape, density):
     assert back.shape == W.shape and back.dtype == W.dtype
     np.testing.assert_array_equal(back.toarray(), W.toarray())
     assert back.nnz == W.nnz
+
+
+@pytest.mark.parametrize("target", ["binary", "multiclass", "strings", "multilabel"])
+def test_predict_decodes_labels_as_label_binarizer(target):
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16, y[:300]
+    if target == "binary":
+        y = y % 2
+    elif target == "strings":
+        y = np.array(["ant", "bee", "cat"])[y % 3]
+    elif target == "multilabel":
+        y = np.stack([y % 2, y > 4], axis=1)
+    clf = PrunedMLPClassifier((20,), max_iter=20, random_state=0).fit(X, y)
+    P = clf.predict_proba(X)
+    if target == "binary":
+        P = P[:, 1]
+    expected = clf._label_binarizer.inverse_transform(P)
+    got = clf.predict(X)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
