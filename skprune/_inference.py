@@ -41,14 +41,17 @@ class InconsistentVersionWarning(UserWarning):
     """A model is loaded under another skprune version than it was saved with.
 
     Like scikit-learn's :class:`~sklearn.exceptions.InconsistentVersionWarning`:
-    the model may predict differently or fail. Its attributes name the
-    versions.
+    the model may predict differently or fail.
 
-    Attributes
+    Parameters
     ----------
     estimator_name : str
+        Class name of the loaded estimator.
     current_skprune_version : str
+        The skprune version that is loading the model.
     original_skprune_version : str
+        The skprune version that saved it (``"pre-0.1.0"`` for models saved
+        before the version was stored).
     """
 
     def __init__(
