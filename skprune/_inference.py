@@ -76,7 +76,7 @@ class InconsistentVersionWarning(UserWarning):
 
 
 class _Layer:
-    """One layer of the plan: its weights transposed, as CSR and/or dense."""
+    """One layer of the plan: its weights as transposed CSR and/or dense."""
 
     __slots__ = ("sparse", "dense", "slope", "offset", "shape")
 
@@ -96,7 +96,8 @@ class _Layer:
             self.sparse = WT
         if wants_dense:
             dense = W.toarray() if sp.issparse(W) else np.asarray(W)
-            self.dense = np.ascontiguousarray(dense.T)
+            # As scikit-learn's MLP holds it: the same BLAS calls.
+            self.dense = np.ascontiguousarray(dense)
 
     def use_sparse(self, m):
         if self.dense is None:
@@ -173,7 +174,7 @@ class InferencePlan:
                     z = b.copy()
                     csr_matvec(*WT.shape, WT.indptr, WT.indices, WT.data, a, z)
             else:
-                z = layer.dense @ a
+                z = a @ layer.dense
                 z += b
             if i < last:
                 hidden(z)
@@ -210,7 +211,7 @@ class InferencePlan:
                     )
                 Z = ZT.T
             else:
-                Z = A @ layer.dense.T
+                Z = A @ layer.dense
                 Z += b
             if i < last:
                 hidden(Z)

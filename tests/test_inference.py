@@ -35,7 +35,7 @@ def test_plan_equals_dense_forward(dtype, density, n, form):
     if form != "chosen":
         # Force one form: both kernels must compute the same thing.
         for layer, W in zip(plan.layers, coefs):
-            dense = np.ascontiguousarray(W.toarray().T)
+            dense = W.toarray()
             layer.sparse = W.T.tocsr() if form == "sparse" else None
             layer.dense = dense if form == "dense" else None
     X = rng.normal(size=(n, 50)).astype(dtype)
