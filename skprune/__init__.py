@@ -15,6 +15,7 @@ from ._criteria import (
     VarianceCriterion,
     WeightCriterion,
 )
+from ._inference import InconsistentVersionWarning
 from ._plot import PruningCurveDisplay
 from ._regressor import PrunedMLPRegressor
 from ._report import compression_report, format_report
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ActivationCriterion",
     "EntropyCriterion",
+    "InconsistentVersionWarning",
     "MagnitudeCriterion",
     "NeuronCriterion",
     "NeuronTaylorCriterion",

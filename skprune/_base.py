@@ -25,8 +25,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
-    validate_data,
 )
 
 from ._callbacks import _NO_TASK, CallbackSupportMixin, fit_task
@@ -44,7 +42,8 @@ from ._criteria import (
     resolve_criterion,
     threshold_masks,
 )
-from ._network import loss_and_gradients, loss_value, predict_output
+from ._inference import InferenceMixin
+from ._network import loss_and_gradients, loss_value
 from ._optim import GradientDescent, soft_threshold
 from ._products import bind_sparse, pack_sparse, unpack_sparse
 from ._schedules import SCHEDULES, schedule_targets
@@ -310,7 +309,7 @@ def _atomic_fit(fit):
     return wrapper
 
 
-class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
+class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     """Shared machinery of the pruned multi-layer perceptrons (not for direct use)."""
 
     _parameter_constraints: dict = {
@@ -456,24 +455,6 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
                 "validation part that both have positive total sample weight."
             )
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
-
-    def _forward_fitted(self, X):
-        """Validate ``X`` for prediction and return the network's output."""
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        if sp.issparse(X):
-            # scipy multiplies two sparse matrices only when their dtypes
-            # agree; a dense X mixes dtypes fine.
-            X = X.astype(self.coefs_[0].dtype, copy=False)
-        return predict_output(
-            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )
 
     # ------------------------------------------------------------------ #
     # The loop.

@@ -92,6 +92,11 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     True
     """ % (_BASE_PARAMS_DOC, _BASE_ATTRS_DOC)
 
+    _predict_attributes = BasePrunedMLP._predict_attributes + (
+        "_label_binarizer",
+        "classes_",
+    )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
@@ -180,6 +185,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         fitted = self._fit(X, Y, sample_weight, loss, y=y, fitted_attrs=target_attrs)
         for name, value in {**target_attrs, **fitted}.items():
             setattr(self, name, value)
+        self._build_inference_plan()
         return self
 
     def _stratify(self, Y, loss):
@@ -211,9 +217,18 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             Predicted labels (an indicator matrix for multilabel targets).
         """
         P = self._forward_fitted(X)
+        binarizer = self._label_binarizer
+        if not binarizer.sparse_input_:
+            # LabelBinarizer.inverse_transform's decoding, without its
+            # per-call checks (they cost as much as a small network's pass).
+            if binarizer.y_type_ == "multiclass":
+                return binarizer.classes_[P.argmax(axis=1)]
+            if binarizer.y_type_ == "binary":
+                threshold = (binarizer.pos_label + binarizer.neg_label) / 2.0
+                return binarizer.classes_[(P.ravel() > threshold).astype(np.intp)]
         if self.n_outputs_ == 1:
             P = P.ravel()
-        return self._label_binarizer.inverse_transform(P)
+        return binarizer.inverse_transform(P)
 
     def predict_proba(self, X):
         """Class probabilities.

@@ -42,6 +42,55 @@ _DENSE_NS = (0.04, 0.06)
 _DENSIFY_NS = (1_000.0, 0.1, 0.5)
 _FLOAT32_SCALE = {"sparse": 0.8, "dense": 0.5}
 
+#: Cost model of the inference plan (:mod:`._inference`), in nanoseconds, one
+#: BLAS thread: ``(per stored entry and row, per stored entry and call,
+#: per call)`` for scipy's compiled CSR kernel called directly on the
+#: transposed weights (``csr_matvec`` for one row, ``csr_matvecs`` for a
+#: block), and ``(per entry and row, per entry and call, per call)`` for a
+#: dense BLAS product of the transposed weights. Measured on a 2-core AMD
+#: EPYC with OpenBLAS, 784x300, 300x100 and 100x10 layers at densities 1 to
+#: 100 %, 1, 64 and 256 rows (``python benchmarks/bench_plan_kernels.py``).
+#: The per-entry-and-call terms are the cost of a product of a single row
+#: (a matrix-vector product is bound by memory, not by arithmetic).
+_PLAN_SPARSE_NS = {
+    np.dtype(np.float64): (0.35, 0.4, 500.0),
+    np.dtype(np.float32): (0.2, 0.7, 500.0),
+}
+_PLAN_DENSE_NS = {
+    np.dtype(np.float64): (0.075, 0.1, 1000.0),
+    np.dtype(np.float32): (0.04, 0.06, 1000.0),
+}
+
+
+def plan_prefers_sparse_coefficients(shape, nnz, dtype):
+    """Sparse-minus-dense cost of a layer's product, as ``m * slope + offset`` ns.
+
+    For ``m`` rows at a time, the plan's sparse product is estimated faster
+    than its dense one when ``m * slope + offset < 0`` (a layer's weights
+    of ``shape`` with ``nnz`` stored entries; see the cost model above).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._products import plan_prefers_sparse_coefficients
+    >>> slope, offset = plan_prefers_sparse_coefficients((784, 300), 11_760, np.float32)
+    >>> bool(slope + offset < 0), bool(10_000 * slope + offset < 0)  # 5 % dense
+    (True, True)
+    >>> slope, offset = plan_prefers_sparse_coefficients((784, 300), 117_600, np.float32)
+    >>> bool(slope + offset < 0), bool(10_000 * slope + offset < 0)  # 50 % dense
+    (False, False)
+    """
+    dtype = np.dtype(dtype)
+    if dtype not in _PLAN_SPARSE_NS:
+        dtype = np.dtype(np.float64)
+    size = shape[0] * shape[1]
+    s_row, s_call_entry, s_call = _PLAN_SPARSE_NS[dtype]
+    d_row, d_call_entry, d_call = _PLAN_DENSE_NS[dtype]
+    slope = nnz * s_row - size * d_row
+    offset = nnz * s_call_entry - size * d_call_entry + s_call - d_call
+    return slope, offset
+
+
 #: Rows per block of :func:`layer_dot`'s sparse product.
 _SPARSE_BLOCK_ROWS = 256
 

@@ -164,6 +164,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         )
         for name, value in {**target_attrs, **fitted}.items():
             setattr(self, name, value)
+        self._build_inference_plan()
         return self
 
     def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):

@@ -174,7 +174,9 @@ def test_round_trips_in_a_fresh_process(digits, tmp_path):
                 np.save(f"{{how}}{{i}}.npy", model.predict(X))
         """
     )
-    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, check=True, timeout=120
+    )
     for i, (model, X_in) in enumerate(models):
         for how in ("pickle", "joblib", "joblib-mmap", "skops"):
             np.testing.assert_array_equal(
@@ -230,8 +232,14 @@ def test_one_hundred_fits_do_not_grow_memory():
     several times over.
     """
     X, y = _blobs(n_samples=200, n_features=8)
-    params = dict(hidden_layer_sizes=(16,), max_iter=20, retrain_iter=5, n_prune_steps=2,
-                  sparsity=0.5, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(16,),
+        max_iter=20,
+        retrain_iter=5,
+        n_prune_steps=2,
+        sparsity=0.5,
+        random_state=0,
+    )
 
     def fit():
         with warnings.catch_warnings():
@@ -253,3 +261,103 @@ def test_one_hundred_fits_do_not_grow_memory():
     finally:
         tracemalloc.stop()
     assert growth < 64 * 1024, "memory grew by %d bytes over 100 fits" % growth
+
+
+# ---------------------------------------------------------------------- #
+# The skprune version travels with the model; old models fail clearly.
+# ---------------------------------------------------------------------- #
+def _small_models():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16, y[:300]
+    params = dict(hidden_layer_sizes=(20,), max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return [
+            (PrunedMLPClassifier(**params).fit(X, y), X),
+            (PrunedMLPRegressor(**params).fit(X, X[:, 20]), X),
+        ]
+
+
+@pytest.mark.parametrize("fmt", ["pickle", "skops"])
+def test_version_is_stored_and_checked(fmt, tmp_path, monkeypatch):
+    import skprune
+
+    for model, X in _small_models():
+        assert model.__getstate__()["_skprune_version"] == skprune.__version__
+        # Same version: no warning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", skprune.InconsistentVersionWarning)
+            pickle.loads(pickle.dumps(model))
+        monkeypatch.setattr(skprune, "__version__", "0.0.1")
+        if fmt == "pickle":
+            data = pickle.dumps(model)
+        else:
+            path = tmp_path / "model.skops"
+            sio.dump(model, path)
+        monkeypatch.undo()
+        with pytest.warns(skprune.InconsistentVersionWarning) as record:
+            if fmt == "pickle":
+                loaded = pickle.loads(data)
+            else:
+                loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+        warning = record[0].message
+        assert warning.original_skprune_version == "0.0.1"
+        assert warning.current_skprune_version == skprune.__version__
+        assert type(model).__name__ in str(warning)
+        np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("missing", ["n_outputs_", "out_activation_", "intercepts_"])
+def test_model_missing_an_attribute_fails_clearly(missing):
+    from sklearn.exceptions import NotFittedError
+
+    import skprune
+
+    for model, X in _small_models():
+        state = model.__getstate__()
+        # A model saved by a version without the attribute (and without the
+        # version stamp, as models saved before it was stored).
+        del state[missing], state["_skprune_version"]
+        old = type(model).__new__(type(model))
+        with pytest.warns(skprune.InconsistentVersionWarning, match="pre-0.1.0"):
+            old.__setstate__(state)
+        with pytest.raises(NotFittedError, match="lacks '%s'" % missing):
+            old.predict(X)
+
+
+def test_pre_version_pickle_with_plain_csr_loads():
+    """State written before packed patterns (coefs_ as CSR arrays) still loads."""
+    import skprune
+
+    model, X = _small_models()[0]
+    state = dict(model.__dict__)
+    del state["_plan"]
+    old = type(model).__new__(type(model))
+    with pytest.warns(skprune.InconsistentVersionWarning):
+        old.__setstate__(state)
+    np.testing.assert_array_equal(old.predict_proba(X), model.predict_proba(X))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pickle_stores_patterns_compactly(dtype):
+    """At 90 % sparsity the pickle is a small fraction of the dense weights."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 400)).astype(dtype)
+    y = rng.integers(3, size=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = PrunedMLPClassifier(
+            (300, 100),
+            sparsity=0.9,
+            weight_threshold=0,
+            neuron_threshold=0,
+            max_iter=3,
+            retrain_iter=0,
+            random_state=0,
+        ).fit(X, y)
+    dense_bytes = sum(
+        np.prod(W.shape) * np.dtype(dtype).itemsize for W in model.coefs_
+    ) + sum(b.nbytes for b in model.intercepts_)
+    # Values alone are 10 % of the dense bytes; a 4-byte index per value
+    # would add another 10 % (float32) or 5 % (float64).
+    assert len(pickle.dumps(model)) < 0.15 * dense_bytes

@@ -1,0 +1,338 @@
+"""ONNX export of pruned MLPs through skl2onnx (optional dependency).
+
+:func:`register` tells ``skl2onnx`` how to convert
+:class:`~skprune.PrunedMLPClassifier` and :class:`~skprune.PrunedMLPRegressor`,
+so ``skl2onnx.to_onnx(model_or_pipeline, X[:1])`` works as for scikit-learn's
+own MLPs. The graph is the network as fitted: removed neurons are absent
+from every shape, and each weight matrix is stored in the smallest of three
+forms -- a dense initializer, an ONNX sparse initializer (values and their
+int64 positions), or its nonzero values plus a one-bit-per-weight mask that
+a few constant nodes expand into the dense matrix (onnxruntime folds them
+once, when the session is created). skl2onnx, onnx and onnxruntime are
+imported only here, only when called.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+_ACTIVATIONS = {
+    "identity": "Identity",
+    "tanh": "Tanh",
+    "logistic": "Sigmoid",
+    "relu": "Relu",
+    "softmax": "Softmax",
+}
+
+
+def weight_form(W, itemsize):
+    """Cheapest storage of one weight matrix: ``'dense'``, ``'sparse'`` or ``'mask'``.
+
+    Bytes: ``size * itemsize`` dense; ``nnz * (itemsize + 8)`` as a sparse
+    initializer (int64 positions, as the ONNX standard requires);
+    ``nnz * itemsize + size / 8`` as values plus a bit mask.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from skprune._onnx import weight_form
+    >>> [weight_form(sp.random_array((100, 100), density=d, rng=0), 4)
+    ...  for d in (1.0, 0.1, 0.005)]
+    ['dense', 'mask', 'sparse']
+    """
+    size = W.shape[0] * W.shape[1]
+    nnz = W.nnz if sp.issparse(W) else int(np.count_nonzero(W))
+    costs = {
+        "dense": size * itemsize,
+        "sparse": nnz * (itemsize + 8),
+        "mask": nnz * itemsize + (size + 7) // 8 + 64,
+    }
+    return min(costs, key=costs.get)
+
+
+def _add_weights(scope, container, W, dtype, proto_dtype):
+    """Add the weight matrix ``W`` to the graph; return the name of its dense value."""
+    from skl2onnx.proto import onnx_proto
+
+    W = sp.csr_array(W).astype(dtype)
+    W.sum_duplicates()
+    W.sort_indices()
+    form = weight_form(W, np.dtype(dtype).itemsize)
+    name = scope.get_unique_variable_name("coefficient")
+    if form == "dense":
+        container.add_initializer(name, proto_dtype, W.shape, W.toarray().ravel())
+        return name
+    coo = sp.coo_matrix(W)  # row-major order: the positions ascend
+    if form == "sparse":
+        container.add_initializer(name, proto_dtype, W.shape, coo)
+        return name
+    size = W.shape[0] * W.shape[1]
+    flat = np.zeros(size, dtype=bool)
+    flat[coo.row.astype(np.int64) * W.shape[1] + coo.col] = True
+
+    def const(stem, onnx_type, shape, values):
+        cname = scope.get_unique_variable_name(stem)
+        container.add_initializer(cname, onnx_type, shape, values)
+        return cname
+
+    def node(op, inputs, stem, **attrs):
+        out = scope.get_unique_variable_name(stem)
+        container.add_node(
+            op, inputs, out, name=scope.get_unique_operator_name(op), **attrs
+        )
+        return out
+
+    packed = np.packbits(flat)
+    U8, I64 = onnx_proto.TensorProto.UINT8, onnx_proto.TensorProto.INT64
+    bits = const("mask_bits", U8, [len(packed), 1], packed)
+    shifts = const("mask_shifts", U8, [1, 8], np.arange(7, -1, -1, dtype=np.uint8))
+    two = const("two", U8, [], np.uint8(2))
+    unpacked = node(
+        "Mod",
+        [node("BitShift", [bits, shifts], "shifted", direction="RIGHT"), two],
+        "bits",
+    )
+    flat_bits = node("Reshape", [unpacked, const("flat", I64, [1], [-1])], "flat_bits")
+    mask_flat = node(
+        "Slice",
+        [flat_bits, const("zero", I64, [1], [0]), const("size", I64, [1], [size])],
+        "mask_flat",
+    )
+    # Entry k of the matrix is values[cumsum(mask)[k] - 1] where the mask is set.
+    as_int = node("Cast", [mask_flat], "mask_int", to=I64)
+    axis = const("axis", I64, [], np.int64(0))
+    cumsum = node("CumSum", [as_int, axis], "cumsum")
+    slot = node("Sub", [cumsum, const("one", I64, [1], [1])], "slot")
+    values = const("values", proto_dtype, [W.nnz], coo.data)
+    gathered = node("Gather", [values, slot], "gathered", axis=0)
+    zero = const("zero_value", proto_dtype, [1], np.zeros(1, dtype=dtype))
+    is_set = node("Cast", [mask_flat], "mask_bool", to=onnx_proto.TensorProto.BOOL)
+    dense = node("Where", [is_set, gathered, zero], "scattered")
+    return node("Reshape", [dense, const("shape", I64, [2], list(W.shape))], name)
+
+
+def _network(scope, container, model, input_name, dtype, proto_dtype):
+    """Add the network's layers; return the name of the output activation."""
+    from skl2onnx.common._apply_operation import apply_add, apply_cast
+
+    name = scope.get_unique_variable_name("cast_input")
+    apply_cast(scope, input_name, name, container, to=proto_dtype)
+    last = len(model.coefs_) - 1
+    for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
+        weights = _add_weights(scope, container, W, dtype, proto_dtype)
+        bias = scope.get_unique_variable_name("intercepts")
+        container.add_initializer(
+            bias, proto_dtype, [1, len(b)], np.asarray(b, dtype=dtype)
+        )
+        product = scope.get_unique_variable_name("mul_result")
+        container.add_node(
+            "MatMul",
+            [name, weights],
+            product,
+            name=scope.get_unique_operator_name("MatMul"),
+        )
+        added = scope.get_unique_variable_name("add_result")
+        apply_add(scope, [product, bias], added, container, broadcast=1)
+        act = _ACTIVATIONS[model.out_activation_ if i == last else model.activation]
+        name = scope.get_unique_variable_name("activations")
+        container.add_node(act, added, name, name=scope.get_unique_operator_name(act))
+    return name
+
+
+def _proto_dtype(operator):
+    from skl2onnx.common.data_types import guess_proto_type
+    from skl2onnx.proto import onnx_proto
+
+    proto = guess_proto_type(operator.inputs[0].type)
+    if proto == onnx_proto.TensorProto.DOUBLE:
+        return np.float64, proto
+    return np.float32, onnx_proto.TensorProto.FLOAT
+
+
+def _convert_regressor(scope, operator, container):
+    from skl2onnx.common._apply_operation import apply_reshape
+
+    model = operator.raw_operator
+    dtype, proto = _proto_dtype(operator)
+    out = _network(scope, container, model, operator.inputs[0].full_name, dtype, proto)
+    apply_reshape(
+        scope,
+        out,
+        operator.outputs[0].full_name,
+        container,
+        desired_shape=(-1, model.n_outputs_),
+    )
+
+
+def _convert_classifier(scope, operator, container):
+    from skl2onnx.common._apply_operation import (
+        apply_cast,
+        apply_concat,
+        apply_identity,
+        apply_reshape,
+        apply_sub,
+    )
+    from skl2onnx.proto import onnx_proto
+
+    model = operator.raw_operator
+    dtype, proto = _proto_dtype(operator)
+    P = _network(scope, container, model, operator.inputs[0].full_name, dtype, proto)
+    proba = operator.outputs[1].full_name
+    binarizer = model._label_binarizer
+    if binarizer.y_type_ == "binary":
+        one = scope.get_unique_variable_name("unity")
+        container.add_initializer(one, proto, [], [1])
+        negative = scope.get_unique_variable_name("negative_class_proba")
+        apply_sub(scope, [one, P], negative, container, broadcast=1)
+        apply_concat(scope, [negative, P], proba, container, axis=1)
+    else:
+        apply_identity(scope, P, proba, container)
+    labels = operator.outputs[0].full_name
+    if binarizer.y_type_ == "multilabel-indicator":
+        binary = scope.get_unique_variable_name("binarized")
+        container.add_node(
+            "Binarizer", P, binary, threshold=0.5, op_domain="ai.onnx.ml"
+        )
+        apply_cast(scope, binary, labels, container, to=onnx_proto.TensorProto.INT64)
+        return
+    classes, class_type = _class_labels(model.classes_)
+    classes_name = scope.get_unique_variable_name("classes")
+    container.add_initializer(classes_name, class_type, classes.shape, classes)
+    argmax = scope.get_unique_variable_name("argmax_output")
+    container.add_node(
+        "ArgMax", proba, argmax, axis=1, name=scope.get_unique_operator_name("ArgMax")
+    )
+    picked = scope.get_unique_variable_name("array_feature_extractor_result")
+    container.add_node(
+        "ArrayFeatureExtractor",
+        [classes_name, argmax],
+        picked,
+        op_domain="ai.onnx.ml",
+        name=scope.get_unique_operator_name("ArrayFeatureExtractor"),
+    )
+    if class_type == onnx_proto.TensorProto.STRING:
+        apply_reshape(scope, picked, labels, container, desired_shape=(-1,))
+    else:
+        flat = scope.get_unique_variable_name("reshaped_result")
+        apply_reshape(scope, picked, flat, container, desired_shape=(-1,))
+        apply_cast(scope, flat, labels, container, to=onnx_proto.TensorProto.INT64)
+
+
+def _class_labels(classes):
+    from skl2onnx.proto import onnx_proto
+
+    classes = np.asarray(classes)
+    if classes.dtype.kind in "iub":
+        return classes.astype(np.int64), onnx_proto.TensorProto.INT64
+    if classes.dtype.kind == "f":
+        as_int = classes.astype(np.int64)
+        if not np.array_equal(as_int, classes):
+            raise ValueError(
+                "ONNX export needs integer or string class labels; got %r." % classes
+            )
+        return as_int, onnx_proto.TensorProto.INT64
+    encoded = np.array([str(c).encode("utf-8") for c in classes])
+    return encoded, onnx_proto.TensorProto.STRING
+
+
+def _shape_classifier(operator):
+    from skl2onnx.common.data_types import (
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+        StringTensorType,
+    )
+
+    model = operator.raw_operator
+    N = operator.inputs[0].get_first_dimension()
+    dtype_cls = (
+        DoubleTensorType
+        if isinstance(operator.inputs[0].type, DoubleTensorType)
+        else FloatTensorType
+    )
+    n_classes = len(model.classes_)
+    if model._label_binarizer.y_type_ == "multilabel-indicator":
+        operator.outputs[0].type = Int64TensorType(shape=[N, n_classes])
+    elif np.asarray(model.classes_).dtype.kind in "iubf":
+        operator.outputs[0].type = Int64TensorType(shape=[N])
+    else:
+        operator.outputs[0].type = StringTensorType(shape=[N])
+    operator.outputs[1].type = dtype_cls(shape=[N, n_classes])
+
+
+def _shape_regressor(operator):
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
+    N = operator.inputs[0].get_first_dimension()
+    dtype_cls = (
+        DoubleTensorType
+        if isinstance(operator.inputs[0].type, DoubleTensorType)
+        else FloatTensorType
+    )
+    operator.outputs[0].type = dtype_cls(shape=[N, operator.raw_operator.n_outputs_])
+
+
+def _parse_classifier(scope, model, inputs, custom_parsers=None):
+    """Labels and probabilities as two tensors, or through skl2onnx's ZipMap."""
+    from skl2onnx._parse import _parse_sklearn_classifier
+    from skl2onnx.common.data_types import Int64TensorType
+
+    if model._label_binarizer.y_type_ != "multilabel-indicator":
+        return _parse_sklearn_classifier(
+            scope, model, inputs, custom_parsers=custom_parsers
+        )
+    # Multilabel: an indicator matrix and per-label probabilities (no ZipMap).
+    from skl2onnx._supported_operators import _get_sklearn_operator_name
+
+    operator = scope.declare_local_operator(
+        _get_sklearn_operator_name(type(model)), model
+    )
+    operator.inputs = inputs
+    label = scope.declare_local_variable("label", Int64TensorType())
+    proba = scope.declare_local_variable("probabilities", inputs[0].type.__class__())
+    operator.outputs.append(label)
+    operator.outputs.append(proba)
+    return operator.outputs
+
+
+def register():
+    """Register skprune's estimators with skl2onnx (idempotent).
+
+    Afterwards ``skl2onnx.to_onnx`` converts a fitted
+    :class:`~skprune.PrunedMLPClassifier` or :class:`~skprune.PrunedMLPRegressor`,
+    alone or inside a :class:`~sklearn.pipeline.Pipeline`, in float32 or
+    float64 (the type of the example input). The classifier outputs ``label``
+    and ``probabilities`` (through skl2onnx's ZipMap unless
+    ``options={"zipmap": False}``; multilabel models output the indicator
+    matrix and per-label probabilities as tensors).
+
+    Raises
+    ------
+    ImportError
+        If skl2onnx is not installed (``pip install skprune[onnx]``).
+    """
+    try:
+        from skl2onnx import update_registered_converter
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "ONNX export needs skl2onnx, onnx and onnxruntime: "
+            "pip install 'skprune[onnx]'."
+        ) from exc
+    from ._classifier import PrunedMLPClassifier
+    from ._regressor import PrunedMLPRegressor
+
+    update_registered_converter(
+        PrunedMLPClassifier,
+        "SkprunePrunedMLPClassifier",
+        _shape_classifier,
+        _convert_classifier,
+        parser=_parse_classifier,
+        options={"zipmap": [True, False, "columns"], "nocl": [False, True]},
+        overwrite=True,
+    )
+    update_registered_converter(
+        PrunedMLPRegressor,
+        "SkprunePrunedMLPRegressor",
+        _shape_regressor,
+        _convert_regressor,
+        overwrite=True,
+    )
