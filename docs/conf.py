@@ -46,7 +46,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "generated/backreferences"]
+# includes/ holds benchmark output that pages pull in with ``.. include::``.
+exclude_patterns = ["_build", "generated/backreferences", "includes", "images"]
 root_doc = "index"
 
 # -- API reference ----------------------------------------------------------
