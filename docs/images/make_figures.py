@@ -141,7 +141,7 @@ def predict_figure(text):
 def epoch_figure(text):
     """Milliseconds per full-batch epoch, skprune against MLPClassifier."""
     rows = [r for r in table_rows(text) if len(r) >= 6 and r[2] in ("float64", "float32")]
-    labels = ["%s\n%s, %s" % (r[0], r[1], r[2]) for r in rows]
+    labels = ["%s\nhidden %s, %s" % (r[0], r[1], r[2]) for r in rows]
     ratio = [float(r[4]) / float(r[3]) for r in rows]
     fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)), layout="constrained")
     y = range(len(rows))
