@@ -21,7 +21,7 @@ def _cell(text):
     # "(100)", "1." or "a)" at the start of a cell would start an enumerated list.
     if re.match(r"^(\(?\w{1,3}[.)])(\s|$)", text):
         text = "\\" + text
-    return text or "\\ "
+    return text
 
 
 def convert(markdown):
@@ -34,8 +34,9 @@ def convert(markdown):
         has_header = any(c.strip() for c in header)
         out.extend([".. list-table::"] + (["   :header-rows: 1"] if has_header else []) + [""])
         for row in ([header] if has_header else []) + body:
-            out.append("   * - " + _cell(row[0]))
-            out.extend("     - " + _cell(c) for c in row[1:])
+            out.append(("   * - " + _cell(row[0])).rstrip())
+            # An empty cell is an empty list item.
+            out.extend(("     - " + _cell(c)).rstrip() for c in row[1:])
         out.append("")
         table.clear()
 
