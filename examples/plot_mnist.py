@@ -22,7 +22,7 @@ gradient steps in all, on a 784-100-10 network. The pruned network therefore
 loses more accuracy here than on :doc:`/pruning_benchmark`, where the
 LeNet-300-100 network (784-300-100-10) gets the gradual recipe of 300
 iterations of training, 20 pruning steps and 300 of fine-tuning (885 steps),
-and ends about half a point below the dense one at 96 % sparsity.
+and ends closer to the dense network at a higher sparsity.
 """
 
 # %%
