@@ -25,7 +25,7 @@ def test_quick_markdown_table_is_whole(bench, capsys):
     rows = [line for line in text.splitlines() if line.startswith("|")]
     assert len(rows) == 2 + len(bench.MODELS)
     assert len({row.count("|") for row in rows}) == 1
-    assert "predict, batch 1 |" in rows[0] and "predict, batch 1,000" in rows[0]
+    assert "| predict 1 |" in rows[0] and "| predict 1,000 |" in rows[0]
     assert "nan" not in text.lower() and "inf" not in text.lower()
     # The reference row is 1.00× of itself; every model reports its accuracy.
     assert rows[2].startswith("| MLPClassifier() |") and "(1.00×)" in rows[2]
