@@ -61,11 +61,11 @@ MODELS = {
     "PrunedMLPClassifier()": lambda quick: PrunedMLPClassifier(
         random_state=0, **({"max_iter": 20, "retrain_iter": 5} if quick else {})
     ),
-    "PrunedMLPClassifier(sparsity=0.9)": lambda quick: PrunedMLPClassifier(
+    "PrunedMLPClassifier, sparsity=0.9": lambda quick: PrunedMLPClassifier(
         sparsity=0.9, random_state=0,
         **({"max_iter": 20, "retrain_iter": 5} if quick else {}),
     ),
-    "PrunedMLPClassifier(sparsity=0.95)": lambda quick: PrunedMLPClassifier(
+    "PrunedMLPClassifier, sparsity=0.95": lambda quick: PrunedMLPClassifier(
         sparsity=0.95, random_state=0,
         **({"max_iter": 20, "retrain_iter": 5} if quick else {}),
     ),

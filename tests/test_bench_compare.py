@@ -37,7 +37,7 @@ def test_quick_markdown_table_is_whole(bench, capsys):
 def test_quick_rst_and_stored_weights(bench, capsys):
     text = bench.main(["--quick", "--rst", "--repeats", "1", "--datasets", "digits"])
     capsys.readouterr()
-    assert ".. list-table::" in text and "   * - PrunedMLPClassifier(sparsity=0.95)" in text
+    assert ".. list-table::" in text and "   * - PrunedMLPClassifier, sparsity=0.95" in text
     assert "Made by ``python benchmarks/bench_compare.py --quick --rst" in text
     # Stored weights shrink with the sparsity target.
     weights = [
