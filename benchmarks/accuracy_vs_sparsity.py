@@ -7,7 +7,7 @@ Prints markdown tables (the machine and BLAS first). Usage::
     python benchmarks/accuracy_vs_sparsity.py --datasets digits --seeds 2
     python benchmarks/accuracy_vs_sparsity.py --quick         # seconds, a smoke test
 
-The recipe is the one the prototypes found best: train dense, prune gradually
+The recipe is gradual pruning (Zhu & Gupta, 2017): train dense, prune gradually
 (``n_prune_steps`` steps ``retrain_iter`` iterations apart), fine-tune
 ``finetune_iter`` iterations. Every pruned network and the dense reference get
 the same total number of gradient steps: each seed's dense network is trained
@@ -335,7 +335,7 @@ def mnist_study(cfg, seeds, root=MNIST_DIR):
 
 
 def targets(digits, mnist):
-    """The issue's targets against the best measured configuration."""
+    """The accuracy targets against the best measured configuration."""
     lines = ["", "### Targets", "", "| target | best configuration | measured | met |",
              "|---|---|---|---|"]
 

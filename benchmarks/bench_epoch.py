@@ -172,7 +172,7 @@ def main():
             rows.append(
                 [
                     name,
-                    "(%s)" % ", ".join(map(str, hidden)),
+                    "-".join(map(str, hidden)),
                     np.dtype(dtype).name,
                     "%.2f" % (1e3 * theirs),
                     "%.2f" % (1e3 * ours),

@@ -11,6 +11,7 @@ The gallery (``examples/plot_*.py``) runs during the build; add
 import os
 import re
 import warnings
+from pathlib import Path
 
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
@@ -45,7 +46,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "generated/backreferences"]
+# includes/ holds benchmark output that pages pull in with ``.. include::``.
+exclude_patterns = ["_build", "generated/backreferences", "includes", "images"]
 root_doc = "index"
 
 # -- API reference ----------------------------------------------------------
@@ -79,22 +81,15 @@ html_theme_options = {
     "header_links_before_dropdown": 8,
 }
 html_show_sourcelink = False
-# Only the API pages have sibling pages worth a left-hand navigation; elsewhere
-# it would be an empty column. (No page may match two wildcard patterns.)
+# Only the API pages have sibling pages worth a left-hand navigation; on every
+# top-level page it would be an empty column, so those pages have none. The
+# list is every top-level page, so a new page gets no empty sidebar either.
+# (Exact names, no wildcards: no page may match two wildcard patterns.)
 html_sidebars = {
     "generated/*": ["sidebar-nav-bs"],
     "auto_examples/*": [],
-    **{
-        page: []
-        for page in [
-            "index",
-            "getting_started",
-            "user_guide",
-            "pruning_benchmark",
-            "performance",
-            "changelog",
-        ]
-    },
+    "auto_examples/index": [],
+    **{path.stem: [] for path in Path(__file__).resolve().parent.glob("*.rst")},
 }
 
 # -- Gallery ---------------------------------------------------------------------
@@ -104,8 +99,6 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("skprune",),
-    # Local links only: the build must not need the network.
-    "reference_url": {"skprune": None},
     "backreferences_dir": os.path.join("generated", "backreferences"),
     "remove_config_comments": True,
     "image_scrapers": ("matplotlib",),
@@ -128,6 +121,28 @@ def _unlink_sklearn_roles(app, what, name, obj, options, lines):
     lines[:] = [
         _SKLEARN_ROLE.sub(lambda m: m.group(1) or m.group(2), line) for line in lines
     ]
+    _drop_version_notes(lines)
+
+
+def _drop_version_notes(lines):
+    """Remove ``.. versionadded::`` / ``versionchanged`` blocks, in place.
+
+    They give *scikit-learn's* version (the inherited ``set_*_request``
+    methods say "Added in version 1.3"), which a reader would take for
+    skprune's.
+    """
+    kept, skipping, indent = [], False, 0
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith((".. versionadded::", ".. versionchanged::")):
+            skipping, indent = True, len(line) - len(stripped)
+            continue
+        if skipping:
+            if not stripped or len(line) - len(stripped) > indent:
+                continue
+            skipping = False
+        kept.append(line)
+    lines[:] = kept
 
 
 def setup(app):

@@ -118,6 +118,7 @@ ax_kept.plot(
 )
 ax_kept.set(xlabel="Pruning step", ylabel="Sparsity")
 ax_kept.legend()
+plt.show()
 
 # %%
 # Where the surviving weights are

@@ -1,7 +1,7 @@
 """
-=========================================
-A 95 % sparse network on MNIST-10k
-=========================================
+=========================================================
+A 95 % sparse network on MNIST-10k (or digits without it)
+=========================================================
 
 A mid-sized benchmark: the 10,000 images of the official MNIST test split,
 the first 8,000 for training and the last 2,000 for testing, pixels scaled
@@ -11,8 +11,18 @@ same number of gradient-descent iterations.
 
 The data are read from ``../shared/data/mnist/`` beside the repository (or
 from the folder named by the ``SKPRUNE_MNIST_DIR`` environment variable);
-they are not shipped with skprune. Without them, this example runs on
-scikit-learn's 8×8 digits instead, so that the documentation still builds.
+they are not shipped with skprune. **Without them this example runs on
+scikit-learn's 8×8 digits instead** and says so in its first line of output
+and in the figure's title: read the output below to see which data this
+build used.
+
+The budget is small on purpose, so that the gallery builds in seconds: 100
+iterations of training and 10 pruning steps 10 iterations apart, 200
+gradient steps in all, on a 784-100-10 network. The pruned network therefore
+loses more accuracy here than on :doc:`/pruning_benchmark`, where the
+LeNet-300-100 network (784-300-100-10) gets the gradual recipe of 300
+iterations of training, 20 pruning steps and 300 of fine-tuning (885 steps),
+and ends closer to the dense network at a higher sparsity.
 """
 
 # %%
@@ -54,8 +64,12 @@ if folder is not None:
         labels = np.frombuffer(f.read(), np.uint8, offset=8)
     X, y = (images / np.float32(255)).astype(np.float32), labels
     n_train, name = 8000, "MNIST-10k"
+    print("Data: MNIST-10k, read from", folder)
 else:
-    print("MNIST not found: running on scikit-learn's digits instead.")
+    print(
+        "Data: scikit-learn's 8x8 digits -- MNIST was not found "
+        "(set SKPRUNE_MNIST_DIR to its folder to run on MNIST)."
+    )
     X, y = load_digits(return_X_y=True)
     X = (X / 16).astype(np.float32)
     n_train, name = 1400, "digits"
@@ -102,8 +116,8 @@ for label, clf in [("dense", dense), ("pruned", pruned)]:
 # Which pixels still matter
 # -------------------------
 # The number of surviving first-layer weights leaving each input pixel: the
-# pruned network has dropped the border, where digits never are, much as
-# Han et al. (2015) observed for LeNet on MNIST.
+# pruned network has dropped the border, where digits never are, as Han et
+# al. (2015) observed for the first layer of LeNet-300-100 on MNIST.
 W0 = pruned.coefs_[0]
 connections = np.diff(W0.indptr).reshape(side, side)  # stored weights per input row
 
@@ -115,4 +129,5 @@ ax_kept.set_title(f"weights kept per pixel (of {W0.shape[1]})")
 fig.colorbar(image, ax=ax_kept)
 for ax in (ax_mean, ax_kept):
     ax.set_axis_off()
+fig.suptitle(f"{name}: {X_train.shape[0]} training images")
 plt.show()

@@ -13,7 +13,7 @@ from ._network import OUTPUT_ACTIVATIONS, predict_output
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     __doc__ = """Multi-layer perceptron classifier trained by full-batch gradient descent and pruned.
 
-    Training follows the seed's loop: train -> prune -> retrain with the
+    Training alternates, as in Han et al. (2015): train -> prune -> retrain with the
     pruned weights held at exactly zero -> repeat. Two rules prune: a weight
     with ``|w| < weight_threshold`` is set to zero (or, with ``sparsity``, the
     smallest-``|w|`` weights are pruned to a target fraction), and a hidden

@@ -483,7 +483,7 @@ def weighted_mean_outputs(activations, sample_weight):
     means : list of ndarray
         Signed weighted mean output per hidden neuron (what bias folding adds).
     abs_means : list of ndarray
-        Weighted mean ``|output|`` per hidden neuron (the seed's neuron score).
+        Weighted mean ``|output|`` per hidden neuron (the 'activation' neuron score).
     """
     weights = (sample_weight / sample_weight.sum()).astype(activations[-1].dtype)
     means = [weights @ A for A in activations[1:-1]]

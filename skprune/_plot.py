@@ -19,7 +19,7 @@ def _check_matplotlib(caller):
     except ImportError as exc:
         raise ImportError(
             f"{caller} requires matplotlib. Install it with "
-            '`pip install "skprune[plot]"` or `pip install matplotlib`.'
+            '`pip install matplotlib` (or `pip install ".[plot]"` in a clone of skprune).'
         ) from exc
 
 

@@ -1,11 +1,53 @@
-"""The API reference lists every public name."""
+"""The documentation: the API reference lists every public name, and product
+text speaks to users about what the package does."""
 
 import re
 from pathlib import Path
 
 import skprune
 
-API_RST = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
+ROOT = Path(__file__).resolve().parents[1]
+API_RST = ROOT / "docs" / "api.rst"
+
+#: Words about where the project came from, and placeholders a reader cannot act on.
+FORBIDDEN = [
+    r"\bthe seed's",
+    r"\bthe seed loop",
+    r"\bthe issue\b",
+    r"\bthe issue's",
+    r"\bthe task\b",
+    r"\bthe prototypes?\b",
+    r"<this repository>",
+    r"<(?:this|your|the) (?:repo|repository|url|package|project)[^>]*>",
+]
+
+#: Legitimate uses: "task" is scikit-learn's callback term for a unit of work,
+#: and the classification-or-regression task of a target column.
+ALLOWED = [
+    ("skprune/_callbacks.py", "Report the end of the task;"),
+    ("skprune/_callbacks.py", "links this fit into the task tree"),
+    ("skprune/_cli.py", "and the task they call for"),
+]
+
+#: Build outputs, generated pages and caches are not sources.
+SKIP_PARTS = {"_build", "auto_examples", "generated", "__pycache__", ".ipynb_checkpoints"}
+
+
+def product_text_files():
+    files = [ROOT / "README.md"]
+    for folder, patterns in [
+        ("skprune", ["*.py"]),
+        ("docs", ["*.rst", "*.py", "*.html", "*.txt"]),
+        ("examples", ["*.py", "*.rst"]),
+        ("benchmarks", ["*.py"]),
+    ]:
+        for pattern in patterns:
+            files += [
+                path
+                for path in (ROOT / folder).rglob(pattern)
+                if not SKIP_PARTS & set(path.relative_to(ROOT).parts)
+            ]
+    return sorted(files)
 
 
 def test_api_reference_lists_every_public_name():
@@ -15,3 +57,42 @@ def test_api_reference_lists_every_public_name():
     public = set(skprune.__all__) - {"__version__"}
     assert public - listed == set(), "add these to docs/api.rst"
     assert listed - public == set(), "docs/api.rst lists names skprune does not export"
+
+
+def _forbidden():
+    # A phrase may wrap onto the next line: a space matches any whitespace.
+    return re.compile(
+        "|".join(p.replace(" ", r"\s+") for p in FORBIDDEN), flags=re.IGNORECASE
+    )
+
+
+def test_product_text_has_no_internal_words_or_placeholders():
+    files = product_text_files()
+    assert len(files) > 20 and ROOT / "docs" / "index.rst" in files
+    pattern = _forbidden()
+    found = []
+    for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for match in pattern.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            context = " ".join(lines[number - 1 : number + 1])
+            if any(rel == f and phrase in context for f, phrase in ALLOWED):
+                continue
+            found.append("%s:%d: %s" % (rel, number, " ".join(match.group().split())))
+    assert found == [], "product text must not say:\n" + "\n".join(found)
+
+
+def test_the_word_check_catches_what_it_should(tmp_path):
+    pattern = _forbidden()
+    for bad in [
+        "the\n    seed's magnitude rule",
+        "Training follows the seed's loop.",
+        "The issue this page answers",
+        "The references the task set out from",
+        'pip install "skprune @ git+<this repository>"',
+    ]:
+        assert pattern.search(bad), bad
+    for fine in ["seed 0", "random_state=0 seeds the generator", "a classification task"]:
+        assert not pattern.search(fine), fine

@@ -250,7 +250,7 @@ def test_score_name_inferred(digits, scoring, negate, expected):
 def test_clear_error_without_matplotlib(monkeypatch, digits):
     X, y = digits
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r"skprune\[plot\]"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib.*\.\[plot\]"):
         PruningCurveDisplay.from_estimator(
             small_mlp(), X, y, param_name="sparsity", param_range=[0.5]
         )

@@ -1,0 +1,54 @@
+"""The side-by-side benchmark against MLPClassifier at smoke-test sizes (seconds)."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location(
+        "bench_compare", ROOT / "benchmarks" / "bench_compare.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_markdown_table_is_whole(bench, capsys):
+    text = bench.main(["--quick", "--repeats", "1", "--datasets", "digits"])
+    assert capsys.readouterr().out.strip() == text.strip()
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + len(bench.MODELS)
+    assert len({row.count("|") for row in rows}) == 1
+    assert "| predict 1 |" in rows[0] and "| predict 1,000 |" in rows[0]
+    assert "nan" not in text.lower() and "inf" not in text.lower()
+    # The reference row is 1.00× of itself; every model reports its accuracy.
+    assert rows[2].startswith("| MLPClassifier() |") and "(1.00×)" in rows[2]
+    for row in rows[2:]:
+        accuracy = float(row.split("|")[3])
+        assert 0.0 <= accuracy <= 1.0
+
+
+def test_quick_rst_and_stored_weights(bench, capsys):
+    text = bench.main(["--quick", "--rst", "--repeats", "1", "--datasets", "digits"])
+    capsys.readouterr()
+    assert ".. list-table::" in text and "   * - PrunedMLPClassifier, sparsity=0.95" in text
+    assert "Made by ``python benchmarks/bench_compare.py --quick --rst" in text
+    # Stored weights shrink with the sparsity target.
+    weights = [
+        int(m.replace(",", ""))
+        for m in re.findall(r"^     - ([\d,]+)$", text, flags=re.MULTILINE)
+    ]
+    mlp, default, s90, s95 = weights
+    assert s95 < s90 < default <= mlp
+
+
+def test_mnist_skips_cleanly_when_absent(bench, tmp_path, capsys):
+    text = bench.main(["--quick", "--datasets", "mnist", "--mnist-dir", str(tmp_path)])
+    capsys.readouterr()
+    assert "skipped" in text and "list-table" not in text
