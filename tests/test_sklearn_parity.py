@@ -535,6 +535,10 @@ def test_warm_start():
                        "the previous call to fit")
             with pytest.raises(ValueError, match=re.escape(message)):
                 clf.fit(X, y_i)
+        # A subset of the previous classes is refused too.
+        clf = make(PrunedMLPClassifier, **params).fit(X, y_4classes)
+        with pytest.raises(ValueError, match=re.escape(message)):
+            clf.fit(X, y)
 
 
 @pytest.mark.parametrize("Estimator", [PrunedMLPClassifier, PrunedMLPRegressor])
