@@ -11,7 +11,8 @@ the whole training set as one batch; ``'lbfgs'`` and ``'adam'`` tests use those
 solvers. Where the two libraries draw the same initial weights and take the
 same steps, the tests compare their numbers directly.
 
-Deliberate differences from scikit-learn, not tested as parity:
+Deliberate differences from scikit-learn, not tested as parity (the same
+list is in ``docs/sklearn_parity.rst``):
 
 - **One class is refused.** ``PrunedMLPClassifier`` raises a ``ValueError``
   when ``y`` holds a single class, where ``MLPClassifier`` fits a model that
@@ -36,9 +37,6 @@ Deliberate differences from scikit-learn, not tested as parity:
 - **Weights are** ``scipy.sparse`` **CSR arrays** after ``fit``, and removed
   neurons are gone from the shapes; with pruning off the values are those of
   the dense network.
-- **The early-stopping split** of the classifier is stratified for
-  single-output targets like scikit-learn's, and its error on a class with
-  one member says which option to change.
 """
 
 import re
