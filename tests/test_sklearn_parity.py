@@ -4,7 +4,7 @@ These are the tests of scikit-learn 1.9.1's
 ``sklearn/neural_network/tests/test_mlp.py``, one per behaviour, wherever
 their subject exists in skprune. Pruning is off in every one
 (``weight_threshold=0``, ``neuron_threshold=0``, no ``sparsity``, one pruning
-step with no retraining), so the estimators are plain full-batch MLPs. Tests
+step with no retraining or fine-tuning), so the estimators are plain full-batch MLPs. Tests
 of momentum, step-size schedules and tolerances use ``solver='gd'`` (when the
 estimators have a ``solver`` parameter), scikit-learn's ``'sgd'`` tests with
 the whole training set as one batch; ``'lbfgs'`` and ``'adam'`` tests use those
@@ -85,7 +85,7 @@ X_iris_scaled = scale(X_iris)
 #: Pruning off: no weight or neuron is ever removed, no retraining phase runs.
 NO_PRUNING = dict(
     weight_threshold=0.0, neuron_threshold=0.0, sparsity=None, n_prune_steps=1,
-    retrain_iter=0,
+    retrain_iter=0, finetune_iter=0,
 )
 
 
