@@ -298,7 +298,7 @@ def targets(all_stats):
         return ["### Targets", "", "No target applies to the data sets run."]
     return ["### Targets", "", "Differences are of the means over seeds; fit-time "
             "ratios are medians of per-seed ratios, always to the same seed's dense "
-            "`MLPClassifier()` fit. \"skprune defaults\" is `PrunedMLPClassifier()` with "
+            "`MLPClassifier()` (`MLPRegressor()`) fit. \"skprune defaults\" is `PrunedMLPClassifier()` with "
             "nothing set (its sparsity_ column shows what the default thresholds prune). "
             "The MNIST-10k target at 96.4 % sparsity is measured by "
             "benchmarks/accuracy_vs_sparsity.py.", "",
