@@ -1,0 +1,644 @@
+"""Training data held in dask blocks on a ``distributed`` cluster.
+
+Full-batch training parallelises over rows exactly: the loss and its gradient
+are sums over row blocks. :class:`DaskData` keeps ``X``, the encoded targets
+and the sample weights persisted on the workers, block by block, and answers
+the same questions as the in-memory data: the loss and its gradient for given
+weights, and any per-row statistic summed over the rows (what the pruning
+criteria need). Each question ships the weights to the workers once, runs
+:func:`._network.loss_and_gradients` on every block, adds the blocks' results
+up with a tree reduction on the workers and returns only the sum to the
+client: nothing of ``X`` is gathered.
+
+The module also holds what the estimators need around it: validating dask
+inputs in one lazy pass, encoding the targets and discovering the classes on
+blocks, a seeded per-block validation split, and lazy block-wise
+``predict`` / ``predict_proba`` / ``score``.
+
+dask is an optional dependency (``pip install "skprune[dask]"``): nothing here
+imports it before a dask collection is seen.
+"""
+
+import asyncio
+import math
+import sys
+from contextlib import contextmanager
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.utils import check_random_state
+
+from ._network import _squared_norm, loss_and_gradients, loss_value
+
+#: Results added up per task of the tree reduction.
+SPLIT_EVERY = 8
+
+
+def is_dask_collection(obj):
+    """Whether ``obj`` is a dask collection (array, DataFrame, Series, ...).
+
+    Never imports dask: an object cannot be a dask collection unless dask was
+    imported by whoever made it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._dask import is_dask_collection
+    >>> is_dask_collection(np.ones(3))
+    False
+    >>> import dask.array as da
+    >>> is_dask_collection(da.ones(3))
+    True
+    """
+    if "dask" not in sys.modules:
+        return False
+    import dask
+
+    return dask.is_dask_collection(obj)
+
+
+def _dask_array():
+    try:
+        import dask.array as da
+    except ImportError as exc:  # pragma: no cover - the extra is installed in CI
+        raise ImportError(
+            'Dask inputs need dask: pip install "skprune[dask]".'
+        ) from exc
+    return da
+
+
+# ---------------------------------------------------------------------- #
+# Input handling.
+# ---------------------------------------------------------------------- #
+def as_dask_array(X, *, ndim=2, name="X", dtype=(np.float64, np.float32)):
+    """``X`` as a dask array with known row chunks and all columns in one chunk.
+
+    A dask DataFrame or Series is converted with its partitions' lengths
+    computed (``to_dask_array(lengths=True)``); unknown chunk sizes are
+    computed. The checks are scikit-learn's: the number of dimensions, at
+    least one row, a numeric dtype. A dtype in ``dtype`` is kept, any other
+    numeric dtype becomes the first of them; ``dtype=None`` keeps any dtype.
+    Nothing is computed but the chunk lengths.
+
+    Parameters
+    ----------
+    X : dask array, DataFrame or Series
+    ndim : {1, 2, None}, default=2
+        Required number of dimensions; None accepts 1 or 2.
+    name : str, default="X"
+        Name used in error messages.
+    dtype : tuple of dtypes or None, default=(float64, float32)
+
+    Returns
+    -------
+    X : dask.array.Array
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> from skprune._dask import as_dask_array
+    >>> X = as_dask_array(da.ones((10, 4), dtype=int, chunks=(3, 2)))
+    >>> X.dtype, X.chunks
+    (dtype('float64'), ((3, 3, 3, 1), (4,)))
+    """
+    da = _dask_array()
+    if hasattr(X, "to_dask_array"):  # DataFrame or Series
+        X = X.to_dask_array(lengths=True)
+    elif not isinstance(X, da.Array):
+        X = da.asarray(X)
+    if any(math.isnan(c) for c in X.chunks[0]) if X.ndim else False:
+        X = X.compute_chunk_sizes()
+    if ndim is not None and X.ndim != ndim or X.ndim not in (1, 2):
+        raise ValueError(
+            "Expected %s array for %s, got a %dD dask array of shape %s instead."
+            % ("2D" if ndim == 2 else "1D or 2D" if ndim is None else "1D",
+               name, X.ndim, X.shape)
+        )
+    if X.shape[0] == 0:
+        raise ValueError(
+            "Found array with 0 sample(s) (shape=%s) while a minimum of 1 is "
+            "required." % (X.shape,)
+        )
+    if dtype is not None and X.dtype not in dtype:
+        if X.dtype.kind not in "biuf":
+            raise ValueError(
+                "%s must hold numbers; got a dask array of dtype %s." % (name, X.dtype)
+            )
+        X = X.astype(dtype[0])
+    if X.ndim == 2:
+        X = X.rechunk({1: -1})
+    return X
+
+
+def _align(arr, chunks):
+    """``arr`` rechunked to the row chunks ``chunks`` (columns in one chunk)."""
+    if arr.ndim == 1:
+        return arr.rechunk((chunks,))
+    return arr.rechunk((chunks, -1))
+
+
+def check_fit_inputs(X, y, sample_weight=None, *, classifier):
+    """Validate dask training data in one lazy pass; discover the classes.
+
+    The checks of scikit-learn's ``validate_data`` and ``_check_sample_weight``
+    (2-D float ``X``, consistent lengths, finite values, non-negative weights
+    with a positive sum) are computed together with what fit needs anyway
+    (the classes, the sum of the weights) in a single ``dask.compute``: the
+    data is read once, on the workers.
+
+    Parameters
+    ----------
+    X : dask array or DataFrame of shape (n_samples, n_features)
+    y : dask array, DataFrame or Series of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : dask array of shape (n_samples,), ndarray or None
+    classifier : bool
+        Discover the classes of ``y`` (classifier) or check that ``y`` is
+        finite (regressor).
+
+    Returns
+    -------
+    X, y, sample_weight : dask arrays with the same row chunks
+    facts : dict
+        ``sw_sum`` (float) and, for a classifier with 1-D ``y``, ``classes``
+        (sorted ndarray).
+    """
+    da = _dask_array()
+    import dask
+
+    X = as_dask_array(X)
+    y = as_dask_array(y, ndim=None, name="y", dtype=None if classifier else (X.dtype,))
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: %r"
+            % [X.shape[0], y.shape[0]]
+        )
+    y = _align(y, X.chunks[0])
+    if sample_weight is None:
+        sample_weight = da.ones(X.shape[0], dtype=X.dtype, chunks=(X.chunks[0],))
+    else:
+        sample_weight = as_dask_array(
+            sample_weight, ndim=1, name="sample_weight", dtype=(X.dtype,)
+        )
+        if sample_weight.shape[0] != X.shape[0]:
+            raise ValueError(
+                "sample_weight.shape == %s, expected (%d,)!"
+                % (sample_weight.shape, X.shape[0])
+            )
+        sample_weight = _align(sample_weight, X.chunks[0])
+    lazy = {
+        "X_finite": da.isfinite(X).all(),
+        "sw_finite": da.isfinite(sample_weight).all(),
+        "sw_min": sample_weight.min(),
+        "sw_sum": sample_weight.sum(dtype=np.float64),
+    }
+    if classifier and y.ndim == 1:
+        lazy["classes"] = da.unique(y)
+    elif not classifier:
+        lazy["y_finite"] = da.isfinite(y).all()
+    facts = dict(zip(lazy, dask.compute(*lazy.values())))
+    if not facts.pop("X_finite") or not facts.pop("y_finite", True):
+        raise ValueError("Input contains NaN or infinity.")
+    if not facts.pop("sw_finite") or facts.pop("sw_min") < 0:
+        raise ValueError("Negative values in data passed to `sample_weight`")
+    facts["sw_sum"] = float(facts["sw_sum"])
+    if not facts["sw_sum"] > 0:
+        raise ValueError("The sample weights sum to zero: nothing to fit.")
+    return X, y, sample_weight, facts
+
+
+def _one_hot(block, classes, dtype):
+    Y = (block[:, np.newaxis] == classes).astype(dtype)
+    return Y[:, 1:] if len(classes) == 2 else Y
+
+
+def encode_targets(y, dtype, classes=None):
+    """Targets as the network's output matrix, block by block (lazy).
+
+    With ``classes``, the encoding of scikit-learn's ``LabelBinarizer``: one
+    column per class, a single column (the second class) for two classes. A
+    2-D ``y`` (label indicators, or regression outputs) is cast as it is; a
+    1-D regression target becomes one column.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from skprune._dask import encode_targets
+    >>> y = da.from_array(np.array(["b", "a", "c"]), chunks=2)
+    >>> encode_targets(y, np.float64, np.array(["a", "b", "c"])).compute()
+    array([[0., 1., 0.],
+           [1., 0., 0.],
+           [0., 0., 1.]])
+    """
+    if y.ndim == 2:
+        return y.astype(dtype)
+    if classes is None:
+        return y.astype(dtype)[:, np.newaxis]
+    width = 1 if len(classes) == 2 else len(classes)
+    return y.map_blocks(
+        _one_hot, classes, dtype, dtype=dtype, chunks=(y.chunks[0], (width,)),
+        new_axis=1, meta=np.empty((0, width), dtype=dtype),
+    )
+
+
+# ---------------------------------------------------------------------- #
+# The early-stopping split, on blocks.
+# ---------------------------------------------------------------------- #
+def _validation_rows(n_rows, fraction, labels, seed):
+    """Boolean mask of one block's validation rows (stratified by ``labels``)."""
+    rng = np.random.RandomState(seed)
+    mask = np.zeros(n_rows, dtype=bool)
+    groups = [np.arange(n_rows)] if labels is None else [
+        np.flatnonzero(labels == c) for c in np.unique(labels)
+    ]
+    for rows in groups:
+        take = math.ceil(fraction * len(rows)) if labels is None else round(
+            fraction * len(rows)
+        )
+        mask[rng.permutation(rows)[:take]] = True
+    return mask
+
+
+def _block_mask(block, fraction, seeds, stratify, block_info=None):
+    index = block_info[0]["chunk-location"][0]
+    labels = block if stratify else None
+    return _validation_rows(len(block), fraction, labels, seeds[index])
+
+
+def split_validation(arrays, fraction, random_state, stratify=None):
+    """Split row-aligned dask arrays into a training and a validation part.
+
+    Every row block draws its own validation rows with a generator seeded
+    from ``random_state``, so the split is reproducible and computed where
+    the block lives: ``ceil(fraction * rows)`` rows per block, or with
+    ``stratify`` (labels, aligned with the rows), ``round(fraction * rows of
+    the class)`` rows of every class per block. The result's row chunks are
+    computed (one pass over the masks).
+
+    Parameters
+    ----------
+    arrays : list of dask arrays with the same row chunks
+    fraction : float in (0, 1)
+    random_state : int, RandomState instance or None
+    stratify : dask array of shape (n_samples,), default=None
+
+    Returns
+    -------
+    train, validation : list of dask arrays
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> from skprune._dask import split_validation
+    >>> X = da.arange(20, chunks=5)
+    >>> (train,), (val,) = split_validation([X], 0.2, 0)
+    >>> len(train), len(val)
+    (16, 4)
+    """
+    da = _dask_array()
+    chunks = arrays[0].chunks[0]
+    seeds = check_random_state(random_state).randint(
+        np.iinfo(np.int32).max, size=len(chunks)
+    )
+    source = arrays[0] if stratify is None else _align(stratify, chunks)
+    if source.ndim == 2:
+        source = source[:, 0]
+    mask = da.map_blocks(
+        _block_mask, source, fraction, seeds, stratify is not None,
+        dtype=bool, meta=np.empty(0, dtype=bool),
+    )
+    sizes = da.map_blocks(
+        lambda m: np.array([m.sum()]), mask, dtype=np.int64, chunks=((1,) * len(chunks),)
+    ).compute()
+    val_chunks = tuple(int(s) for s in sizes)
+    train_chunks = tuple(c - v for c, v in zip(chunks, val_chunks))
+    train = [_with_rows(a[~mask], train_chunks) for a in arrays]
+    validation = [_with_rows(a[mask], val_chunks) for a in arrays]
+    return train, validation
+
+
+def _with_rows(arr, row_chunks):
+    """``arr`` (row chunks unknown after boolean indexing) with its known row chunks."""
+    # The counts come from the very masks that built ``arr``; using them
+    # spares a second pass over the data (dask's compute_chunk_sizes).
+    da = _dask_array()
+    return da.Array(arr.dask, arr.name, (row_chunks,) + arr.chunks[1:], meta=arr._meta)
+
+
+# ---------------------------------------------------------------------- #
+# The data: loss, gradient and row sums computed where the blocks live.
+# ---------------------------------------------------------------------- #
+def _add_all(*parts):
+    """Element-wise sum of equally nested tuples/lists of arrays; None if any part is None."""
+    if any(p is None for p in parts):
+        return None
+    first = parts[0]
+    if isinstance(first, (tuple, list)):
+        return type(first)(_add_all(*items) for items in zip(*parts))
+    total = first.copy() if isinstance(first, np.ndarray) else first
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def _block_loss_and_gradients(X, Y, sw, weights, activation, loss, sw_sum):
+    # No L2 term per block (alpha=0): the client adds it once. Normalising
+    # by the global sum of the weights makes the blocks' results add up to
+    # the whole data's. Overflow anywhere is divergence: None, as a whole.
+    coefs, intercepts = weights
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            return loss_and_gradients(
+                X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum
+            )
+        except FloatingPointError:
+            return None
+
+
+def _block_loss(X, Y, sw, weights, activation, loss, sw_sum, strict):
+    coefs, intercepts = weights
+    errors = "raise" if strict else "ignore"
+    with np.errstate(over=errors, invalid=errors):
+        try:
+            return loss_value(X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum)
+        except FloatingPointError:
+            return None
+
+
+def _block_apply(X, Y, sw, fn):
+    return tuple(fn(X, Y, sw))
+
+
+def _noop(*args):
+    return 0.0
+
+
+def _cluster_errors():
+    """The exceptions by which ``distributed`` says the cluster is unreachable."""
+    from concurrent.futures import CancelledError
+
+    from distributed.comm.core import CommClosedError
+
+    return (CommClosedError, CancelledError, asyncio.CancelledError, OSError,
+            TimeoutError, asyncio.TimeoutError)
+
+
+@contextmanager
+def _on_cluster(client, what, address=None):
+    """Turn a lost scheduler or connection into a ConnectionError naming it."""
+    from distributed.scheduler import KilledWorker
+
+    address = address or getattr(client.scheduler, "address", None) or "<unknown>"
+    if client.status not in ("running", "connecting", "newly-created"):
+        raise ConnectionError(
+            "Cannot %s: the dask client is %s, not connected to the scheduler "
+            "at %s." % (what, client.status, address)
+        )
+    try:
+        yield
+    except KilledWorker as exc:
+        raise RuntimeError(
+            "Cannot %s: a task on the dask cluster at %s kept killing its "
+            "workers (out of memory?): %s" % (what, address, exc)
+        ) from exc
+    except _cluster_errors() as exc:
+        raise ConnectionError(
+            "Cannot %s: lost the connection to the dask scheduler at %s (%s: %s). "
+            "The cluster went away or is unreachable."
+            % (what, address, type(exc).__name__, exc)
+        ) from exc
+
+
+class DaskData:
+    """Training rows persisted in blocks on a dask cluster.
+
+    The loss, its gradient and the pruning statistics are sums over rows, so
+    each is computed on every block where it lives and the blocks' results
+    are added up on the workers (a tree reduction, :data:`SPLIT_EVERY` at a
+    time); only the sum travels to the client. Every call ships the current
+    weights to the workers once (a broadcast scatter), whatever the number
+    of blocks. The blocks stay persisted for the object's lifetime; a worker
+    lost in between is made up for by the scheduler, which recomputes its
+    blocks from their lineage, giving the same numbers.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features)
+        Validated inputs (see :func:`check_fit_inputs`).
+    Y : dask array of shape (n_samples, n_outputs)
+        Encoded targets (see :func:`encode_targets`), row chunks as ``X``.
+    sample_weight : dask array of shape (n_samples,)
+        Non-negative weights, row chunks as ``X``.
+    client : distributed.Client, default=None
+        The cluster's client; by default the current one
+        (``distributed.get_client()``).
+    sw_sum : float, default=None
+        ``sum(sample_weight)`` when already known; computed otherwise.
+
+    Attributes
+    ----------
+    X, Y, sample_weight : dask arrays
+        The persisted arrays.
+    n_samples : int
+    sw_sum : float
+        Every loss, gradient and statistic is divided by it.
+    """
+
+    def __init__(self, X, Y, sample_weight, *, client=None, sw_sum=None):
+        import distributed
+
+        if client is None:
+            try:
+                client = distributed.get_client()
+            except ValueError as exc:
+                raise ValueError(
+                    "Fitting on dask arrays needs a dask.distributed Client: "
+                    "create one (distributed.Client(...)) or pass client=."
+                ) from exc
+        self.client = client
+        #: The scheduler's address, for error messages once it is gone.
+        self.address = client.scheduler.address
+        if not (X.chunks[0] == Y.chunks[0] == sample_weight.chunks[0]):
+            raise ValueError("X, Y and sample_weight must have the same row chunks.")
+        with _on_cluster(client, "persist the training data"):
+            self.X, self.Y, self.sample_weight = client.persist([X, Y, sample_weight])
+        self._blocks = list(zip(*(
+            _block_futures(arr) for arr in (self.X, self.Y, self.sample_weight)
+        )))
+        self.n_samples = int(X.shape[0])
+        if sw_sum is None:
+            with _on_cluster(client, "sum the sample weights"):
+                sw_sum = float(client.compute(
+                    self.sample_weight.sum(dtype=np.float64)).result())
+        self.sw_sum = float(sw_sum)
+
+    @property
+    def n_blocks(self):
+        """Number of row blocks."""
+        return len(self._blocks)
+
+    def _reduce(self, block_fn, shared, *args, what):
+        """Run ``block_fn(X_b, Y_b, sw_b, shared, *args)`` on every block and sum."""
+        client = self.client
+        with _on_cluster(client, what, self.address):
+            # One copy of the weights per worker, not one per task.
+            [shared] = client.scatter([shared], broadcast=True, hash=False)
+            parts = [
+                client.submit(block_fn, x, y, w, shared, *args, pure=False)
+                for x, y, w in self._blocks
+            ]
+            while len(parts) > 1:
+                parts = [
+                    client.submit(_add_all, *parts[i : i + SPLIT_EVERY], pure=False)
+                    for i in range(0, len(parts), SPLIT_EVERY)
+                ]
+            return parts[0].result()
+
+    def loss_and_gradients(self, coefs, intercepts, activation, loss, alpha):
+        """Loss and gradients of the whole data, as :func:`._network.loss_and_gradients`.
+
+        Returns ``(inf, None, None)`` if anything overflows on any block.
+        """
+        result = self._reduce(
+            _block_loss_and_gradients, (coefs, intercepts), activation, loss,
+            self.sw_sum, what="compute the loss and gradient",
+        )
+        if result is None:
+            return np.inf, None, None
+        value, coef_grads, intercept_grads = result
+        # The L2 term, added once: alpha / sw_sum * W.
+        decay = alpha / self.sw_sum
+        for W, grad in zip(coefs, coef_grads):
+            grad += decay * (W.data if hasattr(W, "tocsr") else W)
+        value += 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
+        return value, coef_grads, intercept_grads
+
+    def loss(self, coefs, intercepts, activation, loss, alpha, strict=False):
+        """Loss of the whole data (one forward pass); with ``strict``, inf on overflow."""
+        value = self._reduce(
+            _block_loss, (coefs, intercepts), activation, loss, self.sw_sum, strict,
+            what="compute the loss",
+        )
+        if value is None:
+            return np.inf
+        return value + 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
+
+    def map_reduce(self, fn):
+        """Sum ``fn(X_block, Y_block, sw_block)`` over the blocks, element-wise.
+
+        ``fn`` returns a tuple of arrays (or numbers) of the same shapes on
+        every block; it is shipped to every worker once. Dividing by
+        :attr:`sw_sum` is the caller's business.
+        """
+        return self._reduce(_block_apply, fn, what="compute a data statistic")
+
+    def round_trip(self):
+        """One scheduling round trip over all blocks with no work: the fixed cost of a call."""
+        return self._reduce(_noop, None, what="reach the workers")
+
+
+def _block_futures(arr):
+    """The futures holding a persisted array's row blocks, in row order."""
+    from distributed import futures_of
+
+    by_key = {f.key: f for f in futures_of(arr)}
+    keys = arr.__dask_keys__()
+    flat = [k[0] if isinstance(k, list) else k for k in keys]
+    return [by_key[k] for k in flat]
+
+
+# ---------------------------------------------------------------------- #
+# Lazy prediction.
+# ---------------------------------------------------------------------- #
+def _apply_method(block, estimator, method):
+    return getattr(estimator, method)(block)
+
+
+def predict_blocks(estimator, X, method="predict"):
+    """``estimator.<method>(X)`` as a lazy dask array, block by block.
+
+    The fitted estimator is sent to the workers with the graph and called on
+    every row block; nothing is computed until the result is. The output's
+    shape and dtype come from calling the method on one row of zeros, which
+    also checks ``X``'s number of features before any work.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+    X : dask array or DataFrame of shape (n_samples, n_features)
+    method : str, default="predict"
+        ``"predict"``, ``"predict_proba"``, ``"predict_log_proba"``, ...
+
+    Returns
+    -------
+    result : dask array with ``X``'s row chunks
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from skprune import PrunedMLPRegressor
+    >>> from skprune._dask import predict_blocks
+    >>> X = np.linspace(0, 1, 40).reshape(20, 2)
+    >>> est = PrunedMLPRegressor(max_iter=5, random_state=0).fit(X, X.sum(axis=1))
+    >>> lazy = predict_blocks(est, da.from_array(X, chunks=8))
+    >>> lazy.chunks
+    ((8, 8, 4),)
+    >>> bool(np.allclose(lazy.compute(), est.predict(X)))
+    True
+    """
+    X = as_dask_array(X, dtype=None)
+    probe = _apply_method(np.zeros((1, X.shape[1]), dtype=X.dtype), estimator, method)
+    if probe.ndim == 1:
+        kwargs = {"chunks": (X.chunks[0],), "drop_axis": 1}
+    else:
+        kwargs = {"chunks": (X.chunks[0], (probe.shape[1],))}
+    return X.map_blocks(
+        _apply_method, estimator, method, dtype=probe.dtype,
+        meta=np.empty((0,) * probe.ndim, dtype=probe.dtype), **kwargs,
+    )
+
+
+def score_blocks(estimator, X, y, sample_weight=None):
+    """``estimator.score(X, y)`` as a lazy dask scalar, computed block-wise.
+
+    Accuracy (exact match for multilabel targets) for a classifier, the
+    coefficient of determination R² averaged over the outputs for a
+    regressor, both sample-weighted, as scikit-learn's ``score``.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from skprune import PrunedMLPClassifier
+    >>> from skprune._dask import score_blocks
+    >>> X = np.r_[np.zeros((10, 2)), np.ones((10, 2))]
+    >>> y = np.r_[np.zeros(10), np.ones(10)]
+    >>> est = PrunedMLPClassifier(max_iter=50, random_state=0).fit(X, y)
+    >>> lazy = score_blocks(est, da.from_array(X, chunks=6), da.from_array(y, chunks=5))
+    >>> float(lazy) == est.score(X, y)
+    True
+    """
+    da = _dask_array()
+    prediction = predict_blocks(estimator, X)
+    rows = prediction.chunks[0]
+    y = _align(as_dask_array(y, ndim=None, name="y", dtype=None), rows)
+    if sample_weight is None:
+        sw = da.ones(y.shape[0], chunks=(rows,))
+    else:
+        sw = _align(as_dask_array(sample_weight, ndim=1, name="sample_weight"), rows)
+    if is_classifier(estimator):
+        correct = prediction == y
+        if correct.ndim == 2:
+            correct = correct.all(axis=1)
+        return (correct * sw).sum() / sw.sum()
+    Y = y[:, np.newaxis] if y.ndim == 1 else y
+    P = prediction[:, np.newaxis] if prediction.ndim == 1 else prediction
+    w = sw[:, np.newaxis]
+    mean = (w * Y).sum(axis=0) / sw.sum()
+    ss_res = (w * (Y - P) ** 2).sum(axis=0)
+    ss_tot = (w * (Y - mean) ** 2).sum(axis=0)
+    # scikit-learn's r2_score: a constant target scores 1 if fitted exactly, else 0.
+    r2 = da.where(
+        ss_tot > 0,
+        1 - ss_res / da.where(ss_tot > 0, ss_tot, 1),
+        da.where(ss_res == 0, 1.0, 0.0),
+    )
+    return r2.mean()

@@ -1,0 +1,268 @@
+"""Training data on dask blocks: exact sums, input checks, lazy prediction, faults."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune._network import loss_and_gradients, loss_value
+
+distributed = pytest.importorskip("distributed")
+da = pytest.importorskip("dask.array")
+
+from skprune._dask import (  # noqa: E402
+    DaskData,
+    check_fit_inputs,
+    encode_targets,
+    is_dask_collection,
+    predict_blocks,
+    score_blocks,
+    split_validation,
+)
+
+
+@pytest.fixture(scope="module")
+def client():
+    # In-process workers (threads): the real scheduler and protocol, no
+    # subprocesses, a quick start.
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s") as client,
+    ):
+        yield client
+
+
+def _problem(loss, n=203, n_features=7, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, n_features))
+    if loss == "squared_error":
+        Y = rng.normal(size=(n, 2))
+        widths = [n_features, 5, 2]
+    elif loss == "log_loss":
+        Y = np.eye(3)[rng.randint(3, size=n)]
+        widths = [n_features, 5, 3]
+    else:
+        Y = rng.randint(2, size=(n, 1)).astype(float)
+        widths = [n_features, 5, 1]
+    sw = rng.uniform(0, 2, size=n)
+    coefs = [rng.normal(size=(a, b)) for a, b in zip(widths[:-1], widths[1:])]
+    intercepts = [rng.normal(size=b) for b in widths[1:]]
+    return X, Y, sw, coefs, intercepts
+
+
+def _dask_data(client, X, Y, sw, chunks):
+    return DaskData(
+        da.from_array(X, chunks=(chunks, -1)),
+        da.from_array(Y, chunks=(chunks, -1)),
+        da.from_array(sw, chunks=(chunks,)),
+        client=client,
+    )
+
+
+def _assert_close(actual, expected, rtol=1e-10):
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=1e-14)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "binary_log_loss", "squared_error"])
+@pytest.mark.parametrize("chunks", [203, 50, (7, 100, 96), 1])
+def test_loss_and_gradients_equal_the_whole_array(client, loss, chunks):
+    X, Y, sw, coefs, intercepts = _problem(loss)
+    data = _dask_data(client, X, Y, sw, chunks)
+    assert data.sw_sum == pytest.approx(sw.sum(), rel=1e-14)
+    expected = loss_and_gradients(X, Y, sw, coefs, intercepts, "tanh", loss, 0.3)
+    actual = data.loss_and_gradients(coefs, intercepts, "tanh", loss, 0.3)
+    _assert_close(actual[0], expected[0])
+    for got, want in zip(actual[1] + actual[2], expected[1] + expected[2]):
+        _assert_close(got, want)
+    _assert_close(
+        data.loss(coefs, intercepts, "tanh", loss, 0.3),
+        loss_value(X, Y, sw, coefs, intercepts, "tanh", loss, 0.3),
+    )
+
+
+def test_csr_layers_and_float32(client):
+    X, Y, sw, coefs, intercepts = _problem("log_loss")
+    coefs[0][np.abs(coefs[0]) < 0.7] = 0
+    coefs = [sp.csr_array(coefs[0]), coefs[1]]
+    data = _dask_data(client, X, Y, sw, 37)
+    expected = loss_and_gradients(X, Y, sw, coefs, intercepts, "relu", "log_loss", 1e-2)
+    actual = data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 1e-2)
+    assert actual[1][0].shape == coefs[0].data.shape
+    for got, want in zip(actual[1] + actual[2], expected[1] + expected[2]):
+        _assert_close(got, want)
+    # float32 data stays float32 on the workers: the same sum, float32 rounding.
+    X32, Y32, sw32 = X.astype(np.float32), Y.astype(np.float32), sw.astype(np.float32)
+    c32 = [W.astype(np.float32) for W in coefs]
+    b32 = [b.astype(np.float32) for b in intercepts]
+    data32 = _dask_data(client, X32, Y32, sw32, 37)
+    got = data32.loss_and_gradients(c32, b32, "relu", "log_loss", 1e-2)
+    want = loss_and_gradients(X32, Y32, sw32, c32, b32, "relu", "log_loss", 1e-2)
+    assert got[2][0].dtype == np.float32
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5)
+
+
+def test_overflow_is_an_infinite_loss(client):
+    X, Y, sw, coefs, intercepts = _problem("squared_error")
+    data = _dask_data(client, X * 1e200, Y, sw, 50)
+    assert data.loss_and_gradients(coefs, intercepts, "relu", "squared_error", 0.0) == (
+        np.inf, None, None)
+    assert data.loss(coefs, intercepts, "relu", "squared_error", 0.0, strict=True) == np.inf
+
+
+def test_map_reduce_sums_block_statistics(client):
+    X, Y, sw, coefs, intercepts = _problem("log_loss")
+    data = _dask_data(client, X, Y, sw, (7, 100, 96))
+
+    def stats(Xb, Yb, swb):
+        A = np.tanh(Xb @ coefs[0] + intercepts[0])
+        return swb @ A, swb @ np.abs(A), float(swb.sum())
+
+    means, abs_means, total = data.map_reduce(stats)
+    A = np.tanh(X @ coefs[0] + intercepts[0])
+    _assert_close(means, sw @ A)
+    _assert_close(abs_means, sw @ np.abs(A))
+    _assert_close(total, sw.sum())
+
+
+def test_inputs_checked_in_one_pass():
+    rng = np.random.RandomState(0)
+    X = da.from_array(rng.normal(size=(30, 3)), chunks=(7, 2))
+    y = da.from_array(np.array(list("abc") * 10), chunks=11)
+    Xc, yc, swc, facts = check_fit_inputs(X, y, classifier=True)
+    assert Xc.chunks == ((7, 7, 7, 7, 2), (3,))
+    assert yc.chunks == swc.chunks == ((7, 7, 7, 7, 2),)
+    assert list(facts["classes"]) == ["a", "b", "c"]
+    assert facts["sw_sum"] == 30
+    Y = encode_targets(yc, np.float64, facts["classes"]).compute()
+    np.testing.assert_array_equal(Y.argmax(axis=1), np.tile([0, 1, 2], 10))
+
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        check_fit_inputs(bad, y, classifier=True)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        check_fit_inputs(X, y[:20], classifier=True)
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        check_fit_inputs(X[:, 0], y, classifier=True)
+    with pytest.raises(ValueError, match="Negative values"):
+        check_fit_inputs(X, y, -da.ones(30, chunks=10), classifier=True)
+    with pytest.raises(ValueError, match="sum to zero"):
+        check_fit_inputs(X, y, da.zeros(30, chunks=10), classifier=True)
+    with pytest.raises(ValueError, match="NaN"):
+        check_fit_inputs(X, da.full(30, np.inf, chunks=10), classifier=False)
+    with pytest.raises(ValueError, match="must hold numbers"):
+        check_fit_inputs(X.astype(str), y, classifier=True)
+
+
+def test_dataframes_converted_with_known_chunks():
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": np.arange(20.0), "b": np.ones(20), "t": np.arange(20) % 2})
+    ddf = dd.from_pandas(frame, npartitions=3)
+    X, y, sw, facts = check_fit_inputs(ddf[["a", "b"]], ddf["t"], classifier=True)
+    assert is_dask_collection(X)
+    assert sum(X.chunks[0]) == 20 and len(X.chunks[0]) == 3
+    assert list(facts["classes"]) == [0, 1]
+    np.testing.assert_array_equal(X.compute(), frame[["a", "b"]].to_numpy())
+
+
+def test_validation_split_on_blocks_is_seeded_and_stratified():
+    y = np.tile([0, 1, 1, 2], 25)
+    X = da.from_array(np.arange(200.0).reshape(100, 2), chunks=(30, 2))
+    labels = da.from_array(y, chunks=30)
+    train, val = split_validation([X, labels], 0.2, 0, stratify=labels)
+    again = split_validation([X, labels], 0.2, 0, stratify=labels)
+    np.testing.assert_array_equal(val[0].compute(), again[1][0].compute())
+    Xt, Xv = train[0].compute(), val[0].compute()
+    assert len(Xt) + len(Xv) == 100
+    # The row chunks set from the masks' counts are the true ones.
+    assert [b.compute().shape[0] for b in train[0].blocks] == list(train[0].chunks[0])
+    assert [b.compute().shape[0] for b in val[0].blocks] == list(val[0].chunks[0])
+    assert not set(Xt[:, 0]) & set(Xv[:, 0])
+    # Roughly every class in proportion, in every block.
+    counts = np.bincount(val[1].compute(), minlength=3)
+    np.testing.assert_allclose(counts / counts.sum(), [0.25, 0.5, 0.25], atol=0.06)
+    other = split_validation([X], 0.2, 1)[1][0].compute()
+    assert not np.array_equal(other, Xv)
+
+
+def test_lazy_prediction_and_score():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 4))
+    y = np.array(["no", "yes"])[(X[:, 0] + X[:, 1] > 0).astype(int)]
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), max_iter=40, random_state=0).fit(X, y)
+    dX = da.from_array(X, chunks=(25, 4))
+    for method in ["predict", "predict_proba", "predict_log_proba"]:
+        lazy = predict_blocks(clf, dX, method)
+        np.testing.assert_array_equal(lazy.compute(), getattr(clf, method)(X))
+    assert predict_blocks(clf, dX).chunks == ((25, 25, 25, 25, 20),)
+    sw = rng.uniform(size=120)
+    lazy = score_blocks(clf, dX, da.from_array(y, chunks=30), da.from_array(sw, chunks=7))
+    assert is_dask_collection(lazy)
+    assert float(lazy) == pytest.approx(clf.score(X, y, sample_weight=sw), rel=1e-12)
+    with pytest.raises(ValueError, match="features"):
+        predict_blocks(clf, dX[:, :3])
+
+    Yr = np.c_[X[:, 0] * 2, X[:, 1] - X[:, 2]]
+    reg = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=40, random_state=0).fit(X, Yr)
+    lazy = score_blocks(reg, dX, da.from_array(Yr, chunks=(40, 2)), da.from_array(sw, chunks=7))
+    assert float(lazy) == pytest.approx(reg.score(X, Yr, sample_weight=sw), rel=1e-10)
+
+
+def test_worker_lost_between_calls_gives_the_same_numbers():
+    X, Y, sw, coefs, intercepts = _problem("log_loss", n=400)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s") as client,
+    ):
+        # Blocks computed from a graph (not scattered): lineage to recompute from.
+        data = DaskData(
+            da.from_array(X, chunks=(40, -1)) * 1.0,
+            da.from_array(Y, chunks=(40, -1)) * 1.0,
+            da.from_array(sw, chunks=40) * 1.0,
+            client=client,
+        )
+        before = data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 1e-3)
+        holders = client.who_has(distributed.futures_of(data.X))
+        victim = next(iter(holders.values()))[0]
+        # An abrupt close: the blocks it held are gone, not handed over.
+        client.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
+                    close=True)
+        assert len(client.scheduler_info()["workers"]) == 1
+        after = data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 1e-3)
+    _assert_close(after[0], before[0], rtol=1e-12)
+    for got, want in zip(after[1] + after[2], before[1] + before[2]):
+        _assert_close(got, want, rtol=1e-12)
+
+
+def test_cluster_gone_is_a_clear_error():
+    X, Y, sw, coefs, intercepts = _problem("log_loss", n=60)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
+    client = distributed.Client(cluster, timeout="5s")
+    try:
+        data = _dask_data(client, X, Y, sw, 20)
+        address = cluster.scheduler_address
+        cluster.close()
+        with pytest.raises(ConnectionError, match=address.replace(".", r"\.")):
+            data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 0.0)
+    finally:
+        client.close()
+        cluster.close()
+
+
+def test_no_client_is_a_clear_error(monkeypatch):
+    def no_client():
+        # What distributed.get_client says outside any cluster (the module's
+        # client fixture may be alive in this process).
+        raise ValueError("No global client found and no address provided")
+
+    monkeypatch.setattr(distributed, "get_client", no_client)
+    X, Y, sw, *_ = _problem("log_loss", n=20)
+    with pytest.raises(ValueError, match="distributed Client"):
+        DaskData(da.from_array(X), da.from_array(Y), da.from_array(sw))
