@@ -28,7 +28,13 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
-from ._network import _squared_norm, loss_and_gradients, loss_value
+from ._network import (
+    OUTPUT_ACTIVATIONS,
+    _squared_norm,
+    loss_and_gradients,
+    loss_value,
+    predict_output,
+)
 
 #: Results added up per task of the tree reduction.
 SPLIT_EVERY = 8
@@ -244,16 +250,25 @@ def encode_targets(y, dtype, classes=None):
 # The early-stopping split, on blocks.
 # ---------------------------------------------------------------------- #
 def _validation_rows(n_rows, fraction, labels, seed):
-    """Boolean mask of one block's validation rows (stratified by ``labels``)."""
+    """Boolean mask of one block's validation rows (stratified by ``labels``).
+
+    ``ceil(fraction * n_rows)`` rows, as scikit-learn's ``train_test_split``
+    takes; with labels, shared out among the classes in proportion, the
+    remainder to the largest fractional parts (ties broken at random).
+    """
     rng = np.random.RandomState(seed)
+    total = math.ceil(fraction * n_rows)
+    if labels is None:
+        groups, takes = [np.arange(n_rows)], [total]
+    else:
+        classes, inverse = np.unique(labels, return_inverse=True)
+        groups = [np.flatnonzero(inverse == c) for c in range(len(classes))]
+        exact = np.array([fraction * len(g) for g in groups])
+        takes = np.floor(exact).astype(int)
+        order = np.lexsort((rng.permutation(len(groups)), -(exact - takes)))
+        takes[order[: total - takes.sum()]] += 1
     mask = np.zeros(n_rows, dtype=bool)
-    groups = [np.arange(n_rows)] if labels is None else [
-        np.flatnonzero(labels == c) for c in np.unique(labels)
-    ]
-    for rows in groups:
-        take = math.ceil(fraction * len(rows)) if labels is None else round(
-            fraction * len(rows)
-        )
+    for rows, take in zip(groups, takes):
         mask[rng.permutation(rows)[:take]] = True
     return mask
 
@@ -269,9 +284,9 @@ def split_validation(arrays, fraction, random_state, stratify=None):
 
     Every row block draws its own validation rows with a generator seeded
     from ``random_state``, so the split is reproducible and computed where
-    the block lives: ``ceil(fraction * rows)`` rows per block, or with
-    ``stratify`` (labels, aligned with the rows), ``round(fraction * rows of
-    the class)`` rows of every class per block. The result's row chunks are
+    the block lives: ``ceil(fraction * rows)`` rows per block, with
+    ``stratify`` (labels, aligned with the rows) shared out among the classes
+    in proportion. The result's row chunks are
     computed (one pass over the masks).
 
     Parameters
@@ -544,6 +559,96 @@ def _block_futures(arr):
     keys = arr.__dask_keys__()
     flat = [k[0] if isinstance(k, list) else k for k in keys]
     return [by_key[k] for k in flat]
+
+
+class _ScoreBlock:
+    """Per-block sums of a validation score: picklable, the weights inside."""
+
+    def __init__(self, coefs, intercepts, activation, loss):
+        self.coefs, self.intercepts = coefs, intercepts
+        self.activation, self.loss = activation, loss
+
+    def __call__(self, X, Y, sw):
+        P = predict_output(X, self.coefs, self.intercepts, self.activation,
+                           OUTPUT_ACTIVATIONS[self.loss])
+        if self.loss == "log_loss":
+            return (float(sw @ (P.argmax(axis=1) == Y.argmax(axis=1))),)
+        if self.loss == "binary_log_loss":
+            return (float(sw @ ((P > 0.5) == (Y > 0.5)).all(axis=1)),)
+        sw = sw.astype(np.float64)
+        Y64 = Y.astype(np.float64)
+        return sw @ Y64, sw @ Y64**2, sw @ (Y64 - P) ** 2
+
+
+def validation_score(data, coefs, intercepts, activation, loss):
+    """The estimators' early-stopping score on :class:`DaskData`, from block sums.
+
+    Sample-weighted accuracy (exact match for several outputs) for the log
+    losses, R² averaged over the outputs for squared error: what
+    ``PrunedMLPClassifier`` and ``PrunedMLPRegressor`` score their in-memory
+    validation split with.
+    """
+    sums = data.map_reduce(_ScoreBlock(coefs, intercepts, activation, loss))
+    if loss != "squared_error":
+        return sums[0] / data.sw_sum
+    s_y, s_yy, ss_res = sums
+    ss_tot = s_yy - s_y**2 / data.sw_sum
+    # scikit-learn's r2_score: a constant target scores 1 if fitted exactly, else 0.
+    r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1),
+                  np.where(ss_res == 0, 1.0, 0.0))
+    return float(r2.mean())
+
+
+def prepare_fit(X, y, sample_weight=None, *, classifier, validation_fraction=None,
+                random_state=None, client=None):
+    """Everything ``fit`` needs from dask inputs, in one call.
+
+    Validates the inputs and discovers the classes in one pass
+    (:func:`check_fit_inputs`), encodes the targets (:func:`encode_targets`),
+    splits off the early-stopping validation rows per block when
+    ``validation_fraction`` is given (:func:`split_validation`, stratified for
+    single-output classification) and persists everything on the cluster.
+
+    Returns
+    -------
+    data : DaskData
+        The training rows.
+    validation : DaskData or None
+        The validation rows.
+    facts : dict
+        ``classes`` (classifiers: sorted labels, or output indices for a
+        label-indicator ``y``), ``y_ndim``, ``n_features``, ``dtype``.
+    """
+    X, y, sw, facts = check_fit_inputs(X, y, sample_weight, classifier=classifier)
+    if classifier:
+        if y.ndim == 2:
+            facts["classes"] = np.arange(y.shape[1])
+        elif len(facts["classes"]) < 2:
+            raise ValueError(
+                "The classifier needs samples of at least 2 classes in the data, "
+                "but the data contains only one class: %r." % facts["classes"][0]
+            )
+    facts.update(y_ndim=y.ndim, n_features=X.shape[1], dtype=X.dtype)
+    Y = encode_targets(y, X.dtype, facts.get("classes") if y.ndim == 1 else None)
+    if validation_fraction is None:
+        return DaskData(X, Y, sw, client=client, sw_sum=facts["sw_sum"]), None, facts
+    stratify = y if classifier and y.ndim == 1 else None
+    (X, Y, sw), (Xv, Yv, swv) = split_validation(
+        [X, Y, sw], validation_fraction, random_state, stratify=stratify
+    )
+    if Xv.shape[0] < 2:
+        raise ValueError(
+            "early_stopping could not split off a validation set of at least "
+            "2 samples. Increase 'validation_fraction' or the size of your dataset."
+        )
+    data, validation = DaskData(X, Y, sw, client=client), DaskData(
+        Xv, Yv, swv, client=client)
+    if not (data.sw_sum > 0 and validation.sw_sum > 0):
+        raise ValueError(
+            "early_stopping could not split the data into a training and a "
+            "validation part that both have positive total sample weight."
+        )
+    return data, validation, facts
 
 
 # ---------------------------------------------------------------------- #

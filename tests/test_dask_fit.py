@@ -184,6 +184,9 @@ def test_validation_split_on_blocks_is_seeded_and_stratified():
     # Roughly every class in proportion, in every block.
     counts = np.bincount(val[1].compute(), minlength=3)
     np.testing.assert_allclose(counts / counts.sum(), [0.25, 0.5, 0.25], atol=0.06)
+    # Small blocks and a small fraction still give ceil(fraction * rows) per block.
+    few = split_validation([X.rechunk((10, 2))], 0.04, 0, stratify=labels)[1][0]
+    assert few.chunks[0] == (1,) * 10
     other = split_validation([X], 0.2, 1)[1][0].compute()
     assert not np.array_equal(other, Xv)
 
@@ -266,3 +269,48 @@ def test_no_client_is_a_clear_error(monkeypatch):
     X, Y, sw, *_ = _problem("log_loss", n=20)
     with pytest.raises(ValueError, match="distributed Client"):
         DaskData(da.from_array(X), da.from_array(Y), da.from_array(sw))
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "binary_log_loss", "squared_error"])
+def test_validation_score_from_block_sums(client, loss):
+    from sklearn.metrics import r2_score
+
+    from skprune._dask import validation_score
+    from skprune._network import OUTPUT_ACTIVATIONS, predict_output
+
+    X, Y, sw, coefs, intercepts = _problem(loss)
+    data = _dask_data(client, X, Y, sw, (7, 100, 96))
+    got = validation_score(data, coefs, intercepts, "tanh", loss)
+    P = predict_output(X, coefs, intercepts, "tanh", OUTPUT_ACTIVATIONS[loss])
+    if loss == "log_loss":
+        want = np.average(P.argmax(axis=1) == Y.argmax(axis=1), weights=sw)
+    elif loss == "binary_log_loss":
+        want = np.average(((P > 0.5) == (Y > 0.5)).all(axis=1), weights=sw)
+    else:
+        want = r2_score(Y, P, sample_weight=sw)
+    assert got == pytest.approx(want, rel=1e-10)
+
+
+def test_prepare_fit_classifier(client):
+    from sklearn.preprocessing import LabelBinarizer
+
+    from skprune._dask import prepare_fit
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = np.array(["x", "y", "z"])[rng.randint(3, size=200)]
+    dX, dy = da.from_array(X, chunks=(45, 3)), da.from_array(y, chunks=45)
+    data, validation, facts = prepare_fit(dX, dy, classifier=True, client=client)
+    assert validation is None and list(facts["classes"]) == ["x", "y", "z"]
+    Y = LabelBinarizer().fit(y).transform(y).astype(float)
+    np.testing.assert_array_equal(data.Y.compute(), Y)
+    data, validation, _ = prepare_fit(
+        dX, dy, classifier=True, validation_fraction=0.25, random_state=0, client=client
+    )
+    assert data.n_samples + validation.n_samples == 200
+    assert 40 <= validation.n_samples <= 60
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        prepare_fit(dX, da.zeros(200, chunks=50), classifier=True, client=client)
+    with pytest.raises(ValueError, match="validation set of at least 2"):
+        prepare_fit(dX[:10], dy[:10], classifier=True,
+                    validation_fraction=0.1, random_state=0, client=client)
