@@ -20,8 +20,10 @@ Measured:
 - what an iteration costs beyond computing: a round trip over all blocks
   doing nothing (scheduling), and the weights' broadcast (communication);
 - a cost model ``T = t_noop + t_broadcast + ceil(blocks / workers) * t_block``
-  with ``t_block`` the compute time of one block measured inside a worker,
-  against the measured ``T``;
+  with ``t_block`` the compute time of one block measured inside the workers
+  (all of them at once, as in an iteration), against the measured ``T``, and
+  the share of an iteration the busiest worker spends computing (from
+  dask's task stream);
 - the client process's peak resident memory (sampled every 10 ms) while the
   data is generated, persisted and iterated on, against the data's size.
 
@@ -111,6 +113,17 @@ def _time_block(X, Y, sw, weights, sw_sum, repeats):
     return float(np.median(times))
 
 
+def _busy_share(tasks, wall):
+    """Share of an iteration's wall time the busiest worker spent computing."""
+    busy = {}
+    for task in tasks:
+        for part in task["startstops"]:
+            if part["action"] == "compute":
+                busy[task["worker"]] = busy.get(task["worker"], 0.0) + (
+                    part["stop"] - part["start"])
+    return max(busy.values()) / wall
+
+
 def measure(args):
     import dask
     import dask.array as da
@@ -153,11 +166,21 @@ def measure(args):
                 [f] = client.scatter([(coefs, intercepts)], broadcast=True, hash=False)
                 bcast.append(time.perf_counter() - t0)
                 del f
+        # Calibrate the block cost with every worker computing at once, as
+        # they do during an iteration (they share memory bandwidth and cores).
+        workers = list(client.scheduler_info()["workers"])
         x0, y0, s0 = data._blocks[0]
-        t_block = client.submit(
-            _time_block, x0, y0, s0, (coefs, intercepts), data.sw_sum, args.repeats,
-            pure=False,
-        ).result()
+        t_block = float(np.mean(client.gather([
+            client.submit(
+                _time_block, x0, y0, s0, (coefs, intercepts), data.sw_sum,
+                args.repeats, pure=False, workers=[w], allow_other_workers=False,
+            ) for w in workers
+        ])))
+        with distributed.get_task_stream(client) as stream:
+            t0 = time.perf_counter()
+            step()
+            wall = time.perf_counter() - t0
+        out["busy_share"] = _busy_share(stream.data, wall)
         out.update(
             client_start=rss.start, client_peak=rss.peak, dask=dask_times, noop=noop,
             broadcast=bcast, t_block=t_block, n_blocks=data.n_blocks,
@@ -196,7 +219,7 @@ def in_memory(args, data, X, Y, sw, coefs, intercepts, step):
 def report(args, out):
     mib = 2**20
     lines = ["## One gradient iteration on a dask cluster\n"]
-    lines += describe_machine(args.workers)
+    lines += describe_machine(args.memory_threads)
     lines.append("- command: `python %s`" % " ".join(
         [os.path.relpath(sys.argv[0])] + sys.argv[1:]))
     lines.append(
@@ -215,7 +238,10 @@ def report(args, out):
          % (1e3 * noop, 100 * noop / T)],
         ["broadcast of the weights (%.0f KiB)" % (out["weights_bytes"] / 1024),
          "%.1f ms (%.1f %%)" % (1e3 * bcast, 100 * bcast / T)],
-        ["one block's compute in a worker", "%.1f ms" % (1e3 * t_block)],
+        ["one block's compute, all workers computing at once", "%.1f ms"
+         % (1e3 * t_block)],
+        ["share of an iteration the busiest worker computes (task stream)",
+         "%.0f %%" % (100 * out["busy_share"])],
         ["model: no-op + broadcast + ceil(%d blocks / %d workers) x block"
          % (out["n_blocks"], args.workers), "%.3f s (%+.0f %% of measured)"
          % (model, 100 * (model - T) / T)],

@@ -314,3 +314,27 @@ def test_prepare_fit_classifier(client):
     with pytest.raises(ValueError, match="validation set of at least 2"):
         prepare_fit(dX[:10], dy[:10], classifier=True,
                     validation_fraction=0.1, random_state=0, client=client)
+
+
+@pytest.mark.slow
+def test_benchmark_runs_at_smoke_size():
+    import importlib.util
+    from pathlib import Path
+
+    pytest.importorskip("psutil")
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_dask.py"
+    spec = importlib.util.spec_from_file_location("bench_dask", path)
+    module = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+        text = module.main(["--rows", "4000", "--block-rows", "1000", "--repeats", "1",
+                            "--features", "10", "--hidden", "8", "--classes", "3"])
+    finally:
+        sys.path.remove(str(path.parent))
+    assert "| cluster / in memory (paired medians) |" in text
+    assert "| model: no-op + broadcast" in text and "nan" not in text.lower()
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert len({r.count("|") for r in rows}) == 1
