@@ -342,45 +342,44 @@ def _with_rows(arr, row_chunks):
 # ---------------------------------------------------------------------- #
 # The data: loss, gradient and row sums computed where the blocks live.
 # ---------------------------------------------------------------------- #
-def _add_all(*parts):
-    """Element-wise sum of equally nested tuples/lists of arrays; None if any part is None."""
-    if any(p is None for p in parts):
-        return None
+def _combine_all(combine, *parts):
+    """Combine equally nested tuples/lists of arrays element-wise (``np.add``: a sum)."""
     first = parts[0]
     if isinstance(first, (tuple, list)):
-        return type(first)(_add_all(*items) for items in zip(*parts))
-    total = first.copy() if isinstance(first, np.ndarray) else first
+        return type(first)(_combine_all(combine, *items) for items in zip(*parts))
+    total = np.array(first, copy=True)
     for part in parts[1:]:
-        total = total + part
-    return total
+        total = combine(total, part)
+    return total if total.ndim else total[()]
 
 
 def _block_loss_and_gradients(X, Y, sw, weights, activation, loss, sw_sum):
     # No L2 term per block (alpha=0): the client adds it once. Normalising
     # by the global sum of the weights makes the blocks' results add up to
-    # the whole data's. Overflow anywhere is divergence: None, as a whole.
+    # the whole data's.
     coefs, intercepts = weights
-    with np.errstate(over="raise", invalid="raise"):
-        try:
-            return loss_and_gradients(
-                X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum
-            )
-        except FloatingPointError:
-            return None
+    return loss_and_gradients(X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum)
 
 
-def _block_loss(X, Y, sw, weights, activation, loss, sw_sum, strict):
+def _block_loss(X, Y, sw, weights, activation, loss, sw_sum):
     coefs, intercepts = weights
-    errors = "raise" if strict else "ignore"
-    with np.errstate(over=errors, invalid=errors):
-        try:
-            return loss_value(X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum)
-        except FloatingPointError:
-            return None
+    return loss_value(X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum)
 
 
 def _block_apply(X, Y, sw, fn):
     return tuple(fn(X, Y, sw))
+
+
+def _block_max_abs(X, Y, sw, _):
+    return float(np.abs(X).max()) if X.size else 0.0
+
+
+def _on_block(block_fn, errors, X, Y, sw, shared, *args):
+    # The caller's floating-point error handling, on the worker too: an
+    # overflow raises FloatingPointError on the client exactly when it would
+    # in memory.
+    with np.errstate(**errors):
+        return block_fn(X, Y, sw, shared, *args)
 
 
 def _noop(*args):
@@ -453,7 +452,8 @@ class DaskData:
     ----------
     X, Y, sample_weight : dask arrays
         The persisted arrays.
-    n_samples : int
+    n_samples, n_features, n_outputs : int
+    dtype : numpy dtype
     sw_sum : float
         Every loss, gradient and statistic is divided by it.
     """
@@ -479,7 +479,9 @@ class DaskData:
         self._blocks = list(zip(*(
             _block_futures(arr) for arr in (self.X, self.Y, self.sample_weight)
         )))
-        self.n_samples = int(X.shape[0])
+        self.n_samples, self.n_features = (int(n) for n in X.shape)
+        self.n_outputs = int(Y.shape[1])
+        self.dtype = X.dtype
         if sw_sum is None:
             with _on_cluster(client, "sum the sample weights"):
                 sw_sum = float(client.compute(
@@ -491,19 +493,22 @@ class DaskData:
         """Number of row blocks."""
         return len(self._blocks)
 
-    def _reduce(self, block_fn, shared, *args, what):
-        """Run ``block_fn(X_b, Y_b, sw_b, shared, *args)`` on every block and sum."""
+    def _reduce(self, block_fn, shared, *args, what, combine=np.add):
+        """Combine ``block_fn(X_b, Y_b, sw_b, shared, *args)`` over the blocks."""
         client = self.client
+        errors = np.geterr()
         with _on_cluster(client, what, self.address):
             # One copy of the weights per worker, not one per task.
             [shared] = client.scatter([shared], broadcast=True, hash=False)
             parts = [
-                client.submit(block_fn, x, y, w, shared, *args, pure=False)
+                client.submit(_on_block, block_fn, errors, x, y, w, shared, *args,
+                              pure=False)
                 for x, y, w in self._blocks
             ]
             while len(parts) > 1:
                 parts = [
-                    client.submit(_add_all, *parts[i : i + SPLIT_EVERY], pure=False)
+                    client.submit(_combine_all, combine, *parts[i : i + SPLIT_EVERY],
+                                  pure=False)
                     for i in range(0, len(parts), SPLIT_EVERY)
                 ]
             return parts[0].result()
@@ -511,44 +516,121 @@ class DaskData:
     def loss_and_gradients(self, coefs, intercepts, activation, loss, alpha):
         """Loss and gradients of the whole data, as :func:`._network.loss_and_gradients`.
 
-        Returns ``(inf, None, None)`` if anything overflows on any block.
+        Floating-point errors are handled on the workers as the caller's
+        ``numpy.errstate`` says: under ``errstate(over="raise")`` an
+        overflow on any block raises ``FloatingPointError`` here.
         """
-        result = self._reduce(
+        value, coef_grads, intercept_grads = self._reduce(
             _block_loss_and_gradients, (coefs, intercepts), activation, loss,
             self.sw_sum, what="compute the loss and gradient",
         )
-        if result is None:
-            return np.inf, None, None
-        value, coef_grads, intercept_grads = result
         # The L2 term, added once: alpha / sw_sum * W.
         decay = alpha / self.sw_sum
         for W, grad in zip(coefs, coef_grads):
             grad += decay * (W.data if hasattr(W, "tocsr") else W)
         value += 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
-        return value, coef_grads, intercept_grads
+        return float(value), coef_grads, intercept_grads
 
-    def loss(self, coefs, intercepts, activation, loss, alpha, strict=False):
-        """Loss of the whole data (one forward pass); with ``strict``, inf on overflow."""
+    def loss(self, coefs, intercepts, activation, loss, alpha):
+        """Penalised loss of the whole data by a forward pass (see :func:`._network.loss_value`)."""
         value = self._reduce(
-            _block_loss, (coefs, intercepts), activation, loss, self.sw_sum, strict,
+            _block_loss, (coefs, intercepts), activation, loss, self.sw_sum,
             what="compute the loss",
         )
-        if value is None:
-            return np.inf
-        return value + 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
+        return float(value) + 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
 
-    def map_reduce(self, fn):
-        """Sum ``fn(X_block, Y_block, sw_block)`` over the blocks, element-wise.
+    def map_reduce(self, fn, combine=np.add):
+        """Combine ``fn(X_block, Y_block, sw_block)`` over the blocks, element-wise.
 
         ``fn`` returns a tuple of arrays (or numbers) of the same shapes on
-        every block; it is shipped to every worker once. Dividing by
-        :attr:`sw_sum` is the caller's business.
+        every block; it is shipped to every worker once. ``combine`` is
+        ``np.add`` (a sum) or another element-wise binary ufunc
+        (``np.maximum`` for ranges). Dividing by :attr:`sw_sum` is the
+        caller's business.
         """
-        return self._reduce(_block_apply, fn, what="compute a data statistic")
+        return self._reduce(_block_apply, fn, what="compute a data statistic",
+                            combine=combine)
+
+    def max_abs(self):
+        """Largest ``|X|`` entry (for error messages)."""
+        return float(self._reduce(_block_max_abs, None, what="read the data",
+                                  combine=np.maximum))
+
+    def pruning_state(self, coefs, intercepts, masks, activation, loss,
+                      random_state=None, base=None):
+        """A pruning state whose data statistics are computed on the blocks.
+
+        ``base`` is the pruning-state class (by default skprune's); it must
+        compute every data statistic through ``_reduce(fn, combine)``, with
+        ``fn(X_chunk, Y_chunk, weights_chunk)`` and ``weights_chunk`` the
+        chunk's ``sample_weight / sum(sample_weight)``. The returned state
+        runs ``_reduce`` on the blocks (:meth:`map_reduce`) and takes its
+        gradients from :meth:`loss_and_gradients`.
+        """
+        if base is None:
+            from . import _criteria
+
+            base = _criteria.PruningState
+        if not hasattr(base, "_reduce"):
+            raise TypeError(
+                "%s computes its statistics on the whole array; data on a dask "
+                "cluster needs a pruning state with a _reduce(fn, combine) "
+                "primitive." % base.__name__
+            )
+        state = _dask_state_class(base)(
+            coefs, intercepts, masks, None, None, activation, loss, Y=None,
+            random_state=random_state,
+        )
+        state._dask_data = self
+        return state
 
     def round_trip(self):
         """One scheduling round trip over all blocks with no work: the fixed cost of a call."""
         return self._reduce(_noop, None, what="reach the workers")
+
+
+class _Normalised:
+    """``fn`` called with the block's ``sample_weight / sw_sum`` as weights."""
+
+    def __init__(self, fn, sw_sum, dtype):
+        self.fn, self.sw_sum, self.dtype = fn, sw_sum, dtype
+
+    def __call__(self, X, Y, sw):
+        return self.fn(X, Y, (sw / self.sw_sum).astype(self.dtype, copy=False))
+
+
+class _DaskStateMixin:
+    """Data statistics of a pruning state computed on the blocks of a :class:`DaskData`."""
+
+    def _reduce(self, fn, combine=np.add):
+        data = self._dask_data
+        return data.map_reduce(_Normalised(fn, data.sw_sum, self.coefs[0].dtype), combine)
+
+    @property
+    def gradients(self):
+        """Exact whole-data gradient of the data loss (no L2 term) per weight matrix."""
+        if "_gradients" not in self.__dict__:
+            self.__dict__["_gradients"] = tuple(self._dask_data.loss_and_gradients(
+                list(self.coefs), list(self.intercepts), self.activation, self.loss, 0.0
+            )[1])
+        return self.__dict__["_gradients"]
+
+    def __getstate__(self):
+        # The statistics' functions close over the state and travel to the
+        # workers with it; the client connection stays behind.
+        state = self.__dict__.copy()
+        state.pop("_dask_data", None)
+        return state
+
+
+_STATE_CLASSES = {}
+
+
+def _dask_state_class(base):
+    """``base`` with :class:`_DaskStateMixin`'s ``_reduce`` (one class per base)."""
+    if base not in _STATE_CLASSES:
+        _STATE_CLASSES[base] = type("Dask" + base.__name__, (_DaskStateMixin, base), {})
+    return _STATE_CLASSES[base]
 
 
 def _block_futures(arr):

@@ -103,12 +103,88 @@ def test_csr_layers_and_float32(client):
     np.testing.assert_allclose(got[0], want[0], rtol=1e-5)
 
 
-def test_overflow_is_an_infinite_loss(client):
+def test_overflow_follows_the_callers_errstate(client):
     X, Y, sw, coefs, intercepts = _problem("squared_error")
-    data = _dask_data(client, X * 1e200, Y, sw, 50)
-    assert data.loss_and_gradients(coefs, intercepts, "relu", "squared_error", 0.0) == (
-        np.inf, None, None)
-    assert data.loss(coefs, intercepts, "relu", "squared_error", 0.0, strict=True) == np.inf
+    X = X * 1e200
+    data = _dask_data(client, X, Y, sw, 50)
+    args = (coefs, intercepts, "relu", "squared_error", 0.0)
+    # As in memory: raised under errstate(over="raise") ...
+    with np.errstate(over="raise", invalid="raise"):
+        with pytest.raises(FloatingPointError):
+            loss_and_gradients(X, Y, sw, *args)
+        with pytest.raises(FloatingPointError):
+            data.loss_and_gradients(*args)
+        with pytest.raises(FloatingPointError):
+            data.loss(*args)
+    # ... and an infinite loss otherwise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert data.loss(*args) == loss_value(X, Y, sw, *args) == np.inf
+
+
+def test_dimensions_and_max_abs(client):
+    X, Y, sw, *_ = _problem("log_loss")
+    data = _dask_data(client, X, Y, sw, 60)
+    assert (data.n_samples, data.n_features, data.n_outputs) == (203, 7, 3)
+    assert data.dtype == np.float64 and data.n_blocks == 4
+    assert data.max_abs() == np.abs(X).max()
+
+
+class _ChunkedState:
+    """The pruning-state contract: every data statistic through ``_reduce``.
+
+    ``_reduce(fn, combine)`` combines ``fn(X, Y, weights)`` over row chunks,
+    ``weights`` being ``sample_weight / sum(sample_weight)``; the statistics'
+    functions close over the state, as skprune's do.
+    """
+
+    def __init__(self, coefs, intercepts, masks, X, sample_weight, activation, loss,
+                 Y=None, random_state=None):
+        self.coefs, self.intercepts, self.masks = coefs, intercepts, masks
+        self.X, self.sample_weight, self.Y = X, sample_weight, Y
+        self.activation, self.loss = activation, loss
+
+    def _reduce(self, fn, combine=np.add):
+        w = self.sample_weight / self.sample_weight.sum()
+        parts = [fn(self.X[i : i + 13], self.Y[i : i + 13], w[i : i + 13])
+                 for i in range(0, self.X.shape[0], 13)]
+        out = [np.array(p) for p in parts[0]]
+        for part in parts[1:]:
+            out = [combine(o, p) for o, p in zip(out, part)]
+        return tuple(out)
+
+    def mean_and_range(self):
+        def fn(X, Y, w):
+            A = np.tanh(X @ self.coefs[0] + self.intercepts[0])
+            return w @ A, np.abs(A).max(axis=0)
+
+        means = self._reduce(lambda X, Y, w: fn(X, Y, w)[:1])[0]
+        ranges = self._reduce(lambda X, Y, w: fn(X, Y, w)[1:], combine=np.maximum)[0]
+        return means, ranges
+
+    @property
+    def gradients(self):
+        return loss_and_gradients(self.X, self.Y, self.sample_weight, self.coefs,
+                                  self.intercepts, self.activation, self.loss, 0.0)[1]
+
+
+def test_pruning_state_statistics_on_blocks(client):
+    X, Y, sw, coefs, intercepts = _problem("log_loss")
+    masks = [np.ones(W.shape, dtype=bool) for W in coefs]
+    data = _dask_data(client, X, Y, sw, (7, 100, 96))
+    state = data.pruning_state(coefs, intercepts, masks, "tanh", "log_loss",
+                               base=_ChunkedState)
+    memory = _ChunkedState(coefs, intercepts, masks, X, sw, "tanh", "log_loss", Y=Y)
+    assert state.X is None  # no rows on the client
+    for got, want in zip(state.mean_and_range(), memory.mean_and_range()):
+        _assert_close(got, want)
+    for got, want in zip(state.gradients, memory.gradients):
+        _assert_close(got, want)
+    # skprune's own pruning state must compute through _reduce to qualify.
+    from skprune._criteria import PruningState
+
+    if not hasattr(PruningState, "_reduce"):
+        with pytest.raises(TypeError, match="_reduce"):
+            data.pruning_state(coefs, intercepts, masks, "tanh", "log_loss")
 
 
 def test_map_reduce_sums_block_statistics(client):
