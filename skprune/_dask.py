@@ -392,7 +392,9 @@ def _cluster_errors():
 
     from distributed.comm.core import CommClosedError
 
-    return (CommClosedError, CancelledError, asyncio.CancelledError, OSError,
+    # Not OSError at large: an error raised by the computation itself on a
+    # worker comes back with its own type and must stay what it is.
+    return (CommClosedError, ConnectionError, CancelledError, asyncio.CancelledError,
             TimeoutError, asyncio.TimeoutError)
 
 
