@@ -4,7 +4,7 @@ A ``distributed.LocalCluster`` of 2 worker processes (1 thread each) holds
 ``rows x 100`` float32 rows (10 classes, a linear teacher) generated on the
 workers with ``dask.array.random``: the client never holds them. Each worker's
 ``memory_limit`` is set below the data's size, so no single worker could
-hold it all. One iteration is :meth:`skprune._dask.DaskData.loss_and_gradients`
+hold it all. One iteration is :meth:`skprune._data_dask.DaskData.loss_and_gradients`
 for a network of one hidden layer of 100 units: the weights broadcast to the
 workers, ``skprune._network.loss_and_gradients`` on every row block, a tree
 sum on the workers, the sum sent back.
@@ -103,7 +103,7 @@ def network(features, hidden, classes, seed=0):
 
 def _time_block(X, Y, sw, weights, sw_sum, repeats):
     """Compute time of one block's loss and gradient, measured inside the worker."""
-    from skprune._dask import _block_loss_and_gradients
+    from skprune._data_dask import _block_loss_and_gradients
 
     times = []
     for _ in range(repeats):
@@ -129,7 +129,7 @@ def measure(args):
     import dask.array as da
     import distributed
 
-    from skprune._dask import DaskData
+    from skprune._data_dask import DaskData
 
     data_bytes = args.rows * args.features * 4
     memory_limit = max(int(0.9 * data_bytes), 600 * 2**20)

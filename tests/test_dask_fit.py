@@ -11,7 +11,6 @@ distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 
 from skprune._dask import (  # noqa: E402
-    DaskData,
     check_fit_inputs,
     encode_targets,
     is_dask_collection,
@@ -19,6 +18,7 @@ from skprune._dask import (  # noqa: E402
     score_blocks,
     split_validation,
 )
+from skprune._data_dask import DaskData  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -351,7 +351,7 @@ def test_no_client_is_a_clear_error(monkeypatch):
 def test_validation_score_from_block_sums(client, loss):
     from sklearn.metrics import r2_score
 
-    from skprune._dask import validation_score
+    from skprune._data_dask import validation_score
     from skprune._network import OUTPUT_ACTIVATIONS, predict_output
 
     X, Y, sw, coefs, intercepts = _problem(loss)
@@ -370,7 +370,7 @@ def test_validation_score_from_block_sums(client, loss):
 def test_prepare_fit_classifier(client):
     from sklearn.preprocessing import LabelBinarizer
 
-    from skprune._dask import prepare_fit
+    from skprune._data_dask import prepare_fit
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 3))
