@@ -414,3 +414,25 @@ def test_benchmark_runs_at_smoke_size():
     assert "| model: no-op + broadcast" in text and "nan" not in text.lower()
     rows = [line for line in text.splitlines() if line.startswith("|")]
     assert len({r.count("|") for r in rows}) == 1
+
+
+def test_gradient_descent_on_blocks_follows_the_in_memory_path(client):
+    # Training is a sequence of these calls: 30 steps of gradient descent
+    # from the same start end at the same weights, whatever the chunking.
+    X, Y, sw, coefs, intercepts = _problem("log_loss", n=300)
+    args = ("tanh", "log_loss", 1e-3)
+
+    def descend(gradient):
+        W, b = [c.copy() for c in coefs], [i.copy() for i in intercepts]
+        for _ in range(30):
+            _, gW, gb = gradient(W, b)
+            W = [w - 0.3 * g for w, g in zip(W, gW)]
+            b = [v - 0.3 * g for v, g in zip(b, gb)]
+        return W + b
+
+    memory = descend(lambda W, b: loss_and_gradients(X, Y, sw, W, b, *args))
+    data = _dask_data(client, X, Y, sw, (1, 150, 149))
+    blocks = descend(lambda W, b: data.loss_and_gradients(W, b, *args))
+    for got, want in zip(blocks, memory):
+        _assert_close(got, want)
+    assert not np.allclose(memory[0], coefs[0])  # it did move
