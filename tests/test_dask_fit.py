@@ -436,3 +436,45 @@ def test_gradient_descent_on_blocks_follows_the_in_memory_path(client):
     for got, want in zip(blocks, memory):
         _assert_close(got, want)
     assert not np.allclose(memory[0], coefs[0])  # it did move
+
+
+def _slow_sums(X, Y, sw):
+    import time
+
+    time.sleep(0.1)
+    return sw @ X, float(sw.sum())
+
+
+def test_worker_lost_during_a_computation_gives_the_same_numbers():
+    import threading
+
+    X, Y, sw, *_ = _problem("log_loss", n=400)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s") as client,
+    ):
+        data = DaskData(
+            da.from_array(X, chunks=(20, -1)) * 1.0,
+            da.from_array(Y, chunks=(20, -1)) * 1.0,
+            da.from_array(sw, chunks=20) * 1.0,
+            client=client,
+        )
+        result = {}
+        thread = threading.Thread(
+            target=lambda: result.setdefault("sums", data.map_reduce(_slow_sums)))
+        thread.start()
+        # 20 blocks of 0.1 s on 2 workers: the loss lands mid-computation.
+        distributed.wait(distributed.futures_of(data.X))
+        import time
+
+        time.sleep(0.35)
+        victim = list(client.scheduler_info()["workers"])[0]
+        assert thread.is_alive()  # still computing
+        client.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
+                    close=True)
+        thread.join(60)
+    assert len(result) == 1
+    _assert_close(result["sums"][0], sw @ X)
+    _assert_close(result["sums"][1], sw.sum())
