@@ -310,6 +310,15 @@ class _DaskStateMixin:
             )[1])
         return self.__dict__["_gradients"]
 
+    @property
+    def activations(self):
+        """Not available: every layer's output on all rows would gather the data."""
+        raise TypeError(
+            "The training data lives on a dask cluster: a pruning criterion "
+            "cannot read every layer's output on all rows at once. Compute "
+            "statistics through the state's _reduce(fn) instead."
+        )
+
     def __getstate__(self):
         # The statistics' functions close over the state and travel to the
         # workers with it; the client connection stays behind.

@@ -175,6 +175,8 @@ def test_pruning_state_statistics_on_blocks(client):
                                base=_ChunkedState)
     memory = _ChunkedState(coefs, intercepts, masks, X, sw, "tanh", "log_loss", Y=Y)
     assert state.X is None  # no rows on the client
+    with pytest.raises(TypeError, match="dask cluster"):
+        _ = state.activations
     for got, want in zip(state.mean_and_range(), memory.mean_and_range()):
         _assert_close(got, want)
     for got, want in zip(state.gradients, memory.gradients):
