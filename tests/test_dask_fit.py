@@ -1,0 +1,482 @@
+"""Training data on dask blocks: exact sums, input checks, lazy prediction, faults."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune._network import loss_and_gradients, loss_value
+
+distributed = pytest.importorskip("distributed")
+da = pytest.importorskip("dask.array")
+
+from skprune._dask import (  # noqa: E402
+    check_fit_inputs,
+    encode_targets,
+    is_dask_collection,
+    predict_blocks,
+    score_blocks,
+    split_validation,
+)
+from skprune._data_dask import DaskData  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    # In-process workers (threads): the real scheduler and protocol, no
+    # subprocesses, a quick start.
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s") as client,
+    ):
+        yield client
+
+
+def _problem(loss, n=203, n_features=7, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, n_features))
+    if loss == "squared_error":
+        Y = rng.normal(size=(n, 2))
+        widths = [n_features, 5, 2]
+    elif loss == "log_loss":
+        Y = np.eye(3)[rng.randint(3, size=n)]
+        widths = [n_features, 5, 3]
+    else:
+        Y = rng.randint(2, size=(n, 1)).astype(float)
+        widths = [n_features, 5, 1]
+    sw = rng.uniform(0, 2, size=n)
+    coefs = [rng.normal(size=(a, b)) for a, b in zip(widths[:-1], widths[1:])]
+    intercepts = [rng.normal(size=b) for b in widths[1:]]
+    return X, Y, sw, coefs, intercepts
+
+
+def _dask_data(client, X, Y, sw, chunks):
+    return DaskData(
+        da.from_array(X, chunks=(chunks, -1)),
+        da.from_array(Y, chunks=(chunks, -1)),
+        da.from_array(sw, chunks=(chunks,)),
+        client=client,
+    )
+
+
+def _assert_close(actual, expected, rtol=1e-10):
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=1e-14)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "binary_log_loss", "squared_error"])
+@pytest.mark.parametrize("chunks", [203, 50, (7, 100, 96), 1])
+def test_loss_and_gradients_equal_the_whole_array(client, loss, chunks):
+    X, Y, sw, coefs, intercepts = _problem(loss)
+    data = _dask_data(client, X, Y, sw, chunks)
+    assert data.sw_sum == pytest.approx(sw.sum(), rel=1e-14)
+    expected = loss_and_gradients(X, Y, sw, coefs, intercepts, "tanh", loss, 0.3)
+    actual = data.loss_and_gradients(coefs, intercepts, "tanh", loss, 0.3)
+    _assert_close(actual[0], expected[0])
+    for got, want in zip(actual[1] + actual[2], expected[1] + expected[2]):
+        _assert_close(got, want)
+    _assert_close(
+        data.loss(coefs, intercepts, "tanh", loss, 0.3),
+        loss_value(X, Y, sw, coefs, intercepts, "tanh", loss, 0.3),
+    )
+
+
+def test_csr_layers_and_float32(client):
+    X, Y, sw, coefs, intercepts = _problem("log_loss")
+    coefs[0][np.abs(coefs[0]) < 0.7] = 0
+    coefs = [sp.csr_array(coefs[0]), coefs[1]]
+    data = _dask_data(client, X, Y, sw, 37)
+    expected = loss_and_gradients(X, Y, sw, coefs, intercepts, "relu", "log_loss", 1e-2)
+    actual = data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 1e-2)
+    assert actual[1][0].shape == coefs[0].data.shape
+    for got, want in zip(actual[1] + actual[2], expected[1] + expected[2]):
+        _assert_close(got, want)
+    # float32 data stays float32 on the workers: the same sum, float32 rounding.
+    X32, Y32, sw32 = X.astype(np.float32), Y.astype(np.float32), sw.astype(np.float32)
+    c32 = [W.astype(np.float32) for W in coefs]
+    b32 = [b.astype(np.float32) for b in intercepts]
+    data32 = _dask_data(client, X32, Y32, sw32, 37)
+    got = data32.loss_and_gradients(c32, b32, "relu", "log_loss", 1e-2)
+    want = loss_and_gradients(X32, Y32, sw32, c32, b32, "relu", "log_loss", 1e-2)
+    assert got[2][0].dtype == np.float32
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5)
+
+
+def test_overflow_follows_the_callers_errstate(client):
+    X, Y, sw, coefs, intercepts = _problem("squared_error")
+    X = X * 1e200
+    data = _dask_data(client, X, Y, sw, 50)
+    args = (coefs, intercepts, "relu", "squared_error", 0.0)
+    # As in memory: raised under errstate(over="raise") ...
+    with np.errstate(over="raise", invalid="raise"):
+        with pytest.raises(FloatingPointError):
+            loss_and_gradients(X, Y, sw, *args)
+        with pytest.raises(FloatingPointError):
+            data.loss_and_gradients(*args)
+        with pytest.raises(FloatingPointError):
+            data.loss(*args)
+    # ... and an infinite loss otherwise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert data.loss(*args) == loss_value(X, Y, sw, *args) == np.inf
+
+
+def test_dimensions_and_max_abs(client):
+    X, Y, sw, *_ = _problem("log_loss")
+    data = _dask_data(client, X, Y, sw, 60)
+    assert (data.n_samples, data.n_features, data.n_outputs) == (203, 7, 3)
+    assert data.dtype == np.float64 and data.n_blocks == 4
+    assert data.max_abs() == np.abs(X).max()
+
+
+class _ChunkedState:
+    """The pruning-state contract: every data statistic through ``_reduce``.
+
+    ``_reduce(fn, combine)`` combines ``fn(X, Y, weights)`` over row chunks,
+    ``weights`` being ``sample_weight / sum(sample_weight)``; the statistics'
+    functions close over the state, as skprune's do.
+    """
+
+    def __init__(self, coefs, intercepts, masks, X, sample_weight, activation, loss,
+                 Y=None, random_state=None):
+        self.coefs, self.intercepts, self.masks = coefs, intercepts, masks
+        self.X, self.sample_weight, self.Y = X, sample_weight, Y
+        self.activation, self.loss = activation, loss
+
+    def _reduce(self, fn, combine=np.add):
+        w = self.sample_weight / self.sample_weight.sum()
+        parts = [fn(self.X[i : i + 13], self.Y[i : i + 13], w[i : i + 13])
+                 for i in range(0, self.X.shape[0], 13)]
+        out = [np.array(p) for p in parts[0]]
+        for part in parts[1:]:
+            out = [combine(o, p) for o, p in zip(out, part)]
+        return tuple(out)
+
+    def mean_and_range(self):
+        def fn(X, Y, w):
+            A = np.tanh(X @ self.coefs[0] + self.intercepts[0])
+            return w @ A, np.abs(A).max(axis=0)
+
+        means = self._reduce(lambda X, Y, w: fn(X, Y, w)[:1])[0]
+        ranges = self._reduce(lambda X, Y, w: fn(X, Y, w)[1:], combine=np.maximum)[0]
+        return means, ranges
+
+    @property
+    def gradients(self):
+        return loss_and_gradients(self.X, self.Y, self.sample_weight, self.coefs,
+                                  self.intercepts, self.activation, self.loss, 0.0)[1]
+
+
+def test_pruning_state_statistics_on_blocks(client):
+    X, Y, sw, coefs, intercepts = _problem("log_loss")
+    masks = [np.ones(W.shape, dtype=bool) for W in coefs]
+    data = _dask_data(client, X, Y, sw, (7, 100, 96))
+    state = data.pruning_state(coefs, intercepts, masks, "tanh", "log_loss",
+                               base=_ChunkedState)
+    memory = _ChunkedState(coefs, intercepts, masks, X, sw, "tanh", "log_loss", Y=Y)
+    assert state.X is None  # no rows on the client
+    with pytest.raises(TypeError, match="dask cluster"):
+        _ = state.activations
+    for got, want in zip(state.mean_and_range(), memory.mean_and_range()):
+        _assert_close(got, want)
+    for got, want in zip(state.gradients, memory.gradients):
+        _assert_close(got, want)
+    # skprune's own pruning state must compute through _reduce to qualify.
+    from skprune._criteria import PruningState
+
+    if not hasattr(PruningState, "_reduce"):
+        with pytest.raises(TypeError, match="_reduce"):
+            data.pruning_state(coefs, intercepts, masks, "tanh", "log_loss")
+
+
+def test_map_reduce_sums_block_statistics(client):
+    X, Y, sw, coefs, intercepts = _problem("log_loss")
+    data = _dask_data(client, X, Y, sw, (7, 100, 96))
+
+    def stats(Xb, Yb, swb):
+        A = np.tanh(Xb @ coefs[0] + intercepts[0])
+        return swb @ A, swb @ np.abs(A), float(swb.sum())
+
+    means, abs_means, total = data.map_reduce(stats)
+    A = np.tanh(X @ coefs[0] + intercepts[0])
+    _assert_close(means, sw @ A)
+    _assert_close(abs_means, sw @ np.abs(A))
+    _assert_close(total, sw.sum())
+
+
+def test_inputs_checked_in_one_pass():
+    rng = np.random.RandomState(0)
+    X = da.from_array(rng.normal(size=(30, 3)), chunks=(7, 2))
+    y = da.from_array(np.array(list("abc") * 10), chunks=11)
+    Xc, yc, swc, facts = check_fit_inputs(X, y, classifier=True)
+    assert Xc.chunks == ((7, 7, 7, 7, 2), (3,))
+    assert yc.chunks == swc.chunks == ((7, 7, 7, 7, 2),)
+    assert list(facts["classes"]) == ["a", "b", "c"]
+    assert facts["sw_sum"] == 30
+    Y = encode_targets(yc, np.float64, facts["classes"]).compute()
+    np.testing.assert_array_equal(Y.argmax(axis=1), np.tile([0, 1, 2], 10))
+
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        check_fit_inputs(bad, y, classifier=True)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        check_fit_inputs(X, y[:20], classifier=True)
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        check_fit_inputs(X[:, 0], y, classifier=True)
+    with pytest.raises(ValueError, match="Negative values"):
+        check_fit_inputs(X, y, -da.ones(30, chunks=10), classifier=True)
+    with pytest.raises(ValueError, match="sum to zero"):
+        check_fit_inputs(X, y, da.zeros(30, chunks=10), classifier=True)
+    with pytest.raises(ValueError, match="NaN"):
+        check_fit_inputs(X, da.full(30, np.inf, chunks=10), classifier=False)
+    with pytest.raises(ValueError, match="must hold numbers"):
+        check_fit_inputs(X.astype(str), y, classifier=True)
+
+
+def test_dataframes_converted_with_known_chunks():
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": np.arange(20.0), "b": np.ones(20), "t": np.arange(20) % 2})
+    ddf = dd.from_pandas(frame, npartitions=3)
+    X, y, sw, facts = check_fit_inputs(ddf[["a", "b"]], ddf["t"], classifier=True)
+    assert is_dask_collection(X)
+    assert sum(X.chunks[0]) == 20 and len(X.chunks[0]) == 3
+    assert list(facts["classes"]) == [0, 1]
+    np.testing.assert_array_equal(X.compute(), frame[["a", "b"]].to_numpy())
+
+
+def test_validation_split_on_blocks_is_seeded_and_stratified():
+    y = np.tile([0, 1, 1, 2], 25)
+    X = da.from_array(np.arange(200.0).reshape(100, 2), chunks=(30, 2))
+    labels = da.from_array(y, chunks=30)
+    train, val = split_validation([X, labels], 0.2, 0, stratify=labels)
+    again = split_validation([X, labels], 0.2, 0, stratify=labels)
+    np.testing.assert_array_equal(val[0].compute(), again[1][0].compute())
+    Xt, Xv = train[0].compute(), val[0].compute()
+    assert len(Xt) + len(Xv) == 100
+    # The row chunks set from the masks' counts are the true ones.
+    assert [b.compute().shape[0] for b in train[0].blocks] == list(train[0].chunks[0])
+    assert [b.compute().shape[0] for b in val[0].blocks] == list(val[0].chunks[0])
+    assert not set(Xt[:, 0]) & set(Xv[:, 0])
+    # Roughly every class in proportion, in every block.
+    counts = np.bincount(val[1].compute(), minlength=3)
+    np.testing.assert_allclose(counts / counts.sum(), [0.25, 0.5, 0.25], atol=0.06)
+    # Small blocks and a small fraction still give ceil(fraction * rows) per block.
+    few = split_validation([X.rechunk((10, 2))], 0.04, 0, stratify=labels)[1][0]
+    assert few.chunks[0] == (1,) * 10
+    other = split_validation([X], 0.2, 1)[1][0].compute()
+    assert not np.array_equal(other, Xv)
+
+
+def test_lazy_prediction_and_score():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 4))
+    y = np.array(["no", "yes"])[(X[:, 0] + X[:, 1] > 0).astype(int)]
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), max_iter=40, random_state=0).fit(X, y)
+    dX = da.from_array(X, chunks=(25, 4))
+    for method in ["predict", "predict_proba", "predict_log_proba"]:
+        lazy = predict_blocks(clf, dX, method)
+        np.testing.assert_array_equal(lazy.compute(), getattr(clf, method)(X))
+    assert predict_blocks(clf, dX).chunks == ((25, 25, 25, 25, 20),)
+    sw = rng.uniform(size=120)
+    lazy = score_blocks(clf, dX, da.from_array(y, chunks=30), da.from_array(sw, chunks=7))
+    assert is_dask_collection(lazy)
+    assert float(lazy) == pytest.approx(clf.score(X, y, sample_weight=sw), rel=1e-12)
+    with pytest.raises(ValueError, match="features"):
+        predict_blocks(clf, dX[:, :3])
+
+    Yr = np.c_[X[:, 0] * 2, X[:, 1] - X[:, 2]]
+    reg = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=40, random_state=0).fit(X, Yr)
+    lazy = score_blocks(reg, dX, da.from_array(Yr, chunks=(40, 2)), da.from_array(sw, chunks=7))
+    assert float(lazy) == pytest.approx(reg.score(X, Yr, sample_weight=sw), rel=1e-10)
+
+
+def test_worker_lost_between_calls_gives_the_same_numbers():
+    X, Y, sw, coefs, intercepts = _problem("log_loss", n=400)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s") as client,
+    ):
+        # Blocks computed from a graph (not scattered): lineage to recompute from.
+        data = DaskData(
+            da.from_array(X, chunks=(40, -1)) * 1.0,
+            da.from_array(Y, chunks=(40, -1)) * 1.0,
+            da.from_array(sw, chunks=40) * 1.0,
+            client=client,
+        )
+        before = data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 1e-3)
+        holders = client.who_has(distributed.futures_of(data.X))
+        victim = next(iter(holders.values()))[0]
+        # An abrupt close: the blocks it held are gone, not handed over.
+        client.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
+                    close=True)
+        assert len(client.scheduler_info()["workers"]) == 1
+        after = data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 1e-3)
+    _assert_close(after[0], before[0], rtol=1e-12)
+    for got, want in zip(after[1] + after[2], before[1] + before[2]):
+        _assert_close(got, want, rtol=1e-12)
+
+
+def test_cluster_gone_is_a_clear_error():
+    X, Y, sw, coefs, intercepts = _problem("log_loss", n=60)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
+    client = distributed.Client(cluster, timeout="5s")
+    try:
+        data = _dask_data(client, X, Y, sw, 20)
+        address = cluster.scheduler_address
+        cluster.close()
+        with pytest.raises(ConnectionError, match=address.replace(".", r"\.")):
+            data.loss_and_gradients(coefs, intercepts, "relu", "log_loss", 0.0)
+    finally:
+        client.close()
+        cluster.close()
+
+
+def test_no_client_is_a_clear_error(monkeypatch):
+    def no_client():
+        # What distributed.get_client says outside any cluster (the module's
+        # client fixture may be alive in this process).
+        raise ValueError("No global client found and no address provided")
+
+    monkeypatch.setattr(distributed, "get_client", no_client)
+    X, Y, sw, *_ = _problem("log_loss", n=20)
+    with pytest.raises(ValueError, match="distributed Client"):
+        DaskData(da.from_array(X), da.from_array(Y), da.from_array(sw))
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "binary_log_loss", "squared_error"])
+def test_validation_score_from_block_sums(client, loss):
+    from sklearn.metrics import r2_score
+
+    from skprune._data_dask import validation_score
+    from skprune._network import OUTPUT_ACTIVATIONS, predict_output
+
+    X, Y, sw, coefs, intercepts = _problem(loss)
+    data = _dask_data(client, X, Y, sw, (7, 100, 96))
+    got = validation_score(data, coefs, intercepts, "tanh", loss)
+    P = predict_output(X, coefs, intercepts, "tanh", OUTPUT_ACTIVATIONS[loss])
+    if loss == "log_loss":
+        want = np.average(P.argmax(axis=1) == Y.argmax(axis=1), weights=sw)
+    elif loss == "binary_log_loss":
+        want = np.average(((P > 0.5) == (Y > 0.5)).all(axis=1), weights=sw)
+    else:
+        want = r2_score(Y, P, sample_weight=sw)
+    assert got == pytest.approx(want, rel=1e-10)
+
+
+def test_prepare_fit_classifier(client):
+    from sklearn.preprocessing import LabelBinarizer
+
+    from skprune._data_dask import prepare_fit
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = np.array(["x", "y", "z"])[rng.randint(3, size=200)]
+    dX, dy = da.from_array(X, chunks=(45, 3)), da.from_array(y, chunks=45)
+    data, validation, facts = prepare_fit(dX, dy, classifier=True, client=client)
+    assert validation is None and list(facts["classes"]) == ["x", "y", "z"]
+    Y = LabelBinarizer().fit(y).transform(y).astype(float)
+    np.testing.assert_array_equal(data.Y.compute(), Y)
+    data, validation, _ = prepare_fit(
+        dX, dy, classifier=True, validation_fraction=0.25, random_state=0, client=client
+    )
+    assert data.n_samples + validation.n_samples == 200
+    assert 40 <= validation.n_samples <= 60
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        prepare_fit(dX, da.zeros(200, chunks=50), classifier=True, client=client)
+    with pytest.raises(ValueError, match="validation set of at least 2"):
+        prepare_fit(dX[:10], dy[:10], classifier=True,
+                    validation_fraction=0.1, random_state=0, client=client)
+
+
+@pytest.mark.slow
+def test_benchmark_runs_at_smoke_size():
+    import importlib.util
+    from pathlib import Path
+
+    pytest.importorskip("psutil")
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_dask.py"
+    spec = importlib.util.spec_from_file_location("bench_dask", path)
+    module = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+        text = module.main(["--rows", "4000", "--block-rows", "1000", "--repeats", "1",
+                            "--features", "10", "--hidden", "8", "--classes", "3"])
+    finally:
+        sys.path.remove(str(path.parent))
+    assert "| cluster / in memory (paired medians) |" in text
+    assert "| model: no-op + broadcast" in text and "nan" not in text.lower()
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert len({r.count("|") for r in rows}) == 1
+
+
+def test_gradient_descent_on_blocks_follows_the_in_memory_path(client):
+    # Training is a sequence of these calls: 30 steps of gradient descent
+    # from the same start end at the same weights, whatever the chunking.
+    X, Y, sw, coefs, intercepts = _problem("log_loss", n=300)
+    args = ("tanh", "log_loss", 1e-3)
+
+    def descend(gradient):
+        W, b = [c.copy() for c in coefs], [i.copy() for i in intercepts]
+        for _ in range(30):
+            _, gW, gb = gradient(W, b)
+            W = [w - 0.3 * g for w, g in zip(W, gW)]
+            b = [v - 0.3 * g for v, g in zip(b, gb)]
+        return W + b
+
+    memory = descend(lambda W, b: loss_and_gradients(X, Y, sw, W, b, *args))
+    data = _dask_data(client, X, Y, sw, (1, 150, 149))
+    blocks = descend(lambda W, b: data.loss_and_gradients(W, b, *args))
+    for got, want in zip(blocks, memory):
+        _assert_close(got, want)
+    assert not np.allclose(memory[0], coefs[0])  # it did move
+
+
+def _slow_sums(X, Y, sw):
+    import time
+
+    time.sleep(0.1)
+    return sw @ X, float(sw.sum())
+
+
+def test_worker_lost_during_a_computation_gives_the_same_numbers():
+    import threading
+
+    X, Y, sw, *_ = _problem("log_loss", n=400)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s") as client,
+    ):
+        data = DaskData(
+            da.from_array(X, chunks=(20, -1)) * 1.0,
+            da.from_array(Y, chunks=(20, -1)) * 1.0,
+            da.from_array(sw, chunks=20) * 1.0,
+            client=client,
+        )
+        result = {}
+        thread = threading.Thread(
+            target=lambda: result.setdefault("sums", data.map_reduce(_slow_sums)))
+        thread.start()
+        # 20 blocks of 0.1 s on 2 workers: the loss lands mid-computation.
+        distributed.wait(distributed.futures_of(data.X))
+        import time
+
+        time.sleep(0.35)
+        victim = list(client.scheduler_info()["workers"])[0]
+        assert thread.is_alive()  # still computing
+        client.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
+                    close=True)
+        thread.join(60)
+    assert len(result) == 1
+    _assert_close(result["sums"][0], sw @ X)
+    _assert_close(result["sums"][1], sw.sum())
