@@ -355,7 +355,7 @@ def read_csv(path, target=None, delimiter=","):
 def _load_fast(path, delimiter, n_columns, features, target_index):
     """``(X, y)`` by numpy's C parser, in one pass if every column is numeric; None if rejected.
 
-    A numeric target is returned as floats (the task is inferred from the
+    A numeric target is returned as floats (classification or regression is inferred from the
     numbers anyway), a text target as stripped strings.
     """
     try:
