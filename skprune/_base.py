@@ -328,8 +328,8 @@ _RECIPES = {
         ),
     }
     for solver, step, retrain, steps, retrain_targeted, finetune in (
-        ("gd", 0.1, 50, 10, 15, 100),
-        ("adam", 0.01, 50, 10, 15, 100),
+        ("gd", 0.1, 50, 20, 15, 100),
+        ("adam", 0.01, 50, 20, 10, 150),
         ("lbfgs", None, 50, 10, 15, 100),
     )
 }
@@ -398,7 +398,7 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
         hidden_layer_sizes=(100,),
         *,
         activation="relu",
-        solver="lbfgs",
+        solver="adam",
         alpha=1e-4,
         learning_rate="constant",
         learning_rate_init="auto",
@@ -715,6 +715,9 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
             "hidden_layer_sizes_": tuple(int(W.shape[1]) for W in coefs[:-1]),
             "layer_units_original_": tuple(int(u) for u in config.layer_units),
             "n_weights_original_": int(n_original.sum()),
+            "weight_threshold_": config.weight_threshold,
+            "neuron_threshold_": config.neuron_threshold,
+            "n_prune_steps_": config.n_prune_steps,
             "sparsity_": float(1 - kept.sum() / n_original.sum()),
             "layer_sparsity_": 1 - kept / n_original,
             "feature_mask_": feature_mask,

@@ -263,7 +263,10 @@ class LBFGSSolver:
             x0 = np.concatenate([np.maximum(w, 0), np.maximum(-w, 0), x0[n_l1:]])
             bounds = [(0, None)] * (2 * n_l1) + [(None, None)] * (x0.size - 2 * n_l1)
 
+        called = []
+
         def callback(intermediate_result):
+            called.append(1)
             new = unpack(intermediate_result.x)
             if on_iteration(float(intermediate_result.fun), new, new) != CONTINUE:
                 raise StopIteration
@@ -278,7 +281,12 @@ class LBFGSSolver:
                 "increase max_fun." % self.max_fun,
                 ConvergenceWarning,
             )
-        return unpack(result.x)
+        final = unpack(result.x)
+        if not called:
+            # The line search found no step at all (e.g. a non-finite loss
+            # nearby): report the point once, so the caller sees its loss.
+            on_iteration(float(result.fun), final, final)
+        return final
 
 
 #: The solvers by name.

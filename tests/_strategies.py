@@ -188,6 +188,7 @@ def estimator_params(
             draw(st.lists(st.integers(1, 8), min_size=1, max_size=3))
         ),
         "activation": draw(st.sampled_from(("identity", "logistic", "tanh", "relu"))),
+        "solver": draw(st.sampled_from(("gd", "adam", "lbfgs"))),
         "alpha": draw(st.sampled_from((0.0, 1e-4, 1.0))),
         "learning_rate": draw(st.sampled_from(("constant", "invscaling", "adaptive"))),
         "learning_rate_init": draw(st.sampled_from((1e-3, 0.1, 1.0, 100.0, 1e6))),
