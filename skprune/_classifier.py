@@ -10,9 +10,9 @@ from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
 
 
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
-    __doc__ = """Multi-layer perceptron classifier trained by full-batch gradient descent and pruned.
+    __doc__ = """Multi-layer perceptron classifier trained by full-batch solvers and pruned.
 
-    Training follows the seed's loop: train -> prune -> retrain with the
+    Training follows the loop train -> prune -> retrain with the
     pruned weights held at exactly zero -> repeat. Two rules prune: a weight
     with ``|w| < weight_threshold`` is set to zero (or, with ``sparsity``, the
     smallest-``|w|`` weights are pruned to a target fraction), and a hidden
@@ -21,7 +21,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     ``scipy.sparse`` CSR arrays and removed neurons are gone from the shapes,
     so the model really is smaller.
 
-    Every gradient step uses the whole training set: the loss is the
+    Every solver step ('adam', 'lbfgs' or 'gd') uses the whole training set: the loss is the
     sample-weighted log-loss plus an L2 penalty, divided by the sum of the
     sample weights.
 
@@ -65,9 +65,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     Notes
     -----
     Unlike :class:`~sklearn.neural_network.MLPClassifier` there is no
-    ``solver``, ``batch_size`` or ``shuffle``: every step is a full-batch
-    gradient step, which also makes the exact gradient available to pruning
-    criteria.
+    ``batch_size`` or ``shuffle``: every solver takes full-batch steps, which
+    also makes the exact gradient available to pruning criteria.
 
     Examples
     --------
@@ -80,7 +79,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     >>> model = make_pipeline(
     ...     StandardScaler(),
-    ...     PrunedMLPClassifier(sparsity=0.9, n_prune_steps=5, random_state=0),
+    ...     PrunedMLPClassifier(sparsity=0.9, random_state=0),
     ... ).fit(X_train, y_train)
     >>> clf = model[-1]
     >>> round(clf.sparsity_, 2)

@@ -7,13 +7,15 @@ from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
-    __doc__ = """Multi-layer perceptron regressor trained by full-batch gradient descent and pruned.
+    __doc__ = """Multi-layer perceptron regressor trained by full-batch solvers and pruned.
 
     The regression counterpart of :class:`PrunedMLPClassifier`: the same
     train -> prune -> retrain loop, weight and neuron pruning (with bias
     folding) and CSR weights, on the sample-weighted squared error
 
-    ``(sum_i s_i * ||y_i - f(x_i)||^2 / 2 + alpha / 2 * ||W||^2) / sum_i s_i``
+    ``(sum_i s_i * ||y_i - f(x_i)||^2 / (2 n_outputs) + alpha / 2 * ||W||^2) / sum_i s_i``
+
+    (averaged over the outputs, as :class:`~sklearn.neural_network.MLPRegressor`)
 
     with an identity output layer, so several targets can be fitted at once.
 
@@ -54,13 +56,15 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     Notes
     -----
-    The loss is not scale-free: its gradient grows with the scale of ``y``,
-    and a full-batch step of ``learning_rate_init=0.1`` (with momentum 0.9)
-    diverges on targets in the hundreds. Standardise the targets, for
-    instance with :class:`~sklearn.compose.TransformedTargetRegressor` and a
-    :class:`~sklearn.preprocessing.StandardScaler`, as well as the features,
-    or lower ``learning_rate_init``. A fit whose loss becomes non-finite
-    stops, keeps the last finite weights and raises a
+    The loss is not scale-free: its gradient grows with the scale of ``y``.
+    The default solver 'adam' (whose steps do not grow with the gradient)
+    and 'lbfgs' (line search) train raw targets; with ``solver='gd'`` a
+    step of 0.1 (with momentum 0.9) diverges on targets in the hundreds:
+    standardise the targets, for instance with
+    :class:`~sklearn.compose.TransformedTargetRegressor` and a
+    :class:`~sklearn.preprocessing.StandardScaler`, or lower
+    ``learning_rate_init``. A fit whose loss becomes non-finite stops, keeps
+    the best finite weights and raises a
     :class:`~sklearn.exceptions.ConvergenceWarning`.
 
     Examples
@@ -76,10 +80,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
     >>> model = TransformedTargetRegressor(
     ...     make_pipeline(
     ...         StandardScaler(),
-    ...         PrunedMLPRegressor(
-    ...             hidden_layer_sizes=(32,), learning_rate_init=0.01,
-    ...             sparsity=0.8, n_prune_steps=3, random_state=0,
-    ...         ),
+    ...         PrunedMLPRegressor(hidden_layer_sizes=(8,), sparsity=0.8, random_state=0),
     ...     ),
     ...     transformer=StandardScaler(),
     ... ).fit(X_train, y_train)

@@ -261,3 +261,70 @@ def test_fitted_attributes(small):
     assert clf.best_loss_ == min(clf.loss_curve_)
     assert clf.t_ == clf.n_iter_ * len(X)
     assert len(clf.hidden_layer_sizes_) == 2
+
+
+# --------------------------------------------------------------------------- #
+# Parity with scikit-learn's MLP
+# --------------------------------------------------------------------------- #
+def test_warm_start_with_a_subset_of_the_classes_is_refused(small):
+    X, y = small
+    clf = PrunedMLPClassifier(max_iter=5, warm_start=True, random_state=0).fit(X, y)
+    keep = y != y.max()
+    with pytest.raises(ValueError, match="same classes"):
+        clf.fit(X[keep], y[keep])
+
+
+@pytest.mark.parametrize("solver", ["gd", "adam", "lbfgs"])
+def test_warm_start_accumulates_n_iter_and_the_loss_curve(small, solver):
+    X, y = small
+    clf = PrunedMLPClassifier(solver=solver, max_iter=5, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        first = list(clf.fit(X, y).loss_curve_)
+        n_first = clf.n_iter_
+        clf.fit(X, y)
+    assert clf.n_iter_ > n_first
+    assert len(clf.loss_curve_) == clf.n_iter_
+    assert clf.loss_curve_[:n_first] == first
+
+
+def test_n_iter_no_change_inf_runs_every_iteration(small):
+    X, y = small
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = PrunedMLPClassifier(
+            n_iter_no_change=np.inf, max_iter=30, retrain_iter=0, random_state=0
+        ).fit(X, y)
+    assert clf.n_iter_ == 30
+
+
+def test_original_architecture_attributes(small):
+    X, y = small
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(7, 5), sparsity=0.5, random_state=0)
+    clf.fit(X, y)
+    units = (X.shape[1], 7, 5, len(np.unique(y)))
+    assert clf.layer_units_original_ == units
+    assert clf.n_weights_original_ == sum(a * b for a, b in zip(units[:-1], units[1:]))
+
+
+@pytest.mark.parametrize("target", [0.5, 0.9])
+def test_sparsity_alone_lands_on_the_target(small, target):
+    # With only sparsity set, the thresholds default to 0 ('auto'): sparsity_
+    # is the target, not the target plus what a threshold adds.
+    clf = PrunedMLPClassifier(sparsity=target, random_state=0).fit(*small)
+    assert clf.weight_threshold_ == 0 and clf.neuron_threshold_ == 0
+    assert clf.n_prune_steps_ > 1  # a gradual recipe, never one-shot
+    assert abs(clf.sparsity_ - target) <= 0.005 + 1 / clf.n_weights_original_
+
+
+def test_early_stopping_scores_the_weights_after_each_step(small):
+    X, y = small
+    clf = PrunedMLPClassifier(
+        early_stopping=True, max_iter=20, tol=0, n_iter_no_change=np.inf,
+        retrain_iter=0, weight_threshold=0, neuron_threshold=0, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ == 20
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
