@@ -157,7 +157,8 @@ class AdamSolver:
             if grads is None:
                 on_iteration(value, params, params)
                 return params
-            lr = self.learning_rate_init * np.sqrt(1 - b2**t) / (1 - b1**t)
+            # A Python float: a numpy float64 would promote float32 weights.
+            lr = float(self.learning_rate_init * np.sqrt(1 - b2**t) / (1 - b1**t))
             new = []
             with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
                 for i, (p, g) in enumerate(zip(params, grads)):
