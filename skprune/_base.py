@@ -201,8 +201,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
 
     finetune_iter : int, 'auto' or None, default='auto'
         Solver iterations after the last pruning step; None means
-        ``retrain_iter``. 'auto' is ``retrain_iter`` without a sparsity
-        target; with one, 150 for 'adam' and 100 for 'gd' and 'lbfgs'.
+        ``retrain_iter``. 'auto' is ``retrain_iter`` when that is set or
+        there is no sparsity target; otherwise 150 for 'adam' and 100 for
+        'gd' and 'lbfgs'.
 
     rewind : bool, default=False
         Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
@@ -634,6 +635,8 @@ class BasePrunedMLP(CallbackSupportMixin, BaseEstimator):
 
         retrain_iter = auto("retrain_iter")
         finetune_iter = auto("finetune_iter")
+        if self.finetune_iter == "auto" and self.retrain_iter != "auto":
+            finetune_iter = None  # an explicit retrain_iter also sets the fine-tune
         step = auto("learning_rate_init")
         return FitConfig(
             activation=self.activation, loss=loss, out_activation=OUTPUT_ACTIVATIONS[loss],

@@ -190,6 +190,10 @@ class _Trainer:
         if self.validation is not None:
             # The weights after the step are scored, so the last ones can be best.
             score = validation_score(cfg, self.validation, *self.objective.weights(new))
+            if not np.isfinite(score):
+                step_task.end()
+                diverge(cfg, record, "a non-finite validation score")
+                return STOP
             record.validation_scores.append(score)
             if cfg.verbose:
                 print("Validation score: %f" % score)

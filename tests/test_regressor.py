@@ -109,8 +109,8 @@ def test_raw_targets_need_no_scaling_with_adam_or_lbfgs(solver):
     X, y = load_diabetes(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", ".*maximum iterations")
         warnings.simplefilter("error", ConvergenceWarning)
+        warnings.filterwarnings("ignore", ".*maximum iterations")
         reg = PrunedMLPRegressor(solver=solver, random_state=0).fit(X, y)
     assert reg.score(X, y) > 0.4
 
