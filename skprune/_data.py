@@ -7,7 +7,6 @@ object with the same methods (row blocks held out of core, for instance)
 can take its place without a change to the loop.
 """
 
-import numpy as np
 import scipy.sparse as sp
 
 from ._criteria import PruningState
@@ -37,8 +36,7 @@ class InMemoryData:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skprune._data import InMemoryData
+    >>>     >>> from skprune._data import InMemoryData
     >>> data = InMemoryData(np.eye(2), np.eye(2), np.ones(2))
     >>> round(data.loss([np.zeros((2, 2))], [np.zeros(2)], "relu", "log_loss", 0.0), 6)
     0.693147
@@ -78,7 +76,3 @@ class InMemoryData:
         """Largest ``|X|`` entry (for error messages)."""
         return float(abs(self.X).max()) if self.n_samples else 0.0
 
-
-def as_float(value):
-    """A Python float of a numpy scalar (helper for messages)."""
-    return float(np.asarray(value))

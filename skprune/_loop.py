@@ -148,6 +148,8 @@ def validation_score(config, validation, coefs, intercepts):
     X, Y, sw = validation
     with np.errstate(over="ignore", invalid="ignore"):
         P = predict_output(X, coefs, intercepts, config.activation, config.out_activation)
+        if not np.isfinite(P).all():
+            return -np.inf  # the step blew up; the caller treats it as divergence
         return config.score(P, Y, sw)
 
 
