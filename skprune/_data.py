@@ -36,7 +36,8 @@ class InMemoryData:
 
     Examples
     --------
-    >>>     >>> from skprune._data import InMemoryData
+    >>> import numpy as np
+    >>> from skprune._data import InMemoryData
     >>> data = InMemoryData(np.eye(2), np.eye(2), np.ones(2))
     >>> round(data.loss([np.zeros((2, 2))], [np.zeros(2)], "relu", "log_loss", 0.0), 6)
     0.693147
