@@ -1,17 +1,16 @@
 """PrunedMLPClassifier: targets, probabilities, the classifier's public surface."""
 
 import numpy as np
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d
 
-from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
-from ._network import OUTPUT_ACTIVATIONS, predict_output
+from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
 
 
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
-    __doc__ = """Multi-layer perceptron classifier trained by full-batch gradient descent and pruned.
+    __doc__ = """Multi-layer perceptron classifier trained by full-batch solvers and pruned.
 
     Training alternates, as in Han et al. (2015): train -> prune -> retrain with the
     pruned weights held at exactly zero -> repeat. Two rules prune: a weight
@@ -22,7 +21,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     ``scipy.sparse`` CSR arrays and removed neurons are gone from the shapes,
     so the model really is smaller.
 
-    Every gradient step uses the whole training set: the loss is the
+    Every solver step ('adam', 'lbfgs' or 'gd') uses the whole training set: the loss is the
     sample-weighted log-loss plus an L2 penalty, divided by the sum of the
     sample weights.
 
@@ -66,9 +65,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     Notes
     -----
     Unlike :class:`~sklearn.neural_network.MLPClassifier` there is no
-    ``solver``, ``batch_size`` or ``shuffle``: every step is a full-batch
-    gradient step, which also makes the exact gradient available to pruning
-    criteria.
+    ``batch_size`` or ``shuffle``: every solver takes full-batch steps, which
+    also makes the exact gradient available to pruning criteria.
 
     Examples
     --------
@@ -81,7 +79,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     >>> model = make_pipeline(
     ...     StandardScaler(),
-    ...     PrunedMLPClassifier(sparsity=0.9, n_prune_steps=5, random_state=0),
+    ...     PrunedMLPClassifier(sparsity=0.9, random_state=0),
     ... ).fit(X_train, y_train)
     >>> clf = model[-1]
     >>> round(clf.sparsity_, 2)
@@ -103,69 +101,20 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         tags.classifier_tags.multi_label = True
         return tags
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @_atomic_fit
-    def fit(self, X, y, sample_weight=None):
-        """Fit the network to ``X`` and ``y``, pruning it as configured.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. float32 is kept float32; other dtypes become float64.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Class labels, or a label-indicator matrix for multilabel targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights. An integer weight is equivalent to
-            repeating the sample.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-
-        Raises
-        ------
-        ValueError
-            Besides scikit-learn's standard input errors (invalid parameters,
-            empty, NaN, infinite or non-numeric ``X``, inconsistent lengths,
-            negative ``sample_weight``), when
-
-            - ``y`` holds fewer than two classes;
-            - the sample weights sum to zero;
-            - ``early_stopping`` cannot split off a (stratified) validation
-              set of at least two samples, with positive total weight on both
-              sides;
-            - ``warm_start`` refits with classes that the previous fit did not
-              see, or with ``hidden_layer_sizes`` that cannot be the previous
-              network's original architecture;
-            - the loss is not finite at the initial weights (features too
-              large for the floating-point type: scale them).
-
-            A failed or interrupted fit (also by ``KeyboardInterrupt``)
-            leaves the estimator exactly as it was: unfitted, or with the
-            previous fit intact.
-        """
-        warm = self.warm_start and hasattr(self, "coefs_")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=not warm,
-        )
+    def _encode_targets(self, X, y, warm):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if warm:
             binarizer = self._label_binarizer
-            if type_of_target(y) != binarizer.y_type_ or not set(
-                np.unique(y) if y.ndim == 1 else range(y.shape[1])
-            ) <= set(binarizer.classes_):
+            seen = np.unique(y) if y.ndim == 1 else np.arange(y.shape[1])
+            if type_of_target(y) != binarizer.y_type_ or not np.array_equal(
+                np.sort(seen), np.sort(binarizer.classes_)
+            ):
                 raise ValueError(
                     "warm_start can only be used where `y` has the same classes "
-                    "as in the previous call to fit: %s" % (binarizer.classes_,)
+                    "as in the previous call to fit. Previously got %s, `y` has %s"
+                    % (binarizer.classes_, seen)
                 )
         else:
             binarizer = LabelBinarizer().fit(y)
@@ -176,17 +125,12 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
                 )
         Y = binarizer.transform(y).astype(X.dtype, copy=False)
         loss = "log_loss" if binarizer.y_type_ == "multiclass" else "binary_log_loss"
-
         target_attrs = {
             "_label_binarizer": binarizer,
             "classes_": binarizer.classes_,
             "out_activation_": "softmax" if loss == "log_loss" else "logistic",
         }
-        fitted = self._fit(X, Y, sample_weight, loss, y=y, fitted_attrs=target_attrs)
-        for name, value in {**target_attrs, **fitted}.items():
-            setattr(self, name, value)
-        self._build_inference_plan()
-        return self
+        return Y, loss, target_attrs
 
     def _stratify(self, Y, loss):
         # Stratify single-output targets; multilabel ones cannot be.
@@ -194,9 +138,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             return Y.argmax(axis=1)
         return Y.ravel() if Y.shape[1] == 1 else None
 
-    def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
-        out = OUTPUT_ACTIVATIONS[loss]
-        P = predict_output(X, coefs, intercepts, self.activation, out)
+    @staticmethod
+    def _score_output(P, Y, sample_weight, loss):
         if loss == "log_loss":
             correct = P.argmax(axis=1) == Y.argmax(axis=1)
         else:

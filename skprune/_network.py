@@ -106,11 +106,14 @@ def _binary_log_loss(Y, P, sample_weight):
 
 
 def _squared_error(Y, P, sample_weight):
-    return 0.5 * float(sample_weight @ ((Y - P) ** 2).sum(axis=1))
+    # Averaged over the outputs, as scikit-learn's MLPRegressor does.
+    return 0.5 * float(sample_weight @ ((Y - P) ** 2).mean(axis=1))
 
 
 #: Sample-weighted *sums* of per-sample losses. Each pairs with its output
-#: activation (its canonical link) so that d loss / d pre-activation = P - Y.
+#: activation (its canonical link) so that d loss / d pre-activation = P - Y
+#: (divided by the number of outputs for the squared error, which averages
+#: over them).
 LOSSES = {
     "log_loss": _log_loss,
     "binary_log_loss": _binary_log_loss,
@@ -353,6 +356,8 @@ def loss_and_gradients(
     derivative = DERIVATIVES[activation]
     patterns = [(csr_rows(W), W.indices) if sp.issparse(W) else None for W in coefs]
     transposed = [W.T for W in coefs]
+    # The squared error averages over the outputs; the log losses sum.
+    delta_scale = Y.shape[1] if loss == "squared_error" else 1
 
     # The L2 term, added once: alpha / sw_sum * W.
     decay = alpha / sw_sum
@@ -387,7 +392,7 @@ def loss_and_gradients(
         # With a canonical link, d loss_i / d Z_out = P - Y. The output
         # buffer becomes the delta: P is not needed any more.
         DT = np.subtract(PT, Yc.T, out=PT)
-        DT *= (sw / sw_sum).astype(dtype, copy=False)
+        DT *= (sw / (sw_sum * delta_scale)).astype(dtype, copy=False)
         for i in range(n_layers - 1, -1, -1):
             _add_weight_gradient(coefs[i], acts[i], DT, coef_grads[i], patterns[i])
             intercept_grads[i] += DT.sum(axis=1)

@@ -1,22 +1,21 @@
 """PrunedMLPRegressor: squared error, identity output, one or several targets."""
 
-import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import validate_data
 
-from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP, _atomic_fit
-from ._network import predict_output
+from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
-    __doc__ = """Multi-layer perceptron regressor trained by full-batch gradient descent and pruned.
+    __doc__ = """Multi-layer perceptron regressor trained by full-batch solvers and pruned.
 
     The regression counterpart of :class:`PrunedMLPClassifier`: the same
     train -> prune -> retrain loop, weight and neuron pruning (with bias
     folding) and CSR weights, on the sample-weighted squared error
 
-    ``(sum_i s_i * ||y_i - f(x_i)||^2 / 2 + alpha / 2 * ||W||^2) / sum_i s_i``
+    ``(sum_i s_i * ||y_i - f(x_i)||^2 / (2 n_outputs) + alpha / 2 * ||W||^2) / sum_i s_i``
+
+    (averaged over the outputs, as :class:`~sklearn.neural_network.MLPRegressor`)
 
     with an identity output layer, so several targets can be fitted at once.
 
@@ -57,13 +56,15 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     Notes
     -----
-    The loss is not scale-free: its gradient grows with the scale of ``y``,
-    and a full-batch step of ``learning_rate_init=0.1`` (with momentum 0.9)
-    diverges on targets in the hundreds. Standardise the targets, for
-    instance with :class:`~sklearn.compose.TransformedTargetRegressor` and a
-    :class:`~sklearn.preprocessing.StandardScaler`, as well as the features,
-    or lower ``learning_rate_init``. A fit whose loss becomes non-finite
-    stops, keeps the last finite weights and raises a
+    The loss is not scale-free: its gradient grows with the scale of ``y``.
+    The default solver 'adam' (whose steps do not grow with the gradient)
+    and 'lbfgs' (line search) train raw targets; with ``solver='gd'`` a
+    step of 0.1 (with momentum 0.9) diverges on targets in the hundreds:
+    standardise the targets, for instance with
+    :class:`~sklearn.compose.TransformedTargetRegressor` and a
+    :class:`~sklearn.preprocessing.StandardScaler`, or lower
+    ``learning_rate_init``. A fit whose loss becomes non-finite stops, keeps
+    the best finite weights and raises a
     :class:`~sklearn.exceptions.ConvergenceWarning`.
 
     Examples
@@ -79,10 +80,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
     >>> model = TransformedTargetRegressor(
     ...     make_pipeline(
     ...         StandardScaler(),
-    ...         PrunedMLPRegressor(
-    ...             hidden_layer_sizes=(32,), learning_rate_init=0.01,
-    ...             sparsity=0.8, n_prune_steps=3, random_state=0,
-    ...         ),
+    ...         PrunedMLPRegressor(hidden_layer_sizes=(8,), sparsity=0.8, random_state=0),
     ...     ),
     ...     transformer=StandardScaler(),
     ... ).fit(X_train, y_train)
@@ -99,57 +97,9 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         tags.target_tags.multi_output = True
         return tags
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @_atomic_fit
-    def fit(self, X, y, sample_weight=None):
-        """Fit the network to ``X`` and ``y``, pruning it as configured.
+    _y_numeric = True
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. float32 is kept float32; other dtypes become float64.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights. An integer weight is equivalent to
-            repeating the sample.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-
-        Raises
-        ------
-        ValueError
-            Besides scikit-learn's standard input errors (invalid parameters,
-            empty, NaN, infinite or non-numeric ``X`` or ``y``, inconsistent
-            lengths, negative ``sample_weight``), when
-
-            - the sample weights sum to zero;
-            - ``early_stopping`` cannot split off a validation set of at least
-              two samples, with positive total weight on both sides;
-            - ``warm_start`` refits with another number of targets, or with
-              ``hidden_layer_sizes`` that cannot be the previous network's
-              original architecture;
-            - the loss is not finite at the initial weights (features or
-              targets too large for the floating-point type: scale them).
-
-            A failed or interrupted fit (also by ``KeyboardInterrupt``)
-            leaves the estimator exactly as it was: unfitted, or with the
-            previous fit intact.
-        """
-        warm = self.warm_start and hasattr(self, "coefs_")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=(np.float64, np.float32),
-            reset=not warm,
-        )
+    def _encode_targets(self, X, y, warm):
         Y = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(X.dtype, copy=False)
         if warm and Y.shape[1] != self.n_outputs_:
             raise ValueError(
@@ -157,18 +107,10 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
                 "targets as in the previous call to fit: %d, got %d."
                 % (self.n_outputs_, Y.shape[1])
             )
+        return Y, "squared_error", {"out_activation_": "identity"}
 
-        target_attrs = {"out_activation_": "identity"}
-        fitted = self._fit(
-            X, Y, sample_weight, "squared_error", y=y, fitted_attrs=target_attrs
-        )
-        for name, value in {**target_attrs, **fitted}.items():
-            setattr(self, name, value)
-        self._build_inference_plan()
-        return self
-
-    def _validation_score(self, coefs, intercepts, loss, X, Y, sample_weight):
-        P = predict_output(X, coefs, intercepts, self.activation, "identity")
+    @staticmethod
+    def _score_output(P, Y, sample_weight, loss):
         return float(r2_score(Y, P, sample_weight=sample_weight))
 
     def predict(self, X):

@@ -46,19 +46,43 @@ def remove_neurons(coefs, intercepts, masks, keeps, fill_values):
     >>> c[0].shape, c[1].shape, b[1]
     ((1, 1), (1, 1), array([1.5]))
     """
-    coefs, intercepts, masks = list(coefs), list(intercepts), list(masks)
+    intercepts = list(intercepts)
+    for layer, keep in enumerate(keeps):
+        if not keep.all():
+            drop, nxt = ~keep, layer + 1
+            fold = fill_values[layer][drop] @ coefs[nxt][drop, :]
+            intercepts[nxt] = intercepts[nxt] + fold.astype(intercepts[nxt].dtype)
+    return slice_neurons(coefs, intercepts, masks, keeps)
+
+
+def slice_neurons(coefs, intercepts, masks, keeps):
+    """Keep the hidden neurons marked in ``keeps``: the one slicing of a network.
+
+    Neuron removal, the constant network and rewinding all slice through
+    here. ``masks`` may be None (a network without masks, e.g. the
+    rewinding weights); new lists are returned and the inputs are not
+    modified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._sparse import slice_neurons
+    >>> coefs, intercepts = [np.ones((1, 3)), np.ones((3, 1))], [np.zeros(3), np.zeros(1)]
+    >>> c, b, m = slice_neurons(coefs, intercepts, None, [np.array([True, False, True])])
+    >>> [W.shape for W in c], m
+    ([(1, 2), (2, 1)], None)
+    """
+    coefs, intercepts = list(coefs), list(intercepts)
+    masks = None if masks is None else list(masks)
     for layer, keep in enumerate(keeps):
         if keep.all():
             continue
-        drop = ~keep
-        nxt = layer + 1
-        fold = fill_values[layer][drop] @ coefs[nxt][drop, :]
-        intercepts[nxt] = intercepts[nxt] + fold.astype(intercepts[nxt].dtype)
         coefs[layer] = coefs[layer][:, keep]
-        masks[layer] = masks[layer][:, keep]
         intercepts[layer] = intercepts[layer][keep]
-        coefs[nxt] = coefs[nxt][keep, :]
-        masks[nxt] = masks[nxt][keep, :]
+        coefs[layer + 1] = coefs[layer + 1][keep, :]
+        if masks is not None:
+            masks[layer] = masks[layer][:, keep]
+            masks[layer + 1] = masks[layer + 1][keep, :]
     return coefs, intercepts, masks
 
 
@@ -132,9 +156,11 @@ def constant_network(coefs, intercepts, activation):
     n_in, dtype = coefs[0].shape[0], coefs[0].dtype
     # The output does not depend on the input, so any row gives the constant.
     out = forward(np.zeros((1, n_in), dtype), coefs, intercepts, activation, "identity")
-    widths = [n_in] + [1] * (len(coefs) - 1) + [coefs[-1].shape[1]]
-    new_coefs = [np.zeros((a, b), dtype) for a, b in zip(widths[:-1], widths[1:])]
-    new_intercepts = [np.zeros(1, dtype) for _ in coefs[:-1]] + [out[-1][0]]
+    # Keep the first neuron of every hidden layer, with nothing attached.
+    keeps = [np.arange(W.shape[1]) == 0 for W in coefs[:-1]]
+    new_coefs, new_intercepts, _ = slice_neurons(coefs, intercepts, None, keeps)
+    new_coefs = [np.zeros_like(W) for W in new_coefs]
+    new_intercepts = [np.zeros_like(b) for b in new_intercepts[:-1]] + [out[-1][0]]
     return new_coefs, new_intercepts, [np.zeros(W.shape, bool) for W in new_coefs]
 
 

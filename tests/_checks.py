@@ -79,7 +79,9 @@ def assert_sound(clf, X):
         # No explicit zeros, and every stored weight passed the threshold
         # (compared in float64, so float32 rounding cannot sneak one in).
         assert np.all(W.data != 0)
-        assert np.all(np.abs(W.data.astype(np.float64)) >= clf.weight_threshold)
+        assert np.all(np.abs(W.data.astype(np.float64)) >= clf.weight_threshold_)
+        if clf.weight_threshold != "auto":
+            assert clf.weight_threshold_ == clf.weight_threshold
     assert all(k <= h for k, h in zip(clf.hidden_layer_sizes_, hidden))
 
     kept = np.array([W.nnz for W in clf.coefs_])

@@ -47,7 +47,8 @@ def test_demo_defaults(capsys):
     # scikit-learn has callbacks (>= 1.9), else a line per network.
     assert "Training the pruned network" in err
     if HAS_CALLBACKS:
-        assert "pruning step 10/10: 30 iterations" in err
+        # (up to 30 iterations: the solver may stop the phase early)
+        assert re.search(r"pruning step 10/10: \d+ iterations", err)
 
 
 def test_quiet_and_no_dense(capsys):

@@ -23,6 +23,13 @@ ESTIMATORS = [
         sparsity=0.5, criterion="taylor", neuron_criterion="entropy",
         schedule="one-shot", n_prune_steps=2, rewind=True, finetune_iter=100,
     ),
+    # One configuration per non-default solver, pruning included.
+    PrunedMLPClassifier(solver="gd", sparsity=0.5, n_prune_steps=2, l1_alpha=0.01),
+    PrunedMLPRegressor(solver="gd", learning_rate_init=0.01),
+    # (alpha=1: unpenalised L-BFGS drives the checks' separable toy data to
+    # probabilities of exactly 0 and 1 in float64.)
+    PrunedMLPClassifier(solver="lbfgs", sparsity=0.5, n_prune_steps=2, alpha=1.0),
+    PrunedMLPRegressor(solver="lbfgs"),
 ]
 
 # Every instance must pass every check: nothing is expected to fail, and

@@ -151,3 +151,20 @@ def test_weighted_mean_outputs():
 
 def test_every_loss_has_an_output_activation():
     assert set(LOSSES) == set(OUTPUT_ACTIVATIONS)
+
+
+def test_squared_error_averages_over_the_outputs():
+    # As scikit-learn's MLPRegressor: two identical targets predicted alike
+    # give the loss (and the gradient) of one.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    W0, W1 = rng.normal(size=(3, 4)), rng.normal(size=(4, 1))
+    one = loss_and_gradients(
+        X, y, np.ones(20), [W0, W1], [np.zeros(4), np.zeros(1)], "tanh", "squared_error", 0.0
+    )
+    two = loss_and_gradients(
+        X, np.hstack([y, y]), np.ones(20), [W0, np.hstack([W1, W1])],
+        [np.zeros(4), np.zeros(2)], "tanh", "squared_error", 0.0,
+    )
+    assert two[0] == pytest.approx(one[0])
+    np.testing.assert_allclose(two[1][0], one[1][0])

@@ -45,3 +45,13 @@ def test_adaptive_divides_then_stops():
 def test_constant_stops_at_once():
     opt = GradientDescent([np.zeros(1)], 0.1)
     assert opt.trigger_stopping("stalled.", verbose=False)
+
+
+def test_invscaling_continues_from_the_iterations_already_run():
+    # A warm start does not restart 'invscaling' at the full step.
+    from skprune._solvers import CONTINUE, GDSolver
+
+    solver = GDSolver(1.0, "invscaling", 0.0, False, 0.5, t0=4)
+    quadratic = lambda p: (float(p[0] @ p[0]) / 2, [np.ones(1)])  # noqa: E731
+    out = solver.run(quadratic, [np.zeros(1)], [None], 1, lambda *a: CONTINUE)
+    assert out[0][0] == pytest.approx(-1.0 / 4**0.5)

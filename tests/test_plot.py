@@ -33,6 +33,8 @@ def digits():
 def small_mlp(**params):
     return PrunedMLPClassifier(
         hidden_layer_sizes=(16,),
+        solver="gd",
+        learning_rate_init=0.1,
         max_iter=40,
         n_prune_steps=2,
         retrain_iter=10,

@@ -49,6 +49,8 @@ def _naive(X, Y, sw, coefs, intercepts, activation, loss, alpha):
     value = network.LOSSES[loss](Y, acts[-1], sw)
     value = (value + 0.5 * alpha * sum(np.vdot(W, W) for W in coefs)) / total
     delta = (acts[-1] - Y) * (sw / total)[:, None]
+    if loss == "squared_error":  # averaged over the outputs
+        delta /= Y.shape[1]
     grads, bgrads = [None] * len(coefs), [None] * len(coefs)
     for i in range(len(coefs) - 1, -1, -1):
         grads[i] = np.asarray(acts[i].T @ delta) + alpha / total * coefs[i]

@@ -79,7 +79,7 @@ def test_criterion_instances_and_callable_schedules_are_accepted(digits):
 
 def test_sparsity_zero_is_a_mask_of_ones_and_changes_nothing(digits):
     X, y = digits
-    params = dict(weight_threshold=0, neuron_threshold=0, n_prune_steps=2)
+    params = dict(weight_threshold=0, neuron_threshold=0, n_prune_steps=2, retrain_iter=10)
     plain = _fit(X, y, **params)
     for criterion in WEIGHT_CRITERIA:
         zero = _fit(X, y, sparsity=0.0, criterion=criterion, **params)
@@ -164,8 +164,10 @@ def test_global_floor_is_clipped_to_the_budget(digits):
 
 def test_l1_penalty_gives_exact_zeros(digits):
     X, y = digits
-    plain = _fit(X, y, weight_threshold=0, neuron_threshold=0)
-    l1 = _fit(X, y, weight_threshold=0, neuron_threshold=0, l1_alpha=20.0)
+    # (The proximal shrink is step size x l1_alpha: gradient descent's step.)
+    params = dict(weight_threshold=0, neuron_threshold=0, solver="gd", learning_rate_init=0.1)
+    plain = _fit(X, y, **params)
+    l1 = _fit(X, y, l1_alpha=20.0, **params)
     assert sum(W.nnz for W in l1.coefs_) < 0.5 * sum(W.nnz for W in plain.coefs_)
     assert l1.score(X, y) > 0.9
     # The loss curve includes the penalty: the regularised loss is larger.

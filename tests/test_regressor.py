@@ -45,7 +45,10 @@ def test_multi_output(data):
 
 def test_neuron_removal_folds_into_the_output_bias(data):
     X, y = data
-    params = dict(hidden_layer_sizes=(64,), max_iter=100, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(64,), max_iter=100, solver="gd", learning_rate_init=0.1,
+        random_state=0,
+    )
     kept = PrunedMLPRegressor(neuron_threshold=0.0, retrain_iter=0, **params).fit(X, y)
     cut = PrunedMLPRegressor(neuron_threshold=0.05, retrain_iter=0, **params).fit(X, y)
     assert cut.hidden_layer_sizes_[0] < kept.hidden_layer_sizes_[0]
@@ -85,16 +88,31 @@ def test_warm_start_needs_the_same_targets(data):
 
 
 def test_raw_targets_diverge_with_a_warning():
-    # The documented pitfall: unscaled targets and the default step size.
+    # The pitfall of plain gradient descent: unscaled targets and a step size
+    # made for scaled ones.
     X, y = load_diabetes(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     with pytest.warns(ConvergenceWarning, match="diverged"):
-        PrunedMLPRegressor(random_state=0).fit(X, y)
+        PrunedMLPRegressor(solver="gd", random_state=0).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        warnings.filterwarnings("ignore", "Gradient descent: maximum iterations")
-        reg = PrunedMLPRegressor(learning_rate_init=0.001, random_state=0).fit(X, y)
+        warnings.filterwarnings("ignore", ".*maximum iterations")
+        reg = PrunedMLPRegressor(
+            solver="gd", learning_rate_init=0.001, random_state=0
+        ).fit(X, y)
     assert reg.score(X, y) > 0.3
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_raw_targets_need_no_scaling_with_adam_or_lbfgs(solver):
+    # Adam's steps and L-BFGS's line search do not depend on the targets' scale.
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.filterwarnings("ignore", ".*maximum iterations")
+        reg = PrunedMLPRegressor(solver=solver, random_state=0).fit(X, y)
+    assert reg.score(X, y) > 0.4
 
 
 def test_grid_search_over_thresholds(data):

@@ -1,0 +1,374 @@
+"""The train -> prune -> retrain loop, knowing no estimator.
+
+It reads a frozen :class:`._config.FitConfig`, asks a data object (see
+:mod:`._data`) for losses and pruning statistics, hands each training phase
+to a solver (:mod:`._solvers`) and keeps the record of the fit in a
+:class:`Record`. A phase is described by :class:`Phase`; whether to stop is
+the :class:`StopRule`'s call; which weights to keep is the
+:class:`BestWeights` tracker's.
+
+While training, weights are dense arrays with boolean masks (very sparse
+layers are retrained packed, see :func:`._products.pack_sparse`); masks only
+ever shrink.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._callbacks import _NO_TASK
+from ._network import predict_output
+from ._products import bind_sparse, pack_sparse, unpack_sparse
+from ._pruning import prune
+from ._solvers import CONTINUE, STALLED, STOP
+from ._sparse import slice_neurons
+
+
+@dataclass
+class Record:
+    """What a fit has done so far; carried over from the previous fit on a warm start."""
+
+    n_iter: int = 0
+    loss_curve: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    best_validation_score: float = -np.inf
+    diverged: bool = False
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One training phase: how many iterations, and whether it is the initial training.
+
+    Only the initial training warns when it does not converge, counts a
+    rising loss as divergence, and uses the validation split to stop and
+    restore its best weights.
+    """
+
+    n_iter: int
+    initial: bool
+    use_validation: bool
+
+
+class StopRule:
+    """Stop when the watched value has not improved by ``tol`` for ``patience`` iterations.
+
+    Examples
+    --------
+    >>> from skprune._loop import StopRule
+    >>> rule = StopRule(tol=0.1, patience=1, higher_is_better=False)
+    >>> [rule.update(v) for v in (1.0, 0.95, 0.93)]
+    [False, False, True]
+    """
+
+    def __init__(self, tol, patience, higher_is_better):
+        self.tol, self.patience = tol, patience
+        self.sign = 1.0 if higher_is_better else -1.0
+        self.best = -np.inf
+        self.count = 0
+
+    def update(self, value):
+        """Record ``value``; return True once it has stalled for too long."""
+        value = self.sign * value
+        improved = value >= self.best + self.tol
+        self.best = max(self.best, value)
+        self.count = 0 if improved else self.count + 1
+        if self.count > self.patience:
+            self.count = 0
+            return True
+        return False
+
+
+class BestWeights:
+    """The weights to fall back on: lowest training loss, and best validation score."""
+
+    def __init__(self):
+        self.lowest = (np.inf, None)
+        self.best_score = (-np.inf, None)
+
+    def saw_loss(self, value, params):
+        if value < self.lowest[0]:
+            self.lowest = (value, params)
+
+    def saw_score(self, score, params):
+        if score > self.best_score[0]:
+            self.best_score = (score, params)
+
+
+class _Objective:
+    """The solver's view of the network: packed parameters in, loss and gradients out."""
+
+    def __init__(self, config, data, masks, patterns):
+        self.config, self.data, self.patterns = config, data, patterns
+        self.n_coefs = len(masks)
+        # Gradients need masking only in dense layers that have pruned entries.
+        self.grad_masks = [
+            None if (m.all() or p is not None) else m for m, p in zip(masks, patterns)
+        ]
+        self.l1 = config.l1_alpha / data.sw_sum
+
+    def weights(self, params):
+        return bind_sparse(params[: self.n_coefs], self.patterns), params[self.n_coefs :]
+
+    def l1_term(self, params):
+        if self.l1 == 0:
+            return 0.0
+        return self.l1 * sum(float(np.abs(W).sum()) for W in params[: self.n_coefs])
+
+    def __call__(self, params):
+        """Loss and gradients; an infinite loss (and no gradient) on any overflow."""
+        cfg = self.config
+        with np.errstate(over="raise", invalid="raise"):
+            try:
+                value, cg, ig = self.data.loss_and_gradients(
+                    *self.weights(params), cfg.activation, cfg.loss, cfg.alpha
+                )
+            except FloatingPointError:
+                return np.inf, None
+        for g, m in zip(cg, self.grad_masks):
+            if m is not None:
+                g *= m
+        return value + self.l1_term(params), cg + ig
+
+    def loss(self, params):
+        """Loss by a forward pass; infinite on any overflow."""
+        cfg = self.config
+        with np.errstate(over="raise", invalid="raise"):
+            try:
+                return self.data.loss(
+                    *self.weights(params), cfg.activation, cfg.loss, cfg.alpha
+                ) + self.l1_term(params)
+            except FloatingPointError:
+                return np.inf
+
+
+def validation_score(config, validation, coefs, intercepts):
+    """Score of a network on the held-out ``(X, Y, sample_weight)``."""
+    X, Y, sw = validation
+    with np.errstate(over="ignore", invalid="ignore"):
+        P = predict_output(X, coefs, intercepts, config.activation, config.out_activation)
+        if not np.isfinite(P).all():
+            return -np.inf  # the step blew up; the caller treats it as divergence
+        return config.score(P, Y, sw)
+
+
+class _Trainer:
+    """One phase's bookkeeping, called by the solver after every iteration."""
+
+    def __init__(self, config, objective, validation, record, phase, task, attributes):
+        self.config, self.objective, self.validation = config, objective, validation
+        self.record, self.phase, self.task = record, phase, task
+        self.attributes = attributes
+        self.best = BestWeights()
+        watch_score = phase.use_validation
+        self.rule = StopRule(config.tol, config.n_iter_no_change, watch_score)
+        self.start = len(record.loss_curve)
+        self.steps = 0
+        self.stopped = False
+
+    def on_iteration(self, value, evaluated, new):
+        cfg, record = self.config, self.record
+        step_task = self.task.subtask("iteration", 0)
+        step_task.begin()
+        if not np.isfinite(value):
+            step_task.end()
+            if not record.loss_curve:
+                raise ValueError(
+                    "The training loss is not finite at the initial weights: the "
+                    "data are too large for %s arithmetic (max |X| = %.3g). Scale "
+                    "the features (and regression targets), e.g. with "
+                    "StandardScaler." % (self.objective.data.dtype, self.objective.data.max_abs())
+                )
+            diverge(cfg, record, "an overflow or a non-finite loss")
+            return STOP
+        self.best.saw_loss(value, evaluated)
+        record.loss_curve.append(value)
+        record.n_iter += 1
+        self.steps += 1
+        if cfg.verbose:
+            print("Iteration %d, loss = %.8f" % (record.n_iter, value))
+        watched = value
+        if self.validation is not None:
+            # The weights after the step are scored, so the last ones can be best.
+            score = validation_score(cfg, self.validation, *self.objective.weights(new))
+            if not np.isfinite(score):
+                step_task.end()
+                diverge(cfg, record, "a non-finite validation score")
+                return STOP
+            record.validation_scores.append(score)
+            if cfg.verbose:
+                print("Validation score: %f" % score)
+            if self.phase.use_validation:
+                watched = score
+                self.best.saw_score(score, new)
+                record.best_validation_score = max(record.best_validation_score, score)
+        if step_task.end(self.attributes(*self.objective.weights(new))):
+            self.stopped = True
+            return STOP
+        if self.rule.update(watched):
+            if cfg.verbose:
+                what = "Validation score" if self.phase.use_validation else "Training loss"
+                print("%s did not improve more than tol=%f for %s consecutive "
+                      "iterations." % (what, cfg.tol, cfg.n_iter_no_change))
+            self.stopped = True
+            return STALLED
+        return CONTINUE
+
+    def finish(self, params):
+        """The weights the phase ends with, checked for divergence."""
+        cfg, record, phase = self.config, self.record, self.phase
+        if record.diverged:
+            return self.best.lowest[1] or params
+        if phase.initial and self.steps >= phase.n_iter and not self.stopped:
+            warnings.warn(
+                "%s: maximum iterations (%d) reached and the optimization hasn't "
+                "converged yet." % (cfg.solver_name, phase.n_iter),
+                ConvergenceWarning,
+            )
+        if self.steps == 0:
+            return params
+        # The last step's weights have not been evaluated yet; a phase whose
+        # loss ends above where it started blew up, even if clipping in the
+        # log-loss kept it finite.
+        first = record.loss_curve[self.start]
+        final = self.objective.loss(params)
+        if not np.isfinite(final):
+            diverge(cfg, record, "an overflow or a non-finite loss")
+            return self.best.lowest[1]
+        if final > first:
+            if phase.initial:
+                diverge(cfg, record, "a training loss that rose from %.4g to %.4g"
+                        % (first, final))
+            # A short retraining phase that starts afresh right after a pruning
+            # step can end above its start: keep its best weights, go on.
+            return self.best.lowest[1]
+        if phase.use_validation and self.best.best_score[1] is not None:
+            return self.best.best_score[1]
+        return params
+
+
+def diverge(config, record, symptom):
+    """Mark the fit as diverged: later phases skip training."""
+    record.diverged = True
+    warnings.warn(
+        "Training diverged (%s) after %d iterations with solver=%r and %s; "
+        "training stopped and the weights with the lowest training loss were "
+        "kept. Lower learning_rate_init, use solver='lbfgs', or scale the "
+        "features (StandardScaler)." % (symptom, record.n_iter, config.solver_name,
+                                         config.step_description),
+        ConvergenceWarning,
+    )
+
+
+def train(config, data, validation, record, net, phase, task=_NO_TASK, attributes=None):
+    """Run one training phase on ``net = (coefs, intercepts, masks)``; return it trained."""
+    coefs, intercepts, masks = net
+    if record.diverged or phase.n_iter == 0:
+        return net
+    # Very sparse layers are trained as CSR arrays of their alive values
+    # (see _products.pack_sparse): cheaper products, same iterates.
+    packed, patterns = pack_sparse(coefs, masks)
+    objective = _Objective(config, data, masks, patterns)
+    trainer = _Trainer(
+        config, objective, validation, record, phase, task,
+        attributes or (lambda c, b: None),
+    )
+    variables = objective.grad_masks + [None] * len(intercepts)
+    solver = config.make_solver(objective.l1, len(coefs), record.n_iter)
+    params = solver.run(
+        objective, packed + list(intercepts), variables, phase.n_iter, trainer.on_iteration
+    )
+    params = trainer.finish(params)
+    n = len(coefs)
+    return unpack_sparse(params[:n], patterns), list(params[n:]), masks
+
+
+def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attributes=None):
+    """Initial training, then ``n_prune_steps`` prune -> retrain rounds and a final prune.
+
+    Returns the trained network and the pruning history.
+    """
+    attributes = attributes or (lambda c, b: None)
+    initial = (list(net[0]), list(net[1])) if config.rewind else None
+    phase_task = task.subtask("train", config.max_iter)
+    phase_task.begin()
+    net = train(config, data, validation, record, net,
+                Phase(config.max_iter, True, validation is not None), phase_task, attributes)
+    stop = phase_task.end(attributes(net[0], net[1]))
+    history = []
+    for step in range(1, 0 if stop else config.n_prune_steps + 1):
+        n_iter = config.phase_iterations(step)
+        phase_task = task.subtask("prune-retrain", n_iter)
+        phase_task.begin()
+        net, removed = prune(config, data, net, step, rng)
+        if initial is not None:
+            initial = rewind(initial, removed)
+            net = ([W0 * m for W0, m in zip(initial[0], net[2])], list(initial[1]), net[2])
+        history.append(_history_record(config, data, record, net, step))
+        net = train(config, data, validation, record, net,
+                    Phase(n_iter, False, False), phase_task, attributes)
+        if phase_task.end(attributes(net[0], net[1])):
+            break  # a callback may stop the pruning steps; the final prune still runs
+    # The last thing done to the weights is a prune, so retraining cannot
+    # leave survivors below the threshold.
+    net, _ = prune(config, data, net, None, rng)
+    return net, history
+
+
+def rewind(initial, removed):
+    """The rewinding weights with the neurons removed since sliced away too."""
+    coefs, intercepts = initial
+    for keeps in removed:
+        coefs, intercepts, _ = slice_neurons(coefs, intercepts, None, keeps)
+    return coefs, intercepts
+
+
+def _history_record(config, data, record, net, step):
+    coefs, intercepts, masks = net
+    target, neuron_target = config.targets(step)
+    entry = {
+        "step": step,
+        "iteration": record.n_iter,
+        "target_sparsity": target,
+        "target_neuron_sparsity": neuron_target,
+        "weights_kept": int(sum(m.sum() for m in masks)),
+        "neurons_kept": tuple(W.shape[1] for W in coefs[:-1]),
+        "loss": _Objective(config, data, masks, [None] * len(masks)).loss(
+            list(coefs) + list(intercepts)
+        ),
+    }
+    if config.verbose:
+        print("Pruning step %d: %d weights and %s neurons kept, loss = %.8f"
+              % (step, entry["weights_kept"], entry["neurons_kept"], entry["loss"]))
+    return entry
+
+
+def prior_loss(data, loss):
+    """The loss of the best constant prediction (the class prior, the target mean)."""
+    Y, sw = data.Y, data.sample_weight
+    mean = np.asarray(sw @ Y, dtype=np.float64) / data.sw_sum
+    if loss == "squared_error":
+        var = np.asarray(sw @ (Y - mean) ** 2, dtype=np.float64) / data.sw_sum
+        return 0.5 * float(var.mean())
+    p = np.clip(mean, 1e-12, 1 - 1e-12)
+    if loss == "log_loss":
+        return -float(np.sum(mean * np.log(p)))
+    return -float(np.sum(mean * np.log(p) + (1 - mean) * np.log(1 - p)))
+
+
+def check_learned(data, config, record, net, n_iter_before):
+    """Warn when training ended no better than predicting the prior (a dead network)."""
+    if record.n_iter == n_iter_before or not record.loss_curve:
+        return
+    prior = prior_loss(data, config.loss)
+    final = record.loss_curve[-1]
+    if prior > 1e-8 and final > 0.99 * prior:
+        warnings.warn(
+            "Training did not learn: the training loss (%.4g) is no better than "
+            "predicting the %s (%.4g): a dead network or a stuck solver, typical "
+            "of unscaled features. Scale them, e.g. with StandardScaler (and the "
+            "targets of a regression), or try solver='lbfgs'."
+            % (final, "target mean" if config.loss == "squared_error" else "class prior", prior),
+            ConvergenceWarning,
+        )

@@ -1,0 +1,87 @@
+"""One pruning step on a network: weights by threshold and criterion, then neurons.
+
+Pure functions of a frozen :class:`._config.FitConfig`, a data object (for
+the criteria's statistics) and the network ``(coefs, intercepts, masks)``.
+"""
+
+import warnings
+
+import numpy as np
+
+from ._criteria import (
+    checked_neuron_scores,
+    checked_weight_scores,
+    fraction_masks,
+    neuron_fraction_masks,
+    neuron_keep_masks,
+    threshold_masks,
+)
+from ._sparse import (
+    constant_network,
+    disconnected_neurons,
+    is_cut_off,
+    remove_neurons,
+)
+
+
+def prune_weights(config, data, net, target, rng):
+    """Threshold rule, then the ``target`` fraction by ``config.criterion``."""
+    coefs, intercepts, masks = net
+    # Exact zeros (the L1 penalty makes them) are pruned for good.
+    masks = [m & (W != 0) for W, m in zip(coefs, masks)]
+    masks = threshold_masks([np.abs(W) for W in coefs], masks, config.weight_threshold)
+    if target is not None:
+        state = data.pruning_state(
+            coefs, intercepts, masks, config.activation, config.loss, rng
+        )
+        masks = fraction_masks(
+            checked_weight_scores(config.criterion, state), masks, target, config.prune_scope,
+            list(config.n_original), config.min_layer_density,
+        )
+    return [W * m for W, m in zip(coefs, masks)], intercepts, masks
+
+
+def prune_neurons(config, data, net, neuron_target, rng):
+    """Remove the neurons below ``neuron_threshold`` and beyond ``neuron_target``.
+
+    Returns the network and the per-layer keep-masks applied.
+    """
+    coefs, intercepts, masks = net
+    state = data.pruning_state(coefs, intercepts, masks, config.activation, config.loss, rng)
+    scores = checked_neuron_scores(config.neuron_criterion, state)
+    keeps = neuron_keep_masks(scores, config.neuron_threshold)
+    if neuron_target is not None:
+        # Fractions count the original widths, so indices of neurons
+        # already removed need no bookkeeping: only the number kept.
+        widths = list(config.layer_units[1:-1])
+        keeps = [k & f for k, f in zip(keeps, neuron_fraction_masks(scores, neuron_target, widths))]
+    return remove_neurons(coefs, intercepts, masks, keeps, state.mean_outputs[0]), keeps
+
+
+def prune(config, data, net, step, rng):
+    """Pruning step ``step`` (None: the final weights-only prune at the end of fit).
+
+    Returns the new network and the list of neuron keep-masks applied in turn
+    (for slicing the rewinding weights alike).
+    """
+    target, neuron_target = config.targets(step) if step else (config.sparsity, None)
+    net = prune_weights(config, data, net, target, rng)
+    removed = []
+    wants_neurons = config.neuron_threshold > 0 or neuron_target is not None
+    if step and wants_neurons and len(net[0]) > 1:
+        net, keeps = prune_neurons(config, data, net, neuron_target, rng)
+        removed.append(keeps)
+    coefs, intercepts, masks = net
+    if is_cut_off(masks):
+        warnings.warn(
+            "Pruning cut every path from the inputs to the outputs, so the "
+            "model predicts a constant; one neuron per hidden layer and no "
+            "weight is kept. Lower weight_threshold or sparsity.",
+            UserWarning,
+        )
+        removed.append([np.arange(W.shape[1]) == 0 for W in coefs[:-1]])
+        return constant_network(coefs, intercepts, config.activation), removed
+    # Neurons cut off by weight pruning go too; removing them is exact.
+    keeps, fill = disconnected_neurons(coefs, intercepts, masks, config.activation)
+    removed.append(keeps)
+    return remove_neurons(coefs, intercepts, masks, keeps, fill), removed

@@ -1,0 +1,294 @@
+"""Full-batch solvers: gradient descent, Adam and L-BFGS behind one small interface.
+
+A solver runs one training phase. It knows nothing about networks, pruning,
+estimators or stopping rules: it is given
+
+- ``objective(params) -> (value, grads)``: the loss and its gradient at a
+  list of arrays (pruned entries already masked out of the gradient); an
+  overflow gives an infinite value and ``grads=None``;
+- ``params``: the starting arrays, never modified in place;
+- ``masks``: per array, a boolean array of the entries that are variables,
+  or None when every entry is (L-BFGS optimises only these; the first-order
+  solvers see zero gradients elsewhere and never move those entries);
+- ``n_iter``: the most iterations to run;
+- ``on_iteration(value, evaluated, new) -> signal``: called after every
+  iteration with the loss ``value`` at the arrays ``evaluated`` and the
+  arrays ``new`` after the step. It answers :data:`CONTINUE`, :data:`STOP`
+  or :data:`STALLED` (the loss stopped improving; the solver decides: the
+  'adaptive' step-size schedule lowers its step and goes on, the others
+  stop).
+
+and returns the last arrays. The caller keeps whatever best weights it wants
+from ``on_iteration``. Every step uses the exact whole-data gradient.
+"""
+
+import warnings
+
+import numpy as np
+from scipy.optimize import minimize
+from sklearn.exceptions import ConvergenceWarning
+
+from ._optim import GradientDescent, soft_threshold
+
+#: Signals returned by ``on_iteration``.
+CONTINUE, STOP, STALLED = "continue", "stop", "stalled"
+
+
+class GDSolver:
+    """Full-batch gradient descent ``w <- w - lr * grad`` with (Nesterov) momentum.
+
+    Parameters
+    ----------
+    learning_rate_init : float
+        Step size.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}
+        Step-size schedule (see :class:`._optim.GradientDescent`).
+    momentum : float
+        Momentum coefficient.
+    nesterov : bool
+        Whether to use Nesterov's momentum.
+    power_t : float
+        Exponent of 'invscaling'.
+    l1 : float, default=0.0
+        L1 strength (already divided by the sum of sample weights); applied
+        to the first ``n_l1`` arrays by a proximal (soft-thresholding) step
+        after every gradient step.
+    n_l1 : int, default=0
+        Number of leading arrays (the weights) the L1 penalty applies to.
+    t0 : int, default=0
+        Iterations already run by earlier fits ('invscaling' continues from
+        there on a warm start).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._solvers import GDSolver, CONTINUE
+    >>> solver = GDSolver(0.5, "constant", 0.0, False, 0.5)
+    >>> quadratic = lambda p: (float(p[0] @ p[0]) / 2, [p[0].copy()])
+    >>> solver.run(quadratic, [np.ones(2)], [None], 3, lambda *a: CONTINUE)
+    [array([0.125, 0.125])]
+    """
+
+    name = "gd"
+
+    def __init__(
+        self, learning_rate_init, learning_rate, momentum, nesterov, power_t,
+        l1=0.0, n_l1=0, t0=0,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.l1 = l1
+        self.n_l1 = n_l1
+        self.t0 = t0
+
+    def _optimizer(self, params):
+        return GradientDescent(
+            params, self.learning_rate_init, self.learning_rate, self.momentum,
+            self.nesterov, self.power_t,
+        )
+
+    def run(self, objective, params, masks, n_iter, on_iteration):
+        opt = self._optimizer(params)
+        if self.t0:
+            opt.iteration_ends(self.t0 - 1)
+        for t in range(n_iter):
+            value, grads = objective(params)
+            if grads is None:
+                on_iteration(value, params, params)
+                return params
+            with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
+                new = opt.step(params, grads)
+            if self.l1 > 0:
+                shrink = opt.learning_rate * self.l1
+                new[: self.n_l1] = [soft_threshold(p, shrink) for p in new[: self.n_l1]]
+            opt.iteration_ends(self.t0 + t)
+            signal = on_iteration(value, params, new)
+            params = new
+            if signal == STOP or (signal == STALLED and opt.trigger_stopping("", False)):
+                break
+        return params
+
+
+class AdamSolver:
+    """Full-batch Adam (Kingma & Ba, 2015), with scikit-learn's parameter names.
+
+    Parameters
+    ----------
+    learning_rate_init : float
+        Step size.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates.
+    epsilon : float
+        Numerical-stability constant.
+    l1, n_l1 : float, int
+        As in :class:`GDSolver`: a proximal L1 step after every Adam step
+        (with the step size ``learning_rate_init``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._solvers import AdamSolver, CONTINUE
+    >>> solver = AdamSolver(0.1, 0.9, 0.999, 1e-8)
+    >>> quadratic = lambda p: (float(p[0] @ p[0]) / 2, [p[0].copy()])
+    >>> out = solver.run(quadratic, [np.ones(2)], [None], 100, lambda *a: CONTINUE)
+    >>> bool(abs(out[0]).max() < 0.1)
+    True
+    """
+
+    name = "adam"
+
+    def __init__(self, learning_rate_init, beta_1, beta_2, epsilon, l1=0.0, n_l1=0):
+        self.learning_rate_init = learning_rate_init
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.l1 = l1
+        self.n_l1 = n_l1
+
+    def run(self, objective, params, masks, n_iter, on_iteration):
+        b1, b2 = self.beta_1, self.beta_2
+        ms = [np.zeros_like(p) for p in params]
+        vs = [np.zeros_like(p) for p in params]
+        for t in range(1, n_iter + 1):
+            value, grads = objective(params)
+            if grads is None:
+                on_iteration(value, params, params)
+                return params
+            # A Python float: a numpy float64 would promote float32 weights.
+            lr = float(self.learning_rate_init * np.sqrt(1 - b2**t) / (1 - b1**t))
+            new = []
+            with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
+                for i, (p, g) in enumerate(zip(params, grads)):
+                    ms[i] = b1 * ms[i] + (1 - b1) * g
+                    vs[i] = b2 * vs[i] + (1 - b2) * g * g
+                    new.append(p - lr * ms[i] / (np.sqrt(vs[i]) + self.epsilon))
+            if self.l1 > 0:
+                shrink = self.learning_rate_init * self.l1
+                new[: self.n_l1] = [soft_threshold(p, shrink) for p in new[: self.n_l1]]
+            signal = on_iteration(value, params, new)
+            params = new
+            if signal != CONTINUE:
+                break
+        return params
+
+
+class LBFGSSolver:
+    """L-BFGS over the variables only, by :func:`scipy.optimize.minimize` ('L-BFGS-B').
+
+    Entries outside ``masks`` (pruned weights) are not variables: the
+    optimiser's vector holds the alive entries alone, and every phase starts
+    a fresh curvature memory, since pruning changes the space. An L1 penalty
+    is handled exactly by the usual split ``w = u - v`` with ``u, v >= 0``
+    (bound constraints, which L-BFGS-B supports), so weights can reach
+    exact zeros; the next pruning step removes them.
+
+    Parameters
+    ----------
+    max_fun : int
+        Most loss evaluations per phase (as scikit-learn's ``max_fun``).
+    tol : float
+        Projected-gradient tolerance (scipy's ``gtol``), as scikit-learn's
+        L-BFGS uses ``tol``.
+    l1, n_l1 : float, int
+        As in :class:`GDSolver`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._solvers import LBFGSSolver, CONTINUE
+    >>> quadratic = lambda p: (float(p[0] @ p[0]) / 2, [p[0].copy()])
+    >>> LBFGSSolver(100, 1e-8).run(
+    ...     quadratic, [np.ones(2)], [None], 10, lambda *a: CONTINUE)
+    [array([0., 0.])]
+    """
+
+    name = "lbfgs"
+
+    def __init__(self, max_fun, tol, l1=0.0, n_l1=0):
+        self.max_fun = max_fun
+        self.tol = tol
+        self.l1 = l1
+        self.n_l1 = n_l1
+
+    def _layout(self, params, masks):
+        sizes = [p.size if m is None else int(m.sum()) for p, m in zip(params, masks)]
+        return np.cumsum([0] + sizes)
+
+    def run(self, objective, params, masks, n_iter, on_iteration):
+        template = [np.array(p, dtype=np.float64) for p in params]
+        dtypes = [p.dtype for p in params]
+        bounds_at = self._layout(params, masks)
+        n_l1 = int(bounds_at[self.n_l1]) if self.l1 > 0 else 0
+
+        def pack(arrays):
+            return np.concatenate([
+                (a if m is None else a[m]).ravel().astype(np.float64)
+                for a, m in zip(arrays, masks)
+            ])
+
+        def unpack(x):
+            if n_l1:
+                x = np.concatenate([x[:n_l1] - x[n_l1 : 2 * n_l1], x[2 * n_l1 :]])
+            out = []
+            for k, (p, m) in enumerate(zip(template, masks)):
+                part = x[bounds_at[k] : bounds_at[k + 1]]
+                if m is None:
+                    p = part.reshape(p.shape)
+                else:
+                    p = p.copy()
+                    p[m] = part
+                out.append(p.astype(dtypes[k], copy=False))
+            return out
+
+        def fun(x):
+            value, grads = objective(unpack(x))
+            if grads is None or not np.isfinite(value):
+                # The line search backs off from a non-finite point.
+                return np.inf, np.zeros_like(x)
+            g = pack(grads)
+            if n_l1:
+                # The objective counts l1 * |u - v|; the split's penalty is
+                # l1 * (u + v), the same at every optimum.
+                u, v = x[:n_l1], x[n_l1 : 2 * n_l1]
+                value += self.l1 * float((u + v).sum() - np.abs(u - v).sum())
+                g = np.concatenate([g[:n_l1] + self.l1, self.l1 - g[:n_l1], g[n_l1:]])
+            return value, g
+
+        x0 = pack(params)
+        bounds = None
+        if n_l1:
+            w = x0[:n_l1]
+            x0 = np.concatenate([np.maximum(w, 0), np.maximum(-w, 0), x0[n_l1:]])
+            bounds = [(0, None)] * (2 * n_l1) + [(None, None)] * (x0.size - 2 * n_l1)
+
+        called = []
+
+        def callback(intermediate_result):
+            called.append(1)
+            new = unpack(intermediate_result.x)
+            if on_iteration(float(intermediate_result.fun), new, new) != CONTINUE:
+                raise StopIteration
+
+        result = minimize(
+            fun, x0, jac=True, method="L-BFGS-B", bounds=bounds, callback=callback,
+            options={"maxiter": n_iter, "maxfun": self.max_fun, "gtol": self.tol},
+        )
+        if result.nfev >= self.max_fun and result.nit < n_iter:
+            warnings.warn(
+                "L-BFGS: maximum number of loss evaluations max_fun=%d reached; "
+                "increase max_fun." % self.max_fun,
+                ConvergenceWarning,
+            )
+        final = unpack(result.x)
+        if not called:
+            # The line search found no step at all (e.g. a non-finite loss
+            # nearby): report the point once, so the caller sees its loss.
+            on_iteration(float(result.fun), final, final)
+        return final
+
+
+#: The solvers by name.
+SOLVERS = {"gd": GDSolver, "adam": AdamSolver, "lbfgs": LBFGSSolver}
