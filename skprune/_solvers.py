@@ -125,7 +125,16 @@ class AdamSolver:
         Numerical-stability constant.
     l1, n_l1 : float, int
         As in :class:`GDSolver`: a proximal L1 step after every Adam step
-        (with the step size ``learning_rate_init``).
+        (with the current step size).
+    plateau_factor : float, default=5.0
+        When the watched value stalls (``on_iteration`` answers
+        :data:`STALLED`), the step size is divided by this factor and
+        training goes on ...
+    plateau_decays : int, default=3
+        ... at most this many times; the next stall stops the phase. Full-batch
+        Adam at a fixed step oscillates around a minimum and stalls early,
+        most of all on badly scaled features; a smaller step then still
+        lowers the loss (a reduce-on-plateau schedule).
 
     Examples
     --------
@@ -140,25 +149,31 @@ class AdamSolver:
 
     name = "adam"
 
-    def __init__(self, learning_rate_init, beta_1, beta_2, epsilon, l1=0.0, n_l1=0):
+    def __init__(
+        self, learning_rate_init, beta_1, beta_2, epsilon, l1=0.0, n_l1=0,
+        plateau_factor=5.0, plateau_decays=3,
+    ):
         self.learning_rate_init = learning_rate_init
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.l1 = l1
         self.n_l1 = n_l1
+        self.plateau_factor = plateau_factor
+        self.plateau_decays = plateau_decays
 
     def run(self, objective, params, masks, n_iter, on_iteration):
         b1, b2 = self.beta_1, self.beta_2
         ms = [np.zeros_like(p) for p in params]
         vs = [np.zeros_like(p) for p in params]
+        step, decays = self.learning_rate_init, 0
         for t in range(1, n_iter + 1):
             value, grads = objective(params)
             if grads is None:
                 on_iteration(value, params, params)
                 return params
             # A Python float: a numpy float64 would promote float32 weights.
-            lr = float(self.learning_rate_init * np.sqrt(1 - b2**t) / (1 - b1**t))
+            lr = float(step * np.sqrt(1 - b2**t) / (1 - b1**t))
             new = []
             with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
                 for i, (p, g) in enumerate(zip(params, grads)):
@@ -166,10 +181,15 @@ class AdamSolver:
                     vs[i] = b2 * vs[i] + (1 - b2) * g * g
                     new.append(p - lr * ms[i] / (np.sqrt(vs[i]) + self.epsilon))
             if self.l1 > 0:
-                shrink = self.learning_rate_init * self.l1
+                shrink = step * self.l1
                 new[: self.n_l1] = [soft_threshold(p, shrink) for p in new[: self.n_l1]]
             signal = on_iteration(value, params, new)
             params = new
+            if signal == STALLED and decays < self.plateau_decays:
+                # The loss stalled: a smaller step goes on (a plateau schedule).
+                decays += 1
+                step /= self.plateau_factor
+                continue
             if signal != CONTINUE:
                 break
         return params
