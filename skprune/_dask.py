@@ -144,14 +144,16 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
     -------
     X, y, sample_weight : dask arrays with the same row chunks
     facts : dict
-        ``sw_sum`` (float) and, for a classifier with 1-D ``y``, ``classes``
-        (sorted ndarray).
+        ``sw_sum`` and ``sw_max`` (floats), for a classifier with 1-D ``y``
+        ``classes`` (sorted ndarray), for a regressor ``y_absmax``.
     """
     da = _dask_array()
     import dask
 
     X = as_dask_array(X)
     y = as_dask_array(y, ndim=None, name="y", dtype=None if classifier else (X.dtype,))
+    if classifier and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]  # a column of labels, as scikit-learn's column_or_1d takes it
     if y.shape[0] != X.shape[0]:
         raise ValueError(
             "Found input variables with inconsistent numbers of samples: %r"
@@ -175,17 +177,20 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         "sw_finite": da.isfinite(sample_weight).all(),
         "sw_min": sample_weight.min(),
         "sw_sum": sample_weight.sum(dtype=np.float64),
+        "sw_max": sample_weight.max(),
     }
     if classifier and y.ndim == 1:
         lazy["classes"] = da.unique(y)
     elif not classifier:
         lazy["y_finite"] = da.isfinite(y).all()
+        lazy["y_absmax"] = abs(y).max()
     facts = dict(zip(lazy, dask.compute(*lazy.values())))
     if not facts.pop("X_finite") or not facts.pop("y_finite", True):
         raise ValueError("Input contains NaN or infinity.")
     if not facts.pop("sw_finite") or facts.pop("sw_min") < 0:
         raise ValueError("Negative values in data passed to `sample_weight`")
     facts["sw_sum"] = float(facts["sw_sum"])
+    facts["sw_max"] = float(facts["sw_max"])
     if not facts["sw_sum"] > 0:
         raise ValueError("The sample weights sum to zero: nothing to fit.")
     return X, y, sample_weight, facts
