@@ -653,7 +653,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
 
     def _check_dask_features(self, X, n_features, warm):
         """``n_features_in_`` and ``feature_names_in_``, as ``validate_data`` sets them."""
-        names = _get_feature_names(X)
+        # A dask DataFrame's column names are those of its (empty pandas) meta.
+        names = _get_feature_names(getattr(X, "_meta", X))
         if warm and n_features != self.n_features_in_:
             raise ValueError(
                 "X has %d features, but %s is expecting %d features as input."

@@ -326,7 +326,11 @@ def _with_rows(arr, row_chunks):
 # ---------------------------------------------------------------------- #
 # Lazy prediction.
 # ---------------------------------------------------------------------- #
-def _apply_method(block, estimator, method):
+def _apply_method(block, estimator, method, names=None):
+    if names is not None:  # a DataFrame's block: the estimator checks the names
+        import pandas as pd
+
+        block = pd.DataFrame(block, columns=names)
     return getattr(estimator, method)(block)
 
 
@@ -362,14 +366,18 @@ def predict_blocks(estimator, X, method="predict"):
     >>> bool(np.allclose(lazy.compute(), est.predict(X)))
     True
     """
+    from sklearn.utils.validation import _get_feature_names
+
+    names = _get_feature_names(getattr(X, "_meta", X))
     X = as_dask_array(X, dtype=None)
-    probe = _apply_method(np.zeros((1, X.shape[1]), dtype=X.dtype), estimator, method)
+    probe = _apply_method(np.zeros((1, X.shape[1]), dtype=X.dtype), estimator, method,
+                          names)
     if probe.ndim == 1:
         kwargs = {"chunks": (X.chunks[0],), "drop_axis": 1}
     else:
         kwargs = {"chunks": (X.chunks[0], (probe.shape[1],))}
     return X.map_blocks(
-        _apply_method, estimator, method, dtype=probe.dtype,
+        _apply_method, estimator, method, names, dtype=probe.dtype,
         meta=np.empty((0,) * probe.ndim, dtype=probe.dtype), **kwargs,
     )
 
