@@ -275,17 +275,20 @@ def test_warm_start_with_a_subset_of_the_classes_is_refused(small):
 
 
 @pytest.mark.parametrize("solver", ["gd", "adam", "lbfgs"])
-def test_warm_start_accumulates_n_iter_and_the_loss_curve(small, solver):
+def test_warm_start_continues_the_loss_curve_and_t(small, solver):
+    # As in scikit-learn's MLP: loss_curve_ and t_ accumulate over warm
+    # starts, n_iter_ counts the latest fit.
     X, y = small
     clf = PrunedMLPClassifier(solver=solver, max_iter=5, warm_start=True, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         first = list(clf.fit(X, y).loss_curve_)
-        n_first = clf.n_iter_
+        n_first, t_first = clf.n_iter_, clf.t_
         clf.fit(X, y)
-    assert clf.n_iter_ > n_first
-    assert len(clf.loss_curve_) == clf.n_iter_
+    assert len(first) == n_first
+    assert len(clf.loss_curve_) == n_first + clf.n_iter_
     assert clf.loss_curve_[:n_first] == first
+    assert clf.t_ == t_first + clf.n_iter_ * X.shape[0]
 
 
 def test_n_iter_no_change_inf_runs_every_iteration(small):
