@@ -618,9 +618,9 @@ def test_lazy_predict_and_score_through_the_estimators(client):
 def test_early_stopping_on_blocks(client):
     X, y_class, _, _ = _fit_problem(n=400)
     est = PrunedMLPClassifier(
-        hidden_layer_sizes=(10,), early_stopping=True, validation_fraction=0.2,
-        max_iter=300, n_iter_no_change=5, random_state=0,
-    ).fit(da.from_array(X, chunks=(100, -1)), da.from_array(y_class, chunks=100))
+        hidden_layer_sizes=(6,), early_stopping=True, validation_fraction=0.2,
+        max_iter=100, n_iter_no_change=5, retrain_iter=5, random_state=0,
+    ).fit(da.from_array(X, chunks=(200, -1)), da.from_array(y_class, chunks=200))
     memory = PrunedMLPClassifier(**est.get_params()).fit(X, y_class)
     # Another split of the rows (per block), so another model, as good.
     assert len(est.validation_scores_) == est.n_iter_
@@ -628,7 +628,7 @@ def test_early_stopping_on_blocks(client):
     assert est.best_loss_ is None
     # The split is seeded: the same random_state gives the same model.
     again = PrunedMLPClassifier(**est.get_params()).fit(
-        da.from_array(X, chunks=(100, -1)), da.from_array(y_class, chunks=100))
+        da.from_array(X, chunks=(200, -1)), da.from_array(y_class, chunks=200))
     assert _max_relative_difference(est, again) == 0
 
 
