@@ -323,14 +323,17 @@ _FIT_DOC = """Fit the network to ``X`` and ``y``, pruning it as configured.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Training data. float32 is kept float32; other dtypes become float64.
+            A dask array or DataFrame is fitted where its blocks live, on the
+            current ``dask.distributed`` client's cluster (see the Scaling page).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels, or a label-indicator matrix for multilabel targets
-            (classifier); target values (regressor).
+            (classifier); target values (regressor). A dask array or Series
+            with dask ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights. An integer weight is equivalent to
-            repeating the sample.
+            repeating the sample. A dask array with dask ``X``.
 
         Returns
         -------
