@@ -626,21 +626,32 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
 
     fit.__doc__ = _FIT_DOC
 
-    def _config(self, loss, layer_units):
-        """Resolve every hyper-parameter once: the loop reads this, never the estimator."""
+    def _resolved_recipe(self):
+        """The 'auto' parameters resolved for this solver and target.
+
+        One source for ``fit`` and for reports that need the iteration budget
+        (:func:`._report.pruning_off_params`); ``finetune_iter`` comes out as
+        an int.
+        """
         targeted = self.sparsity is not None or self.neuron_sparsity is not None
         recipe = _RECIPES[self.solver]["targeted" if targeted else "dense"]
-
-        def auto(name):
-            value = getattr(self, name)
-            return recipe[name] if value == "auto" else value
-
-        retrain_iter = auto("retrain_iter")
-        finetune_iter = auto("finetune_iter")
+        resolved = {
+            name: default if getattr(self, name) == "auto" else getattr(self, name)
+            for name, default in recipe.items()
+        }
         if self.finetune_iter == "auto" and self.retrain_iter != "auto":
-            finetune_iter = None  # an explicit retrain_iter also sets the fine-tune
-        step = auto("learning_rate_init")
-        n_prune_steps = auto("n_prune_steps")
+            resolved["finetune_iter"] = None  # an explicit retrain_iter also sets the fine-tune
+        if resolved["finetune_iter"] is None:
+            resolved["finetune_iter"] = resolved["retrain_iter"]
+        return resolved
+
+    def _config(self, loss, layer_units):
+        """Resolve every hyper-parameter once: the loop reads this, never the estimator."""
+        recipe = self._resolved_recipe()
+        retrain_iter = recipe["retrain_iter"]
+        finetune_iter = recipe["finetune_iter"]
+        step = recipe["learning_rate_init"]
+        n_prune_steps = recipe["n_prune_steps"]
         return FitConfig(
             activation=self.activation, loss=loss, out_activation=OUTPUT_ACTIVATIONS[loss],
             alpha=self.alpha, l1_alpha=self.l1_alpha,
@@ -649,8 +660,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             n_prune_steps=n_prune_steps, retrain_iter=retrain_iter,
             finetune_iter=retrain_iter if finetune_iter is None else finetune_iter,
             tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            weight_threshold=auto("weight_threshold"),
-            neuron_threshold=auto("neuron_threshold"),
+            weight_threshold=recipe["weight_threshold"],
+            neuron_threshold=recipe["neuron_threshold"],
             sparsity=self.sparsity, neuron_sparsity=self.neuron_sparsity,
             criterion=resolve_criterion(self.criterion, WEIGHT_CRITERIA),
             neuron_criterion=resolve_criterion(self.neuron_criterion, NEURON_CRITERIA),
@@ -794,5 +805,10 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             "loss_curve_": record.loss_curve,
             "best_loss_": None if validated else min(record.loss_curve, default=np.nan),
             "validation_scores_": record.validation_scores if validated else None,
-            "best_validation_score_": record.best_validation_score if validated else None,
+            # None too when training diverged before any finite score.
+            "best_validation_score_": (
+                record.best_validation_score
+                if validated and np.isfinite(record.best_validation_score)
+                else None
+            ),
         }

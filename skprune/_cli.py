@@ -32,20 +32,22 @@ from ._regressor import PrunedMLPRegressor
 from ._report import pruning_off_params
 
 # Options that map one to one onto estimator parameters, with the CLI's
-# defaults. The pruning defaults are the demo's recipe (gradual pruning to
-# 90 %% sparsity), not the estimator's (which prunes only tiny weights).
+# defaults: the estimator's own, plus a 90 %% sparsity target (which switches
+# the 'auto' values to the gradual pruning recipe).
 _PRUNING = {
     "hidden_layer_sizes": ((100,), "hidden layer widths, comma-separated"),
     "sparsity": (0.9, "target fraction of pruned weights, or 'none'"),
-    "weight_threshold": (0.01, "prune weights with |w| below this"),
-    "neuron_threshold": (0.01, "remove neurons with mean |activation| below this"),
+    "weight_threshold": ("auto", "prune weights with |w| below this, or 'auto'"),
+    "neuron_threshold": (
+        "auto", "remove neurons with mean |activation| below this, or 'auto'"
+    ),
     "prune_scope": ("layer", "sparsity target per layer or over all layers"),
-    "n_prune_steps": (10, "number of prune -> retrain rounds"),
-    "retrain_iter": (30, "gradient-descent iterations after each prune"),
+    "n_prune_steps": ("auto", "number of prune -> retrain rounds, or 'auto'"),
+    "retrain_iter": ("auto", "solver iterations after each prune, or 'auto'"),
 }
 _TRAINING = {
     "max_iter": (200, "iterations of the initial training"),
-    "learning_rate_init": (0.1, "gradient-descent step size"),
+    "learning_rate_init": ("auto", "step size of 'adam' or 'gd', or 'auto'"),
     "alpha": (1e-4, "L2 penalty"),
     "activation": ("relu", "hidden activation"),
     "random_state": (0, "seed of the initialisation and of the split, or 'none'"),
@@ -180,7 +182,12 @@ def estimator_options():
     estimator = PrunedMLPClassifier()
     options = {}
     for name, (default, text) in {**_PRUNING, **_TRAINING}.items():
-        options[name] = (default, text, _TYPES.get(name, type(default)), _CHOICES.get(name))
+        convert = _TYPES.get(name)
+        if convert is None:
+            # A number or a name such as 'auto': parse as the constraints say.
+            derived = _option_from_constraints(estimator._parameter_constraints[name])
+            convert = derived[0] if derived else type(default)
+        options[name] = (default, text, convert, _CHOICES.get(name))
     for name, default in estimator.get_params().items():
         if name in options or name in _NO_OPTION:
             continue

@@ -162,7 +162,13 @@ class _Trainer:
         self.attributes = attributes
         self.best = BestWeights()
         watch_score = phase.use_validation
-        self.rule = StopRule(config.tol, config.n_iter_no_change, watch_score)
+        patience = config.n_iter_no_change
+        if config.solver_name == "lbfgs" and not watch_score:
+            # L-BFGS stops by its own test on the projected gradient (gtol =
+            # tol), as scikit-learn's does: a slow stretch of the loss is no
+            # reason to stop it.
+            patience = np.inf
+        self.rule = StopRule(config.tol, patience, watch_score)
         self.start = len(record.loss_curve)
         self.steps = 0
         self.stopped = False

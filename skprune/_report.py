@@ -80,15 +80,14 @@ def pruning_off_params(estimator, one_phase=False):
             prefix, _, base = name.rpartition("__")
             if base != "n_prune_steps":
                 continue
-            full = {k: f"{prefix}__{k}" if prefix else k for k in (
-                "max_iter", "n_prune_steps", "retrain_iter", "finetune_iter")}
-            steps, retrain = params[full["n_prune_steps"]], params[full["retrain_iter"]]
-            finetune = params[full["finetune_iter"]]
-            last = retrain if finetune is None else finetune
-            budget = params[full["max_iter"]] + (steps - 1) * retrain + last
+            owner = params[prefix] if prefix else estimator
+            # 'auto' values resolve per solver and target: ask the estimator.
+            recipe = owner._resolved_recipe()
+            steps, retrain = recipe["n_prune_steps"], recipe["retrain_iter"]
+            budget = owner.max_iter + (steps - 1) * retrain + recipe["finetune_iter"]
             for key, value in (("max_iter", budget), ("n_prune_steps", 1),
                                ("retrain_iter", 0), ("finetune_iter", None)):
-                off[full[key]] = value
+                off[f"{prefix}__{key}" if prefix else key] = value
     return off
 
 
