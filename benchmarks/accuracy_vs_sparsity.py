@@ -189,7 +189,7 @@ def _estimator(cfg, seed, **params):
 
 
 def pretrain(cfg, data, seed):
-    """The seed's unfitted estimator with the recipe (each configuration fits a clone)."""
+    """An unfitted estimator with the recipe for ``seed``; each configuration fits a clone."""
     return _estimator(cfg, seed, **cfg["recipe"])
 
 
