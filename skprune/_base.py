@@ -16,11 +16,15 @@ import functools
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator, _fit_context, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _get_feature_names,
+    validate_data,
+)
 
 from ._callbacks import CallbackSupportMixin, fit_task
 from ._config import FitConfig
@@ -31,6 +35,7 @@ from ._criteria import (
     WeightCriterion,
     resolve_criterion,
 )
+from ._dask import is_dask_collection
 from ._data import InMemoryData
 from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
@@ -318,14 +323,17 @@ _FIT_DOC = """Fit the network to ``X`` and ``y``, pruning it as configured.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Training data. float32 is kept float32; other dtypes become float64.
+            A dask array or DataFrame is fitted where its blocks live, on the
+            current ``dask.distributed`` client's cluster (see the Scaling page).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels, or a label-indicator matrix for multilabel targets
-            (classifier); target values (regressor).
+            (classifier); target values (regressor). A dask array or Series
+            with dask ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights. An integer weight is equivalent to
-            repeating the sample.
+            repeating the sample. A dask array with dask ``X``.
 
         Returns
         -------
@@ -613,6 +621,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     @_atomic_fit
     def fit(self, X, y, sample_weight=None):
         warm = self.warm_start and hasattr(self, "coefs_")
+        if is_dask_collection(X) or is_dask_collection(y):
+            return self._fit_dask(X, y, sample_weight, warm)
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
             y_numeric=self._y_numeric, dtype=(np.float64, np.float32), reset=not warm,
@@ -625,6 +635,39 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         return self
 
     fit.__doc__ = _FIT_DOC
+
+    def _fit_dask(self, X, y, sample_weight, warm):
+        """``fit`` on dask collections: the data stays in blocks on the cluster."""
+        from ._data_dask import dask_targets, prepare_fit
+
+        rng = check_random_state(self.random_state)
+        data, validation, facts = prepare_fit(
+            X, y, sample_weight, classifier=is_classifier(self),
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            random_state=rng,
+        )
+        self._check_dask_features(X, facts["n_features"], warm)
+        loss, target_attrs = dask_targets(self, facts, warm)
+        fitted = self._train(data, validation, loss, target_attrs, rng, (X, y, sample_weight))
+        for name, value in {**target_attrs, **fitted}.items():
+            setattr(self, name, value)
+        self._build_inference_plan()
+        return self
+
+    def _check_dask_features(self, X, n_features, warm):
+        """``n_features_in_`` and ``feature_names_in_``, as ``validate_data`` sets them."""
+        # A dask DataFrame's column names are those of its (empty pandas) meta.
+        names = _get_feature_names(getattr(X, "_meta", X))
+        if warm and n_features != self.n_features_in_:
+            raise ValueError(
+                "X has %d features, but %s is expecting %d features as input."
+                % (n_features, type(self).__name__, self.n_features_in_)
+            )
+        self.n_features_in_ = int(n_features)
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
     def _resolved_recipe(self):
         """The 'auto' parameters resolved for this solver and target.
@@ -731,7 +774,6 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         fitted attributes known before training, e.g. ``classes_``) are only
         for the callbacks. Returns a dict of fitted attributes.
         """
-        warm = self.warm_start and hasattr(self, "coefs_")
         rng = check_random_state(self.random_state)
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
@@ -741,29 +783,52 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
         if loss == "squared_error":
             check_target_scale(Y)
-        layer_units = (X.shape[1], *self._hidden_sizes(), Y.shape[1])
-        check_fit_memory(layer_units, X.shape[0], X.dtype, rewind=self.rewind)
-        if warm and getattr(self, "layer_units_original_", None) is not None:
-            if layer_units[1:-1] == self.layer_units_original_[1:-1]:
-                layer_units = self.layer_units_original_
-        net = self._start_network(layer_units, X.dtype, rng)
-        config = self._config(loss, layer_units)
-        task = fit_task(self, X, y, sample_weight, 1 + config.n_prune_steps)
-        validation = None
+        validation, hooks = None, (X, y, sample_weight)
+        # The start network is drawn before the early-stopping split, as
+        # always: the split takes the generator's next numbers.
+        net = self._checked_start(X.shape[1], Y.shape[1], X.shape[0], X.dtype, rng)
         if self.early_stopping:
             X, Y, sample_weight, validation = self._split_validation(
                 X, Y, sample_weight, loss, rng
             )
-        # The one place the training data is wrapped: the loop asks it for
-        # every loss, gradient and pruning statistic.
+        # The one place in-memory training data is wrapped: the loop asks it
+        # for every loss, gradient and pruning statistic.
         data = InMemoryData(X, Y, sample_weight)
+        return self._train(data, validation, loss, target_attrs, rng, hooks, net)
+
+    def _checked_start(self, n_features, n_outputs, n_samples, dtype, rng):
+        """The start network, once the memory it needs is known to be there."""
+        layer_units = self._layer_units(n_features, n_outputs)
+        check_fit_memory(layer_units, n_samples, dtype, rewind=self.rewind)
+        return self._start_network(layer_units, dtype, rng)
+
+    def _layer_units(self, n_features, n_outputs):
+        layer_units = (n_features, *self._hidden_sizes(), n_outputs)
+        if self.warm_start and getattr(self, "layer_units_original_", None) is not None:
+            if layer_units[1:-1] == self.layer_units_original_[1:-1]:
+                layer_units = self.layer_units_original_
+        return layer_units
+
+    def _train(self, data, validation, loss, target_attrs, rng, hooks, net=None):
+        """Train, prune and retrain on a data object (in memory or on a cluster).
+
+        ``hooks`` is ``(X, y, sample_weight)`` for the callbacks; ``net`` the
+        start network when already drawn. Returns a dict of fitted attributes.
+        """
+        warm = self.warm_start and hasattr(self, "coefs_")
+        layer_units = self._layer_units(data.n_features, data.n_outputs)
+        if net is None:
+            net = self._checked_start(data.n_features, data.n_outputs, data.n_samples,
+                                      data.dtype, rng)
+        config = self._config(loss, layer_units)
+        task = fit_task(self, *hooks, 1 + config.n_prune_steps)
         record = self._record(warm)
         n_iter_before = record.n_iter
 
         def attributes(coefs, intercepts):
             return lambda: {
                 "coefs_": coefs, "intercepts_": intercepts,
-                "n_layers_": len(coefs) + 1, "n_outputs_": Y.shape[1], **target_attrs,
+                "n_layers_": len(coefs) + 1, "n_outputs_": data.n_outputs, **target_attrs,
             }
 
         net, history = fit_loop(config, data, validation, record, net, rng, task, attributes)
@@ -772,7 +837,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         fitted = self._fitted_attributes(config, record, net, history, validation)
         n_iter = record.n_iter - n_iter_before
         fitted["n_iter_"] = n_iter  # this fit's iterations, as in scikit-learn's MLP
-        fitted["t_"] = getattr(self, "t_", 0) * warm + n_iter * X.shape[0]
+        fitted["t_"] = getattr(self, "t_", 0) * warm + n_iter * data.n_samples
         task.end(lambda: {**target_attrs, **fitted})
         return fitted
 

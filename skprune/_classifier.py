@@ -7,6 +7,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
+from ._dask import is_dask_collection, predict_blocks, score_blocks
 
 
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
@@ -151,14 +152,17 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Input data. A dask array or DataFrame gives a lazy dask array,
+            computed block by block.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Predicted labels (an indicator matrix for multilabel targets).
         """
+        if is_dask_collection(X):  # lazy, block by block
+            return predict_blocks(self, X, "predict")
         P = self._forward_fitted(X)
         binarizer = self._label_binarizer
         if not binarizer.sparse_input_:
@@ -178,8 +182,9 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Input data. A dask array or DataFrame gives a lazy dask array,
+            computed block by block.
 
         Returns
         -------
@@ -187,6 +192,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             Probability of each class, in the order of ``classes_``; for
             multilabel targets, the probability of each label independently.
         """
+        if is_dask_collection(X):  # lazy, block by block
+            return predict_blocks(self, X, "predict_proba")
         P = self._forward_fitted(X)
         if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
             P = np.hstack([1 - P, P])
@@ -197,12 +204,36 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Input data. A dask array or DataFrame gives a lazy dask array,
+            computed block by block.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class, in the order of ``classes_``.
         """
+        if is_dask_collection(X):  # lazy, block by block
+            return predict_blocks(self, X, "predict_log_proba")
         return np.log(self.predict_proba(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Sample-weighted accuracy (exact match for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy; a lazy dask scalar when ``X`` is a dask collection.
+        """
+        if is_dask_collection(X):
+            return score_blocks(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)

@@ -144,14 +144,16 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
     -------
     X, y, sample_weight : dask arrays with the same row chunks
     facts : dict
-        ``sw_sum`` (float) and, for a classifier with 1-D ``y``, ``classes``
-        (sorted ndarray).
+        ``sw_sum`` and ``sw_max`` (floats), for a classifier with 1-D ``y``
+        ``classes`` (sorted ndarray), for a regressor ``y_absmax``.
     """
     da = _dask_array()
     import dask
 
     X = as_dask_array(X)
     y = as_dask_array(y, ndim=None, name="y", dtype=None if classifier else (X.dtype,))
+    if classifier and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]  # a column of labels, as scikit-learn's column_or_1d takes it
     if y.shape[0] != X.shape[0]:
         raise ValueError(
             "Found input variables with inconsistent numbers of samples: %r"
@@ -175,17 +177,20 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         "sw_finite": da.isfinite(sample_weight).all(),
         "sw_min": sample_weight.min(),
         "sw_sum": sample_weight.sum(dtype=np.float64),
+        "sw_max": sample_weight.max(),
     }
     if classifier and y.ndim == 1:
         lazy["classes"] = da.unique(y)
     elif not classifier:
         lazy["y_finite"] = da.isfinite(y).all()
+        lazy["y_absmax"] = abs(y).max()
     facts = dict(zip(lazy, dask.compute(*lazy.values())))
     if not facts.pop("X_finite") or not facts.pop("y_finite", True):
         raise ValueError("Input contains NaN or infinity.")
     if not facts.pop("sw_finite") or facts.pop("sw_min") < 0:
         raise ValueError("Negative values in data passed to `sample_weight`")
     facts["sw_sum"] = float(facts["sw_sum"])
+    facts["sw_max"] = float(facts["sw_max"])
     if not facts["sw_sum"] > 0:
         raise ValueError("The sample weights sum to zero: nothing to fit.")
     return X, y, sample_weight, facts
@@ -321,7 +326,11 @@ def _with_rows(arr, row_chunks):
 # ---------------------------------------------------------------------- #
 # Lazy prediction.
 # ---------------------------------------------------------------------- #
-def _apply_method(block, estimator, method):
+def _apply_method(block, estimator, method, names=None):
+    if names is not None:  # a DataFrame's block: the estimator checks the names
+        import pandas as pd
+
+        block = pd.DataFrame(block, columns=names)
     return getattr(estimator, method)(block)
 
 
@@ -357,14 +366,18 @@ def predict_blocks(estimator, X, method="predict"):
     >>> bool(np.allclose(lazy.compute(), est.predict(X)))
     True
     """
+    from sklearn.utils.validation import _get_feature_names
+
+    names = _get_feature_names(getattr(X, "_meta", X))
     X = as_dask_array(X, dtype=None)
-    probe = _apply_method(np.zeros((1, X.shape[1]), dtype=X.dtype), estimator, method)
+    probe = _apply_method(np.zeros((1, X.shape[1]), dtype=X.dtype), estimator, method,
+                          names)
     if probe.ndim == 1:
         kwargs = {"chunks": (X.chunks[0],), "drop_axis": 1}
     else:
         kwargs = {"chunks": (X.chunks[0], (probe.shape[1],))}
     return X.map_blocks(
-        _apply_method, estimator, method, dtype=probe.dtype,
+        _apply_method, estimator, method, names, dtype=probe.dtype,
         meta=np.empty((0,) * probe.ndim, dtype=probe.dtype), **kwargs,
     )
 

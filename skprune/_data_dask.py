@@ -357,13 +357,15 @@ class _ScoreBlock:
     def __call__(self, X, Y, sw):
         P = predict_output(X, self.coefs, self.intercepts, self.activation,
                            OUTPUT_ACTIVATIONS[self.loss])
+        # Rows with a non-finite output are counted: the step blew up.
+        blown = float((~np.isfinite(P)).any(axis=1).sum()) if P.size else 0.0
         if self.loss == "log_loss":
-            return (float(sw @ (P.argmax(axis=1) == Y.argmax(axis=1))),)
+            return blown, float(sw @ (P.argmax(axis=1) == Y.argmax(axis=1)))
         if self.loss == "binary_log_loss":
-            return (float(sw @ ((P > 0.5) == (Y > 0.5)).all(axis=1)),)
+            return blown, float(sw @ ((P > 0.5) == (Y > 0.5)).all(axis=1))
         sw = sw.astype(np.float64)
         Y64 = Y.astype(np.float64)
-        return sw @ Y64, sw @ Y64**2, sw @ (Y64 - P) ** 2
+        return blown, sw @ Y64, sw @ Y64**2, sw @ (Y64 - P) ** 2
 
 
 def validation_score(data, coefs, intercepts, activation, loss):
@@ -372,9 +374,11 @@ def validation_score(data, coefs, intercepts, activation, loss):
     Sample-weighted accuracy (exact match for several outputs) for the log
     losses, R² averaged over the outputs for squared error: what
     ``PrunedMLPClassifier`` and ``PrunedMLPRegressor`` score their in-memory
-    validation split with.
+    validation split with; ``-inf`` when any output is not finite.
     """
-    sums = data.map_reduce(_ScoreBlock(coefs, intercepts, activation, loss))
+    blown, *sums = data.map_reduce(_ScoreBlock(coefs, intercepts, activation, loss))
+    if blown:
+        return -np.inf  # a non-finite output: the caller treats it as divergence
     if loss != "squared_error":
         return sums[0] / data.sw_sum
     s_y, s_yy, ss_res = sums
@@ -383,6 +387,78 @@ def validation_score(data, coefs, intercepts, activation, loss):
     r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1),
                   np.where(ss_res == 0, 1.0, 0.0))
     return float(r2.mean())
+
+
+def _check_scales(facts, dtype, n_targets):
+    """The in-memory fit's sample-weight and target scale checks, on the one pass's facts."""
+    finfo = np.finfo(dtype)
+    total = facts["sw_sum"]
+    problem = None
+    if total > finfo.max:
+        problem = "sum to inf in %s (overflow)" % dtype
+    elif 0 < total and (total < finfo.tiny or facts["sw_max"] < finfo.tiny):
+        problem = "sum to %.3g, below the smallest normal %s number (%.3g)" % (
+            total, dtype, finfo.tiny)
+    if problem:
+        raise ValueError(
+            "The sample weights %s: every loss and gradient is divided by their "
+            "sum. Only their ratios matter, so divide or multiply them all by a "
+            "common factor (e.g. sample_weight / sample_weight.max())." % problem
+        )
+    largest = facts.get("y_absmax")
+    limit = float(np.sqrt(finfo.max / max(n_targets, 1)))
+    if largest is not None and largest > limit:
+        raise ValueError(
+            "The regression targets are too large for %s arithmetic (max |y| = "
+            "%.3g; their squared errors overflow above %.3g). Scale them, e.g. "
+            "with sklearn.compose.TransformedTargetRegressor(transformer="
+            "StandardScaler())." % (dtype, largest, limit)
+        )
+
+
+def dask_targets(estimator, facts, warm):
+    """The loss and target attributes of a fit on dask data, as the in-memory fit sets them.
+
+    A classifier's ``LabelBinarizer`` is fitted on the classes discovered on
+    the blocks (or on the label-indicator columns); a regressor fits one
+    output per target column. A warm start must see the previous fit's
+    classes or number of targets.
+    """
+    from sklearn.base import is_classifier
+    from sklearn.preprocessing import LabelBinarizer
+
+    if not is_classifier(estimator):
+        n_outputs = 1 if facts["y_ndim"] == 1 else int(facts["n_outputs"])
+        if warm and n_outputs != estimator.n_outputs_:
+            raise ValueError(
+                "warm_start can only be used where `y` has the same number of "
+                "targets as in the previous call to fit: %d, got %d."
+                % (estimator.n_outputs_, n_outputs)
+            )
+        return "squared_error", {"out_activation_": "identity"}
+    classes = facts["classes"]
+    if facts["y_ndim"] == 2:
+        # A label-indicator matrix: fit the binarizer on one of its kind.
+        indicator = np.vstack([np.eye(len(classes), dtype=int), np.zeros(len(classes), int)])
+        binarizer = LabelBinarizer().fit(indicator)
+    else:
+        from sklearn.utils.multiclass import check_classification_targets
+
+        check_classification_targets(classes)
+        binarizer = LabelBinarizer().fit(classes)
+    if warm and (binarizer.y_type_ != estimator._label_binarizer.y_type_ or not
+                 np.array_equal(classes, estimator._label_binarizer.classes_)):
+        raise ValueError(
+            "warm_start can only be used where `y` has the same classes as in the "
+            "previous call to fit. Previously got %s, `y` has %s"
+            % (estimator._label_binarizer.classes_, classes)
+        )
+    loss = "log_loss" if binarizer.y_type_ == "multiclass" else "binary_log_loss"
+    return loss, {
+        "_label_binarizer": binarizer,
+        "classes_": binarizer.classes_,
+        "out_activation_": "softmax" if loss == "log_loss" else "logistic",
+    }
 
 
 def prepare_fit(X, y, sample_weight=None, *, classifier, validation_fraction=None,
@@ -414,7 +490,9 @@ def prepare_fit(X, y, sample_weight=None, *, classifier, validation_fraction=Non
                 "The classifier needs samples of at least 2 classes in the data, "
                 "but the data contains only one class: %r." % facts["classes"][0]
             )
-    facts.update(y_ndim=y.ndim, n_features=X.shape[1], dtype=X.dtype)
+    facts.update(y_ndim=y.ndim, n_features=X.shape[1], dtype=X.dtype,
+                 n_outputs=1 if y.ndim == 1 else y.shape[1])
+    _check_scales(facts, X.dtype, y.size)
     Y = encode_targets(y, X.dtype, facts.get("classes") if y.ndim == 1 else None)
     if validation_fraction is None:
         return DaskData(X, Y, sw, client=client, sw_sum=facts["sw_sum"]), None, facts

@@ -144,7 +144,14 @@ class _Objective:
 
 
 def validation_score(config, validation, coefs, intercepts):
-    """Score of a network on the held-out ``(X, Y, sample_weight)``."""
+    """Score of a network on the held-out ``(X, Y, sample_weight)`` (or rows on a cluster)."""
+    if hasattr(validation, "map_reduce"):  # validation rows on a dask cluster
+        from ._data_dask import validation_score as score_on_blocks
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            score = score_on_blocks(validation, coefs, intercepts, config.activation,
+                                    config.loss)
+        return score if np.isfinite(score) else -np.inf
     X, Y, sw = validation
     with np.errstate(over="ignore", invalid="ignore"):
         P = predict_output(X, coefs, intercepts, config.activation, config.out_activation)

@@ -4,6 +4,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
+from ._dask import is_dask_collection, predict_blocks, score_blocks
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
@@ -118,8 +119,9 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Input data. A dask array or DataFrame gives a lazy dask array,
+            computed block by block.
 
         Returns
         -------
@@ -127,5 +129,28 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
             Predicted values; one-dimensional when there is a single target
             (as :class:`~sklearn.neural_network.MLPRegressor` does).
         """
+        if is_dask_collection(X):  # lazy, block by block
+            return predict_blocks(self, X, "predict")
         P = self._forward_fitted(X)
         return P.ravel() if self.n_outputs_ == 1 else P
+
+    def score(self, X, y, sample_weight=None):
+        """Sample-weighted coefficient of determination R², averaged over the outputs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R²; a lazy dask scalar when ``X`` is a dask collection.
+        """
+        if is_dask_collection(X):
+            return score_blocks(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)

@@ -487,3 +487,234 @@ def test_worker_lost_during_a_computation_gives_the_same_numbers():
     assert len(result) == 1
     _assert_close(result["sums"][0], sw @ X)
     _assert_close(result["sums"][1], sw.sum())
+
+
+# ---------------------------------------------------------------------- #
+# The estimators on dask collections.
+# ---------------------------------------------------------------------- #
+def _fit_problem(n=240, n_features=6, seed=3):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, n_features))
+    y_class = np.array(["a", "b", "c"])[(X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.8)]
+    y_reg = np.c_[X[:, 0] - 2 * X[:, 1] ** 2, np.tanh(X[:, 2])]
+    sw = rng.uniform(0.2, 2.0, size=n)
+    return X, y_class, y_reg, sw
+
+
+_PRUNING = dict(
+    hidden_layer_sizes=(10,), max_iter=25, sparsity=0.6, neuron_sparsity=0.3,
+    n_prune_steps=2, retrain_iter=4, finetune_iter=6, neuron_criterion="entropy",
+    random_state=0,
+)
+
+
+def _max_relative_difference(a, b):
+    """Largest ``|a - b|`` over all weights and biases, relative to the largest ``|a|``."""
+    worst = 0.0
+    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        p = p.toarray() if sp.issparse(p) else p
+        q = q.toarray() if sp.issparse(q) else q
+        assert p.shape == q.shape
+        worst = max(worst, np.abs(p - q).max() / max(np.abs(p).max(), 1e-300))
+    return worst
+
+
+def _assert_same_model(memory, blocks, rtol=1e-10):
+    assert blocks.hidden_layer_sizes_ == memory.hidden_layer_sizes_
+    for p, q in zip(memory.coefs_, blocks.coefs_):
+        # The same pruning masks: the same stored entries.
+        np.testing.assert_array_equal(p.indptr, q.indptr)
+        np.testing.assert_array_equal(p.indices, q.indices)
+    assert _max_relative_difference(memory, blocks) <= rtol
+    assert blocks.n_iter_ == memory.n_iter_
+    assert blocks.sparsity_ == memory.sparsity_
+    np.testing.assert_allclose(blocks.loss_curve_, memory.loss_curve_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("solver", ["gd", "adam", "lbfgs"])
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_dask_fit_gives_the_in_memory_model(client, kind, solver):
+    X, y_class, y_reg, _ = _fit_problem()
+    Estimator, y = ((PrunedMLPClassifier, y_class) if kind == "classifier"
+                    else (PrunedMLPRegressor, y_reg))
+    criterion = "taylor" if solver != "adam" else "obd"
+    params = dict(_PRUNING, solver=solver, criterion=criterion)
+    memory = Estimator(**params).fit(X, y)
+    assert 0.55 <= memory.sparsity_ < 1 and memory.hidden_layer_sizes_[0] <= 7
+    for chunks in ((17, 100, 123), 41):
+        blocks = Estimator(**params).fit(
+            da.from_array(X, chunks=(chunks, 3)),
+            da.from_array(y, chunks=(chunks,) + (-1,) * (y.ndim - 1)),
+        )
+        _assert_same_model(memory, blocks)
+        assert blocks.n_features_in_ == 6 and not hasattr(blocks, "feature_names_in_")
+    if kind == "classifier":
+        assert list(blocks.classes_) == ["a", "b", "c"]
+
+
+def test_dask_fit_with_sample_weight_float32_and_binary_labels(client):
+    X, y_class, _, sw = _fit_problem()
+    y = (y_class == "a").astype(int)
+    params = dict(_PRUNING, solver="lbfgs", criterion="obd")
+    memory = PrunedMLPClassifier(**params).fit(X, y, sample_weight=sw)
+    blocks = PrunedMLPClassifier(**params).fit(
+        da.from_array(X, chunks=(50, -1)), da.from_array(y, chunks=60),
+        sample_weight=da.from_array(sw, chunks=70),
+    )
+    _assert_same_model(memory, blocks)
+    unweighted = PrunedMLPClassifier(**params).fit(X, y)
+    assert _max_relative_difference(memory, unweighted) > 1e-3  # the weights mattered
+    # float32 data trains a float32 network on the blocks too.
+    X32 = X.astype(np.float32)
+    memory = PrunedMLPClassifier(**params).fit(X32, y)
+    blocks = PrunedMLPClassifier(**params).fit(
+        da.from_array(X32, chunks=(50, -1)), da.from_array(y, chunks=50))
+    assert blocks.coefs_[0].dtype == np.float32
+    assert blocks.hidden_layer_sizes_ == memory.hidden_layer_sizes_
+    assert _max_relative_difference(memory, blocks) < 1e-3
+
+
+def test_dask_dataframe_input(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    X, _, y_reg, _ = _fit_problem()
+    frame = pd.DataFrame(X, columns=["f%d" % i for i in range(X.shape[1])])
+    target = pd.Series(y_reg[:, 0], name="target")
+    params = dict(_PRUNING, solver="adam")
+    memory = PrunedMLPRegressor(**params).fit(frame, target)
+    blocks = PrunedMLPRegressor(**params).fit(
+        dd.from_pandas(frame, npartitions=3), dd.from_pandas(target, npartitions=3)
+    )
+    _assert_same_model(memory, blocks)
+    np.testing.assert_array_equal(blocks.feature_names_in_, frame.columns)
+    lazy = blocks.predict(dd.from_pandas(frame, npartitions=4))
+    assert is_dask_collection(lazy)
+    np.testing.assert_allclose(lazy.compute(), memory.predict(frame), rtol=1e-9)
+
+
+def test_lazy_predict_and_score_through_the_estimators(client):
+    X, y_class, y_reg, sw = _fit_problem()
+    dX = da.from_array(X, chunks=(70, -1))
+    clf = PrunedMLPClassifier(**_PRUNING).fit(X, y_class)
+    for method in ("predict", "predict_proba", "predict_log_proba"):
+        lazy = getattr(clf, method)(dX)
+        assert is_dask_collection(lazy) and lazy.chunks[0] == dX.chunks[0]
+        expected = getattr(clf, method)(X)
+        if method == "predict":
+            np.testing.assert_array_equal(lazy.compute(), expected)
+        else:
+            np.testing.assert_allclose(lazy.compute(), expected, rtol=1e-9, atol=1e-12)
+    score = clf.score(dX, da.from_array(y_class, chunks=70), da.from_array(sw, chunks=70))
+    assert is_dask_collection(score)
+    assert float(score) == pytest.approx(clf.score(X, y_class, sample_weight=sw), abs=1e-12)
+    reg = PrunedMLPRegressor(**_PRUNING).fit(X, y_reg)
+    score = reg.score(dX, y_reg)
+    assert is_dask_collection(score)
+    assert float(score) == pytest.approx(reg.score(X, y_reg), rel=1e-9)
+    with pytest.raises(ValueError, match="features"):
+        reg.predict(dX[:, :4])
+
+
+def test_early_stopping_on_blocks(client):
+    X, y_class, _, _ = _fit_problem(n=400)
+    est = PrunedMLPClassifier(
+        hidden_layer_sizes=(6,), early_stopping=True, validation_fraction=0.2,
+        max_iter=100, n_iter_no_change=5, retrain_iter=5, random_state=0,
+    ).fit(da.from_array(X, chunks=(200, -1)), da.from_array(y_class, chunks=200))
+    memory = PrunedMLPClassifier(**est.get_params()).fit(X, y_class)
+    # Another split of the rows (per block), so another model, as good.
+    assert len(est.validation_scores_) == est.n_iter_
+    assert est.best_validation_score_ > memory.best_validation_score_ - 0.1
+    assert est.best_loss_ is None
+    # The split is seeded: the same random_state gives the same model.
+    again = PrunedMLPClassifier(**est.get_params()).fit(
+        da.from_array(X, chunks=(200, -1)), da.from_array(y_class, chunks=200))
+    assert _max_relative_difference(est, again) == 0
+
+
+def test_dask_fit_input_errors(client):
+    X, y_class, y_reg, _ = _fit_problem(n=60)
+    dX = da.from_array(X, chunks=(20, -1))
+    bad = X.copy()
+    bad[5, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        PrunedMLPClassifier().fit(da.from_array(bad, chunks=20), y_class)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        PrunedMLPClassifier().fit(dX, da.zeros(60, chunks=20))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        PrunedMLPClassifier().fit(dX, da.from_array(X[:, 0], chunks=20))
+    with pytest.raises(ValueError, match="too large"):
+        PrunedMLPRegressor().fit(dX, da.from_array(y_reg * 1e160, chunks=20))
+    with pytest.raises(ValueError, match="sum to inf"):
+        PrunedMLPRegressor().fit(dX, y_reg, sample_weight=da.full(60, 1e307, chunks=20))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        PrunedMLPRegressor().fit(dX, y_reg[:50])
+    est = PrunedMLPRegressor(max_iter=5)
+    with pytest.raises(ValueError, match="Negative values"):
+        est.fit(dX, y_reg, sample_weight=da.from_array(-np.ones(60), chunks=20))
+    assert not hasattr(est, "n_features_in_")  # a failed fit leaves no trace
+
+
+def _fit_in_thread(est, *args, **kwargs):
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["fitted"] = est.fit(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _dedicated_cluster():
+    return distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
+
+
+def test_worker_lost_mid_fit_gives_the_same_model():
+    import time
+
+    X, y_class, _, _ = _fit_problem()
+    params = dict(_PRUNING, solver="gd", max_iter=150, criterion="taylor")
+    memory = PrunedMLPClassifier(**params).fit(X, y_class)
+    with _dedicated_cluster() as cluster, distributed.Client(cluster, timeout="30s") as c:
+        est = PrunedMLPClassifier(**params)
+        thread, outcome = _fit_in_thread(
+            est, da.from_array(X, chunks=(30, -1)), da.from_array(y_class, chunks=30))
+        time.sleep(1.0)
+        assert thread.is_alive()  # the loss lands mid-fit
+        victim = list(c.scheduler_info()["workers"])[0]
+        c.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test", close=True)
+        thread.join(120)
+    assert "error" not in outcome, outcome.get("error")
+    _assert_same_model(memory, outcome["fitted"])
+
+
+def test_cluster_gone_mid_fit_is_a_clear_error_and_leaves_the_estimator():
+    import time
+
+    X, y_class, _, _ = _fit_problem()
+    params = dict(_PRUNING, solver="gd", max_iter=2000, n_iter_no_change=np.inf)
+    est = PrunedMLPClassifier(**dict(params, max_iter=5)).fit(X, y_class)
+    before = dict(est.__dict__)
+    est.set_params(max_iter=2000)
+    with _dedicated_cluster() as cluster:
+        client = distributed.Client(cluster, timeout="30s")
+        thread, outcome = _fit_in_thread(
+            est, da.from_array(X, chunks=(60, -1)), da.from_array(y_class, chunks=60))
+        time.sleep(1.0)
+        assert thread.is_alive()
+        client.close()
+        thread.join(60)
+    assert isinstance(outcome.get("error"), ConnectionError), outcome
+    assert "dask" in str(outcome["error"])
+    assert set(est.__dict__) == set(before)
+    for name, value in before.items():
+        if name != "max_iter":
+            assert est.__dict__[name] is value, name
