@@ -33,6 +33,7 @@ import argparse
 import datetime
 import gzip
 import pickle
+import subprocess
 import sys
 import time
 import warnings
@@ -210,6 +211,19 @@ def rst(header, body):
     return lines
 
 
+def code_version():
+    """The commit the package ran from (``+dirty`` when it has local changes)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "skprune"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -231,7 +245,8 @@ def main(argv=None):
         " " + a for a in (argv if argv is not None else sys.argv[1:])
     )
     lines = [
-        "Made by ``%s`` on %s." % (command, datetime.date.today().isoformat()),
+        "Made by ``%s`` on %s, skprune commit %s."
+        % (command, datetime.date.today().isoformat(), code_version()),
         "",
         *describe_machine(1),
         "- columns: test accuracy; weights stored (non-zeros); pickled model bytes; "

@@ -63,6 +63,7 @@ def datasets(quick):
 def skprune_model(hidden, max_iter):
     return PrunedMLPClassifier(
         hidden_layer_sizes=hidden,
+        solver="gd",
         learning_rate_init=0.01,
         momentum=0.0,
         nesterovs_momentum=False,

@@ -4,7 +4,7 @@ Train, prune and inspect a network on digits
 ============================================
 
 The whole workflow of :class:`~skprune.PrunedMLPClassifier` on scikit-learn's
-8×8 digits: train a multi-layer perceptron by full-batch gradient descent,
+8×8 digits: train a multi-layer perceptron by full-batch Adam (the default solver),
 prune it (weights with ``|w| < θ`` set to zero, neurons whose mean
 ``|activation|`` is below ``θ`` removed), retrain the survivors, and end with
 weights stored as ``scipy.sparse`` CSR arrays.

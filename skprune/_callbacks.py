@@ -3,7 +3,7 @@
 A fit is reported as a task tree: the root task ``fit`` has one subtask per
 phase -- ``train`` (the initial training, up to ``max_iter`` iterations),
 then one ``prune-retrain`` per pruning step (the prune, then up to
-``retrain_iter`` iterations) -- and every gradient-descent iteration is a
+``retrain_iter`` iterations) -- and every solver iteration is a
 leaf task of its phase. :class:`sklearn.callback.ProgressBar` therefore
 shows one bar for the fit and one per phase, and
 :class:`sklearn.callback.ScoringMonitor` scores the network after every

@@ -44,7 +44,7 @@ def pruning_off_params(estimator, one_phase=False):
     estimator : estimator
         A pruned MLP, or a pipeline or search around one.
     one_phase : bool, default=False
-        If True, also give the whole gradient-descent budget
+        If True, also give the whole solver-iteration budget
         (``max_iter + n_prune_steps * retrain_iter``, with ``finetune_iter``
         for the last step) to one training phase: ``n_prune_steps=1``,
         ``retrain_iter=0``, ``finetune_iter=None``. If False the reference

@@ -22,10 +22,10 @@ cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 targets = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99]
 
 fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
-for n_steps, label in [(1, "one-shot (1 pruning step)"), (10, "gradual (10 steps)")]:
+for n_steps, label in [(1, "one-shot (n_prune_steps=1)"), ("auto", "gradual (the default 'auto')")]:
     model = make_pipeline(
         StandardScaler(),
-        PrunedMLPClassifier(n_prune_steps=n_steps, retrain_iter=30, random_state=0),
+        PrunedMLPClassifier(n_prune_steps=n_steps, random_state=0),
     )
     display = PruningCurveDisplay.from_estimator(
         model,
