@@ -6,11 +6,14 @@ of them alike, and the median of the repeats is reported with the ratio of
 medians. BLAS threads are pinned with threadpoolctl.
 """
 
+import gzip
 import os
 import platform
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import scipy
@@ -142,3 +145,29 @@ def header(title, threads):
         "- command: `python %s`\n"
         % " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     )
+
+
+def load_mnist(root):
+    """The 10,000 MNIST images as float64 pixels / 255 and their labels; None if absent."""
+    images = Path(root) / "t10k-images-idx3-ubyte.gz"
+    labels = Path(root) / "t10k-labels-idx1-ubyte.gz"
+    if not (images.is_file() and labels.is_file()):
+        return None
+    with gzip.open(images) as f:
+        X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+    with gzip.open(labels) as f:
+        y = np.frombuffer(f.read(), np.uint8, offset=8)
+    return X / 255.0, y.astype(np.int64)
+
+
+def code_version():
+    """The commit the package ran from (``+dirty`` when it has local changes)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "skprune"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")

@@ -25,10 +25,8 @@ Both data sets are fed as float32 (the estimators keep float32).
 
 import argparse
 import datetime
-import gzip
 import os
 import platform
-import subprocess
 import sys
 import time
 import warnings
@@ -47,7 +45,7 @@ from skprune import PrunedMLPClassifier, compression_report
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import cpu_name  # noqa: E402
+from _timing import code_version, cpu_name, load_mnist  # noqa: E402
 
 MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 
@@ -111,19 +109,6 @@ QUICK = {
 }
 
 
-def code_version():
-    """The commit the package ran from (``+dirty`` when it has local changes)."""
-    root = Path(__file__).resolve().parents[1]
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "skprune"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + ("+dirty" if dirty else "")
-
-
 def machine():
     blas = [
         "%s %s (%s, %d threads)"
@@ -162,14 +147,11 @@ def digits_split(n_samples=None):
 
 def mnist_split(n_samples=None, root=MNIST_DIR):
     """First 8,000 images train, last 2,000 test, pixels / 255 in float32; None if absent."""
-    images, labels = root / "t10k-images-idx3-ubyte.gz", root / "t10k-labels-idx1-ubyte.gz"
-    if not (images.exists() and labels.exists()):
+    data = load_mnist(root)
+    if data is None:
         return None
-    with gzip.open(images) as f:
-        X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
-    with gzip.open(labels) as f:
-        y = np.frombuffer(f.read(), np.uint8, offset=8)
-    X = (X / 255.0).astype(np.float32)
+    X, y = data
+    X = X.astype(np.float32)
     n_train, n_test = n_samples or (8000, 2000)
     return X[:n_train], X[-n_test:], y[:n_train], y[-n_test:]
 

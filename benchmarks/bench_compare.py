@@ -31,9 +31,7 @@ Usage::
 
 import argparse
 import datetime
-import gzip
 import pickle
-import subprocess
 import sys
 import time
 import warnings
@@ -50,7 +48,14 @@ from skprune import PrunedMLPClassifier
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import describe_machine, interleaved, median, pinned  # noqa: E402
+from _timing import (  # noqa: E402
+    code_version,
+    describe_machine,
+    interleaved,
+    load_mnist,
+    median,
+    pinned,
+)
 
 MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 
@@ -89,15 +94,10 @@ def digits_data(n_samples=None):
 
 def mnist_data(root=MNIST_DIR, n_samples=None):
     """First 8,000 images train, last 2,000 test, pixels / 255; None if absent."""
-    images = Path(root) / "t10k-images-idx3-ubyte.gz"
-    labels = Path(root) / "t10k-labels-idx1-ubyte.gz"
-    if not (images.is_file() and labels.is_file()):
+    data = load_mnist(root)
+    if data is None:
         return None
-    with gzip.open(images) as f:
-        X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
-    with gzip.open(labels) as f:
-        y = np.frombuffer(f.read(), np.uint8, offset=8)
-    X = X / 255.0
+    X, y = data
     n_train, n_test = n_samples or (8000, 2000)
     return X[:n_train], X[-n_test:], y[:n_train], y[-n_test:]
 
@@ -209,19 +209,6 @@ def rst(header, body):
         lines.append("   * - " + cells[0])
         lines += ["     - " + c for c in cells[1:]]
     return lines
-
-
-def code_version():
-    """The commit the package ran from (``+dirty`` when it has local changes)."""
-    root = Path(__file__).resolve().parents[1]
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "skprune"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + ("+dirty" if dirty else "")
 
 
 def main(argv=None):

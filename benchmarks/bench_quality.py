@@ -32,7 +32,6 @@ and one seed is used: the figures then only show that the script works.
 """
 
 import argparse
-import gzip
 import sys
 import time
 import warnings
@@ -58,7 +57,7 @@ from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import describe_machine, markdown_table, pinned  # noqa: E402
+from _timing import describe_machine, load_mnist, markdown_table, pinned  # noqa: E402
 
 MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 
@@ -78,18 +77,6 @@ QUICK_ROWS = {"mnist": 600, "synthetic": 600, "regression": 400, "default": 300}
 # ---------------------------------------------------------------------- #
 # Data.
 # ---------------------------------------------------------------------- #
-def load_mnist(root):
-    """The 10,000 MNIST images as float64 pixels / 255 and their labels; None if absent."""
-    images, labels = root / "t10k-images-idx3-ubyte.gz", root / "t10k-labels-idx1-ubyte.gz"
-    if not (images.exists() and labels.exists()):
-        return None
-    with gzip.open(images) as f:
-        X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
-    with gzip.open(labels) as f:
-        y = np.frombuffer(f.read(), np.uint8, offset=8)
-    return X / 255.0, y.astype(np.int64)
-
-
 def load(name, seed, quick, mnist_dir):
     """``(X, y)`` of a data set (the synthetic ones drawn with ``seed``); None if absent."""
     n_rows = QUICK_ROWS.get(name, QUICK_ROWS["default"]) if quick else None
