@@ -26,6 +26,8 @@ class FitConfig:
         ``n_l1`` the number of weight arrays, ``t0`` the iterations run so far.
     solver_name : str
         For messages.
+    make_retrain_solver, retrain_solver_name : callable, str
+        The same for the phases after each pruning step (``retrain_solver``).
     max_iter, n_prune_steps, retrain_iter, finetune_iter : int
         Iterations of the initial training, pruning steps, iterations after
         each pruning step and after the last one.
@@ -48,8 +50,9 @@ class FitConfig:
     score : callable or None
         ``score(P, Y, sample_weight)``: the validation score of outputs ``P``
         (with ``early_stopping``), higher is better.
-    step_description : str
-        The step size as the user set it, for divergence messages.
+    step_description : dict
+        Per solver name, its step size (or evaluation budget) as resolved,
+        for divergence messages.
     layer_units : tuple of int
         Widths of the original architecture, inputs and outputs included
         (what sparsity fractions count).
@@ -62,6 +65,8 @@ class FitConfig:
     l1_alpha: float
     make_solver: Callable[..., Any]
     solver_name: str
+    make_retrain_solver: Callable[..., Any]
+    retrain_solver_name: str
     max_iter: int
     n_prune_steps: int
     retrain_iter: int
@@ -81,7 +86,7 @@ class FitConfig:
     rewind: bool
     verbose: bool
     score: Optional[Callable[..., float]]
-    step_description: str
+    step_description: dict
     layer_units: tuple
 
     @property

@@ -163,17 +163,19 @@ def validation_score(config, validation, coefs, intercepts):
 class _Trainer:
     """One phase's bookkeeping, called by the solver after every iteration."""
 
-    def __init__(self, config, objective, validation, record, phase, task, attributes):
+    def __init__(self, config, objective, validation, record, phase, task, attributes,
+                 solver):
         self.config, self.objective, self.validation = config, objective, validation
         self.record, self.phase, self.task = record, phase, task
         self.attributes = attributes
+        self.solver_name = solver.name
         self.best = BestWeights()
         watch_score = phase.use_validation
         patience = config.n_iter_no_change
-        if config.solver_name == "lbfgs" and not watch_score:
-            # L-BFGS stops by its own test on the projected gradient (gtol =
-            # tol), as scikit-learn's does: a slow stretch of the loss is no
-            # reason to stop it.
+        if solver.stops_by_gradient and not watch_score:
+            # A solver with its own convergence test (L-BFGS's projected
+            # gradient, as in scikit-learn) is not stopped by a slow stretch
+            # of the loss.
             patience = np.inf
         self.rule = StopRule(config.tol, patience, watch_score)
         self.start = len(record.loss_curve)
@@ -193,7 +195,7 @@ class _Trainer:
                     "the features (and regression targets), e.g. with "
                     "StandardScaler." % (self.objective.data.dtype, self.objective.data.max_abs())
                 )
-            diverge(cfg, record, "an overflow or a non-finite loss")
+            diverge(cfg, record, self.solver_name, "an overflow or a non-finite loss")
             return STOP
         self.best.saw_loss(value, evaluated)
         record.loss_curve.append(value)
@@ -207,7 +209,7 @@ class _Trainer:
             score = validation_score(cfg, self.validation, *self.objective.weights(new))
             if not np.isfinite(score):
                 step_task.end()
-                diverge(cfg, record, "a non-finite validation score")
+                diverge(cfg, record, self.solver_name, "a non-finite validation score")
                 return STOP
             record.validation_scores.append(score)
             if cfg.verbose:
@@ -236,7 +238,7 @@ class _Trainer:
         if phase.initial and self.steps >= phase.n_iter and not self.stopped:
             warnings.warn(
                 "%s: maximum iterations (%d) reached and the optimization hasn't "
-                "converged yet." % (cfg.solver_name, phase.n_iter),
+                "converged yet." % (self.solver_name, phase.n_iter),
                 ConvergenceWarning,
             )
         if self.steps == 0:
@@ -247,29 +249,31 @@ class _Trainer:
         first = record.loss_curve[self.start]
         final = self.objective.loss(params)
         if not np.isfinite(final):
-            diverge(cfg, record, "an overflow or a non-finite loss")
+            diverge(cfg, record, self.solver_name, "an overflow or a non-finite loss")
             return self.best.lowest[1]
         if final > first:
-            if phase.initial:
-                diverge(cfg, record, "a training loss that rose from %.4g to %.4g"
-                        % (first, final))
             # A short retraining phase that starts afresh right after a pruning
-            # step can end above its start: keep its best weights, go on.
+            # step can end a little above its start: keep its best weights, go
+            # on. A tenfold rise (past 1) is a blow-up in any phase.
+            peak = max(final, *record.loss_curve[self.start :])
+            if phase.initial or peak > max(10 * first, 1.0):
+                diverge(cfg, record, self.solver_name,
+                        "a training loss that rose from %.4g to %.4g" % (first, peak))
             return self.best.lowest[1]
         if phase.use_validation and self.best.best_score[1] is not None:
             return self.best.best_score[1]
         return params
 
 
-def diverge(config, record, symptom):
+def diverge(config, record, solver_name, symptom):
     """Mark the fit as diverged: later phases skip training."""
     record.diverged = True
     warnings.warn(
         "Training diverged (%s) after %d iterations with solver=%r and %s; "
         "training stopped and the weights with the lowest training loss were "
         "kept. Lower learning_rate_init, use solver='lbfgs', or scale the "
-        "features (StandardScaler)." % (symptom, record.n_iter, config.solver_name,
-                                         config.step_description),
+        "features (StandardScaler)." % (symptom, record.n_iter, solver_name,
+                                         config.step_description[solver_name]),
         ConvergenceWarning,
     )
 
@@ -283,12 +287,15 @@ def train(config, data, validation, record, net, phase, task=_NO_TASK, attribute
     # (see _products.pack_sparse): cheaper products, same iterates.
     packed, patterns = pack_sparse(coefs, masks)
     objective = _Objective(config, data, masks, patterns)
+    # The initial training uses ``solver``; retraining after pruning steps
+    # uses ``retrain_solver``.
+    make = config.make_solver if phase.initial else config.make_retrain_solver
+    solver = make(objective.l1, len(coefs), record.n_iter)
     trainer = _Trainer(
         config, objective, validation, record, phase, task,
-        attributes or (lambda c, b: None),
+        attributes or (lambda c, b: None), solver,
     )
     variables = objective.grad_masks + [None] * len(intercepts)
-    solver = config.make_solver(objective.l1, len(coefs), record.n_iter)
     params = solver.run(
         objective, packed + list(intercepts), variables, phase.n_iter, trainer.on_iteration
     )

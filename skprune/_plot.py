@@ -174,8 +174,8 @@ class PruningCurveDisplay:
     >>> display = PruningCurveDisplay.from_estimator(
     ...     clf, X, y, param_name="sparsity", param_range=[0.5, 0.8, 0.95], cv=3
     ... )
-    >>> display.sparsity.mean(axis=1).round(2)  # neurons cut off go too at 95 %
-    array([0.5 , 0.8 , 0.96])
+    >>> display.sparsity.mean(axis=1).round(2)  # each fit lands on its target
+    array([0.5 , 0.8 , 0.95])
     >>> display.test_scores.shape, display.unpruned_scores.shape
     ((3, 3), (3,))
     >>> plt.close(display.figure_)

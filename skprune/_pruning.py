@@ -34,11 +34,42 @@ def prune_weights(config, data, net, target, rng):
         state = data.pruning_state(
             coefs, intercepts, masks, config.activation, config.loss, rng
         )
-        masks = fraction_masks(
-            checked_weight_scores(config.criterion, state), masks, target, config.prune_scope,
-            list(config.n_original), config.min_layer_density,
-        )
+        scores = checked_weight_scores(config.criterion, state)
+        masks = connected_fraction_masks(config, scores, masks, target)
     return [W * m for W, m in zip(coefs, masks)], intercepts, masks
+
+
+def connected_fraction_masks(config, scores, masks, target):
+    """The ``target`` fraction by score, without spending it on neurons it cuts off.
+
+    A hidden neuron left with no incoming or no outgoing weight is removed
+    with the weights it still has (:func:`._sparse.disconnected_neurons`),
+    which would take the sparsity past ``target``. Those weights are
+    withdrawn from the candidates and the next best ones get their share,
+    until no neuron is cut off (or a whole layer is, which the caller
+    reports).
+    """
+    candidates = masks
+    while True:
+        kept = fraction_masks(scores, candidates, target, config.prune_scope,
+                              list(config.n_original), config.min_layer_density)
+        cut = [
+            ~(kept[k].any(axis=0) & kept[k + 1].any(axis=1)) for k in range(len(kept) - 1)
+        ]
+        if any(c.all() for c in cut):
+            return kept
+        # Only neurons that still have candidate weights: each round withdraws
+        # at least one neuron's, so the loop ends.
+        new = [
+            c & (candidates[k].any(axis=0) | candidates[k + 1].any(axis=1))
+            for k, c in enumerate(cut)
+        ]
+        if not any(c.any() for c in new):
+            return kept
+        candidates = [m.copy() for m in candidates]
+        for k, c in enumerate(new):
+            candidates[k][:, c] = False
+            candidates[k + 1][c, :] = False
 
 
 def prune_neurons(config, data, net, neuron_target, rng):

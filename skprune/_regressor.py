@@ -86,8 +86,8 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
     ...     transformer=StandardScaler(),
     ... ).fit(X_train, y_train)
     >>> reg = model.regressor_[-1]
-    >>> reg.sparsity_ >= 0.8  # the threshold rules may prune more
-    True
+    >>> round(reg.sparsity_, 2)  # each layer's share rounded to whole weights
+    0.8
     >>> model.score(X_test, y_test) > 0.3
     True
     """ % (_BASE_PARAMS_DOC, _BASE_ATTRS_DOC)

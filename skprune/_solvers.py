@@ -70,6 +70,8 @@ class GDSolver:
     """
 
     name = "gd"
+    #: Stopped by the caller's rule on the loss (no convergence test of its own).
+    stops_by_gradient = False
 
     def __init__(
         self, learning_rate_init, learning_rate, momentum, nesterov, power_t,
@@ -148,6 +150,7 @@ class AdamSolver:
     """
 
     name = "adam"
+    stops_by_gradient = False
 
     def __init__(
         self, learning_rate_init, beta_1, beta_2, epsilon, l1=0.0, n_l1=0,
@@ -226,6 +229,8 @@ class LBFGSSolver:
     """
 
     name = "lbfgs"
+    #: Stops by its own projected-gradient test (``tol``), as scikit-learn's.
+    stops_by_gradient = True
 
     def __init__(self, max_fun, tol, l1=0.0, n_l1=0):
         self.max_fun = max_fun

@@ -205,6 +205,7 @@ PARAMETERS = {
     ),
     "activation": lambda: st.sampled_from(("identity", "logistic", "tanh", "relu")),
     "solver": lambda: st.sampled_from(("gd", "adam", "lbfgs")),
+    "retrain_solver": lambda: st.sampled_from(("auto", "gd", "adam", "lbfgs")),
     "beta_1": lambda: st.sampled_from((0.0, 0.9, 0.99)),
     "beta_2": lambda: st.sampled_from((0.0, 0.999)),
     "epsilon": lambda: st.sampled_from((1e-8, 1.0)),

@@ -331,3 +331,74 @@ def test_early_stopping_scores_the_weights_after_each_step(small):
         clf.fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ == 20
     assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+def _same_model(a, b):
+    return all(
+        np.array_equal(Wa.toarray(), Wb.toarray()) for Wa, Wb in zip(a.coefs_, b.coefs_)
+    ) and a.loss_curve_ == b.loss_curve_
+
+
+@pytest.mark.parametrize("solver", ["adam", "gd"])
+def test_retrain_solver_auto_is_lbfgs_with_a_target_and_solver_without(small, solver):
+    X, y = small
+    params = dict(solver=solver, max_iter=30, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = lambda **kw: PrunedMLPClassifier(**params, **kw).fit(X, y)  # noqa: E731
+        assert _same_model(fit(sparsity=0.8), fit(sparsity=0.8, retrain_solver="lbfgs"))
+        assert not _same_model(fit(sparsity=0.8), fit(sparsity=0.8, retrain_solver=solver))
+        assert _same_model(fit(), fit(retrain_solver=solver))
+        # An L1 penalty keeps the solver's proximal steps.
+        assert _same_model(fit(sparsity=0.8, l1_alpha=0.01),
+                           fit(sparsity=0.8, l1_alpha=0.01, retrain_solver=solver))
+
+
+@pytest.mark.parametrize("retrain_solver, n_iter", [("gd", 3), ("lbfgs", 10)])
+def test_lbfgs_retraining_stops_by_its_own_test_not_by_the_loss_rule(
+    small, retrain_solver, n_iter
+):
+    # The loop's rule (tol=10 on the loss, n_iter_no_change=1) stops a
+    # constant-step 'gd' phase after 3 iterations; L-BFGS (gtol=0 here) runs
+    # its whole budget.
+    import dataclasses
+
+    from skprune._data import InMemoryData
+    from skprune._loop import Phase, Record, train
+
+    X, y = small
+    Y = np.eye(len(np.unique(y)))[np.searchsorted(np.unique(y), y)]
+    est = PrunedMLPClassifier(hidden_layer_sizes=(8,), retrain_solver=retrain_solver,
+                              tol=0.0, n_iter_no_change=1)
+    config = dataclasses.replace(est._config("log_loss", (X.shape[1], 8, Y.shape[1])),
+                                 tol=10.0)
+    rng = np.random.default_rng(0)
+    coefs = [rng.normal(size=(X.shape[1], 8)) * 0.3, rng.normal(size=(8, Y.shape[1])) * 0.3]
+    net = (coefs, [np.zeros(8), np.zeros(Y.shape[1])], [np.ones(c.shape, bool) for c in coefs])
+    record = Record()
+    train(config, InMemoryData(X, Y, np.ones(len(X))), None, record, net,
+          Phase(10, False, False))
+    assert record.n_iter == n_iter
+
+
+def test_a_diverging_retraining_solver_is_named(small):
+    X, y = small
+    clf = PrunedMLPClassifier(sparsity=0.5, n_prune_steps=2, retrain_solver="gd",
+                              learning_rate_init=1e6, solver="lbfgs", max_iter=20,
+                              random_state=0)
+    with pytest.warns(ConvergenceWarning, match="solver='gd' and learning_rate_init=1000000.0"):
+        clf.fit(X, y)
+    assert all(np.isfinite(W.data).all() for W in clf.coefs_)
+
+
+@pytest.mark.parametrize("target", [0.9, 0.95, 0.98])
+def test_neurons_cut_off_give_their_weight_budget_back(target):
+    # On a small network, weight pruning cuts some neurons off; their
+    # weights are not counted as kept, so sparsity_ still lands on the target.
+    X, y = load_digits(return_X_y=True)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(32,), sparsity=target, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X / 16, y)
+    assert clf.hidden_layer_sizes_[0] < 32  # neurons were cut off ...
+    assert abs(clf.sparsity_ - target) <= 0.005  # ... and the budget went elsewhere
