@@ -494,9 +494,9 @@ class TextProgress:
             weights = sum(int(np.count_nonzero(W)) for W in coefs)
             hidden = ",".join(str(W.shape[1]) for W in coefs[:-1])
             self.stream.write(
-                "%s%s: %d iterations, %d weights, hidden layers (%s), %.2f s\n"
+                "%s%s: %d iteration%s, %d weights, hidden layers (%s), %.2f s\n"
                 % ("\r" if self.live else "", self._label(context), self.n_iter,
-                   weights, hidden,
+                   "" if self.n_iter == 1 else "s", weights, hidden,
                    time.perf_counter() - self.start)
             )
             self.stream.flush()
