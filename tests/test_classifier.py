@@ -355,7 +355,7 @@ def test_retrain_solver_auto_is_lbfgs_with_a_target_and_solver_without(small, so
 
 
 @pytest.mark.parametrize("retrain_solver, n_iter", [("gd", 3), ("lbfgs", 10)])
-def test_lbfgs_retraining_stops_by_its_own_test_not_by_the_loss_rule(
+def test_lbfgs_retraining_is_not_stopped_by_the_loss_rule(
     small, retrain_solver, n_iter
 ):
     # The loop's rule (tol=10 on the loss, n_iter_no_change=1) stops a
