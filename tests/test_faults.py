@@ -506,8 +506,8 @@ def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
 
 
 def test_a_retraining_phase_that_blows_up_is_divergence():
-    # A tenfold rise (0.617 -> 2415) is no fresh-start bump: warned, and the
-    # lowest-loss weights kept.
+    # Ending a hundredfold above the start (0.617 -> 2415) is no fresh-start
+    # spike: warned, and the lowest-loss weights kept.
     from skprune import PrunedMLPClassifier
     from skprune._data import InMemoryData
     from skprune._loop import Phase, Record, train
