@@ -21,8 +21,9 @@ dense Adam iterations, then the recipe; the dense reference is the same fit
 with ``sparsity=0``, a mask of ones, so it is retrained as long. (Continuing a
 copy of one trained dense network with ``warm_start`` would be cheaper, but
 Adam's moment estimates start afresh at every fit, and its first steps throw
-a trained network off its minimum.) L-BFGS phases end at their own
-convergence test, so fits differ in their iteration counts after the dense
+a trained network off its minimum.) With ``tol=0`` L-BFGS has no gradient
+test either: its phases end at their budget or when the loss stops
+decreasing, so fits differ in their iteration counts after the dense
 phase; every fit runs all of its ``max_iter`` dense iterations (no stopping
 rule). MNIST uses ``../shared/data/mnist``
 relative to the repository root (the official 10,000-image test set: the

@@ -227,12 +227,13 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         local problem that L-BFGS, with no step size to get wrong, solves
         well: in the package's quality benchmark it gave more accurate
         sparse networks than Adam retraining (see the user guide, "Recipe
-        for high sparsity"). An L-BFGS retraining phase runs its whole
-        budget (``retrain_iter``, ``finetune_iter``): it has no gradient
-        test there (its test at ``tol`` ends a phase after a few iterations,
-        before the survivors have taken over the pruned weights' work) and
-        stops early only when its line search makes no progress or after
-        ``max_fun`` loss evaluations. A first-order retraining solver uses
+        for high sparsity"). An L-BFGS retraining phase ends at its
+        projected-gradient test at ``tol``, as scikit-learn's L-BFGS does,
+        or after its budget (``retrain_iter``, ``finetune_iter``). Running
+        it further helps accuracy a little but is not reproducible: below
+        that test its iterates follow rounding, and a fit with integer
+        sample weights stops matching the fit on repeated rows. A
+        first-order retraining solver uses
         ``learning_rate_init`` ('auto': its own default) and the ``tol`` /
         ``n_iter_no_change`` rule.
 
@@ -738,11 +739,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             alpha=self.alpha, l1_alpha=self.l1_alpha,
             make_solver=self._solver_factory(self.solver, recipe["learning_rate_init"]),
             solver_name=self.solver,
-            # Retraining phases run their budget: an L-BFGS gradient test at
-            # ``tol`` ends them after a few iterations, before the survivors
-            # have taken over what the pruned weights did.
             make_retrain_solver=self._solver_factory(
-                retrain_solver, recipe["retrain_learning_rate"], gtol=0.0
+                retrain_solver, recipe["retrain_learning_rate"]
             ),
             retrain_solver_name=retrain_solver, max_iter=self.max_iter,
             n_prune_steps=n_prune_steps, retrain_iter=recipe["retrain_iter"],
@@ -772,19 +770,15 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             layer_units=tuple(int(u) for u in layer_units),
         )
 
-    def _solver_factory(self, solver, step, gtol=None):
-        """``make(l1, n_l1, t0)``: a fresh ``solver`` for one phase (see :mod:`._solvers`).
-
-        ``gtol`` is L-BFGS's projected-gradient tolerance; None means ``tol``,
-        as in scikit-learn.
-        """
+    def _solver_factory(self, solver, step):
+        """``make(l1, n_l1, t0)``: a fresh ``solver`` for one phase (see :mod:`._solvers`)."""
         if solver == "gd":
             settings = (step, self.learning_rate, self.momentum, self.nesterovs_momentum,
                         self.power_t)
         elif solver == "adam":
             settings = (step, self.beta_1, self.beta_2, self.epsilon)
         else:
-            settings = (self.max_fun, self.tol if gtol is None else gtol)
+            settings = (self.max_fun, self.tol)
         return functools.partial(_make_solver, solver, settings)
 
     def _start_network(self, layer_units, dtype, rng):

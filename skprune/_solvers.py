@@ -238,65 +238,25 @@ class LBFGSSolver:
         self.l1 = l1
         self.n_l1 = n_l1
 
-    def _layout(self, params, masks):
-        sizes = [p.size if m is None else int(m.sum()) for p, m in zip(params, masks)]
-        return np.cumsum([0] + sizes)
-
     def run(self, objective, params, masks, n_iter, on_iteration):
-        template = [np.array(p, dtype=np.float64) for p in params]
-        dtypes = [p.dtype for p in params]
-        bounds_at = self._layout(params, masks)
-        n_l1 = int(bounds_at[self.n_l1]) if self.l1 > 0 else 0
-
-        def pack(arrays):
-            return np.concatenate([
-                (a if m is None else a[m]).ravel().astype(np.float64)
-                for a, m in zip(arrays, masks)
-            ])
-
-        def unpack(x):
-            if n_l1:
-                x = np.concatenate([x[:n_l1] - x[n_l1 : 2 * n_l1], x[2 * n_l1 :]])
-            out = []
-            for k, (p, m) in enumerate(zip(template, masks)):
-                part = x[bounds_at[k] : bounds_at[k + 1]]
-                if m is None:
-                    p = part.reshape(p.shape)
-                else:
-                    p = p.copy()
-                    p[m] = part
-                out.append(p.astype(dtypes[k], copy=False))
-            return out
+        vec = _AliveVector(params, masks, self.n_l1 if self.l1 > 0 else 0)
 
         def fun(x):
-            value, grads = objective(unpack(x))
+            value, grads = objective(vec.unpack(x))
             if grads is None or not np.isfinite(value):
                 # The line search backs off from a non-finite point.
                 return np.inf, np.zeros_like(x)
-            g = pack(grads)
-            if n_l1:
-                # The objective counts l1 * |u - v|; the split's penalty is
-                # l1 * (u + v), the same at every optimum.
-                u, v = x[:n_l1], x[n_l1 : 2 * n_l1]
-                value += self.l1 * float((u + v).sum() - np.abs(u - v).sum())
-                g = np.concatenate([g[:n_l1] + self.l1, self.l1 - g[:n_l1], g[n_l1:]])
-            return value, g
-
-        x0 = pack(params)
-        bounds = None
-        if n_l1:
-            w = x0[:n_l1]
-            x0 = np.concatenate([np.maximum(w, 0), np.maximum(-w, 0), x0[n_l1:]])
-            bounds = [(0, None)] * (2 * n_l1) + [(None, None)] * (x0.size - 2 * n_l1)
+            return vec.split_l1(x, value, vec.pack(grads), self.l1)
 
         called = []
 
         def callback(intermediate_result):
             called.append(1)
-            new = unpack(intermediate_result.x)
+            new = vec.unpack(intermediate_result.x)
             if on_iteration(float(intermediate_result.fun), new, new) != CONTINUE:
                 raise StopIteration
 
+        x0, bounds = vec.start(params)
         result = minimize(
             fun, x0, jac=True, method="L-BFGS-B", bounds=bounds, callback=callback,
             options={"maxiter": n_iter, "maxfun": self.max_fun, "gtol": self.tol},
@@ -307,12 +267,72 @@ class LBFGSSolver:
                 "increase max_fun." % self.max_fun,
                 ConvergenceWarning,
             )
-        final = unpack(result.x)
+        final = vec.unpack(result.x)
         if not called:
             # The line search found no step at all (e.g. a non-finite loss
             # nearby): report the point once, so the caller sees its loss.
             on_iteration(float(result.fun), final, final)
         return final
+
+
+class _AliveVector:
+    """The alive entries of a list of arrays as one float64 vector, and back.
+
+    With ``n_l1`` > 0 the entries of the first ``n_l1`` arrays (the weights)
+    are written ``w = u - v`` with ``u, v >= 0``, so the vector holds ``u``,
+    ``v`` and then the other entries.
+    """
+
+    def __init__(self, params, masks, n_l1):
+        self.template = [np.array(p, dtype=np.float64) for p in params]
+        self.dtypes = [p.dtype for p in params]
+        self.masks = masks
+        sizes = [p.size if m is None else int(m.sum()) for p, m in zip(params, masks)]
+        self.bounds_at = np.cumsum([0] + sizes)
+        self.n_l1 = int(self.bounds_at[n_l1]) if n_l1 else 0
+
+    def pack(self, arrays):
+        return np.concatenate([
+            (a if m is None else a[m]).ravel().astype(np.float64)
+            for a, m in zip(arrays, self.masks)
+        ])
+
+    def unpack(self, x):
+        n = self.n_l1
+        if n:
+            x = np.concatenate([x[:n] - x[n : 2 * n], x[2 * n :]])
+        out = []
+        for k, (p, m) in enumerate(zip(self.template, self.masks)):
+            part = x[self.bounds_at[k] : self.bounds_at[k + 1]]
+            if m is None:
+                p = part.reshape(p.shape)
+            else:
+                p = p.copy()
+                p[m] = part
+            out.append(p.astype(self.dtypes[k], copy=False))
+        return out
+
+    def start(self, params):
+        """The starting vector and L-BFGS-B's bounds (None without L1)."""
+        x0, n = self.pack(params), self.n_l1
+        if not n:
+            return x0, None
+        w = x0[:n]
+        x0 = np.concatenate([np.maximum(w, 0), np.maximum(-w, 0), x0[n:]])
+        return x0, [(0, None)] * (2 * n) + [(None, None)] * (x0.size - 2 * n)
+
+    def split_l1(self, x, value, g, l1):
+        """Loss and gradient over the split variables.
+
+        The objective counts ``l1 * |u - v|``; the split's penalty is
+        ``l1 * (u + v)``, the same at every optimum.
+        """
+        n = self.n_l1
+        if not n:
+            return value, g
+        u, v = x[:n], x[n : 2 * n]
+        value += l1 * float((u + v).sum() - np.abs(u - v).sum())
+        return value, np.concatenate([g[:n] + l1, l1 - g[:n], g[n:]])
 
 
 #: The solvers by name.
