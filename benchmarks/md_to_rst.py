@@ -21,7 +21,12 @@ def _cell(text):
     # "(100)", "1." or "a)" at the start of a cell would start an enumerated list.
     if re.match(r"^(\(?\w{1,3}[.)])(\s|$)", text):
         text = "\\" + text
-    return text
+    return _escape_underscores(text)
+
+
+def _escape_underscores(text):
+    """``sparsity_`` would be a reference to a target named ``sparsity``."""
+    return re.sub(r"(\w)_(?=\W|$)", r"\1\\_", text)
 
 
 def convert(markdown):
@@ -51,7 +56,7 @@ def convert(markdown):
             title = line[4:].strip()
             out.extend([title, "~" * len(title)])
         else:
-            out.append(line)
+            out.append(_escape_underscores(line))
     flush()
     return "\n".join(out).rstrip() + "\n"
 

@@ -26,6 +26,14 @@ def test_md_to_rst_keeps_parenthesised_numbers_as_text():
     assert "   * - 256-128\n     -\n" in text  # an empty cell stays a cell
 
 
+def test_md_to_rst_keeps_trailing_underscores_as_text():
+    # "sparsity_" is a fitted attribute, not a reference to a target.
+    md_to_rst = _load("md_to_rst", "benchmarks/md_to_rst.py")
+    text = md_to_rst.convert("its sparsity_ column\n\n| sparsity_ | retrain_solver |\n|---|---|\n")
+    assert "its sparsity\\_ column" in text
+    assert "   * - sparsity\\_\n     - retrain_solver" in text
+
+
 @pytest.mark.parametrize("name", ["accuracy", "predict", "epoch"])
 def test_figures_draw_from_the_saved_benchmark_output(name, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
