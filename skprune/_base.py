@@ -40,8 +40,8 @@ from ._data import InMemoryData
 from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
 from ._network import OUTPUT_ACTIVATIONS
+from ._recipes import resolve_recipe, solver_factory, step_descriptions
 from ._schedules import SCHEDULES, schedule_targets
-from ._solvers import AdamSolver, GDSolver, LBFGSSolver
 from ._sparse import to_csr, to_dense
 from ._validation import (
     check_fit_memory,
@@ -411,41 +411,6 @@ def _atomic_fit(fit):
     return wrapper
 
 
-#: The 'auto' step size of each first-order solver (L-BFGS takes none).
-_AUTO_STEP = {"gd": 0.1, "adam": 0.01, "lbfgs": None}
-
-#: What 'auto' means without a sparsity target: the threshold rules, then one
-#: prune -> retrain round by ``solver``.
-_DENSE_RECIPE = dict(
-    weight_threshold=0.01, neuron_threshold=0.01, n_prune_steps=1, retrain_iter=50,
-    finetune_iter=None,
-)
-
-#: What 'auto' means with a sparsity target: thresholds off, so ``sparsity_``
-#: lands on the target, and the gradual recipe, whose budget depends on the
-#: solver that retrains (``retrain_solver``; 'auto' is 'lbfgs').
-_TARGETED_RECIPES = {
-    retrain_solver: dict(
-        weight_threshold=0.0, neuron_threshold=0.0, n_prune_steps=steps,
-        retrain_iter=retrain, finetune_iter=finetune,
-    )
-    for retrain_solver, steps, retrain, finetune in (
-        ("gd", 20, 15, 100),
-        ("adam", 20, 10, 150),
-        ("lbfgs", 10, 15, 100),
-    )
-}
-
-
-def _make_solver(name, settings, l1, n_l1, t0):
-    """A fresh solver for one phase (see :attr:`._config.FitConfig.make_solver`)."""
-    if name == "gd":
-        return GDSolver(*settings, l1=l1, n_l1=n_l1, t0=t0)
-    if name == "adam":
-        return AdamSolver(*settings, l1=l1, n_l1=n_l1)
-    return LBFGSSolver(*settings, l1=l1, n_l1=n_l1)
-
-
 class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     """Shared machinery of the pruned multi-layer perceptrons (not for direct use)."""
 
@@ -702,45 +667,23 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         """The 'auto' parameters resolved for this solver and target.
 
         One source for ``fit`` and for reports that need the iteration budget
-        (:func:`._report.pruning_off_params`); ``finetune_iter`` comes out as
-        an int, and ``retrain_learning_rate`` is the step of the retraining
-        solver.
+        (:func:`._report.pruning_off_params`); see :func:`._recipes.resolve_recipe`.
         """
-        targeted = self.sparsity is not None or self.neuron_sparsity is not None
-        retrain_solver = self.retrain_solver
-        if retrain_solver == "auto":
-            # L-BFGS-B's bounds for the L1 split amplify rounding (see
-            # ``l1_alpha``): with L1 the solver keeps its proximal steps.
-            retrain_solver = "lbfgs" if targeted and self.l1_alpha == 0 else self.solver
-        recipe = _TARGETED_RECIPES[retrain_solver] if targeted else _DENSE_RECIPE
-        resolved = {
-            name: default if getattr(self, name) == "auto" else getattr(self, name)
-            for name, default in recipe.items()
-        }
-        if self.finetune_iter == "auto" and self.retrain_iter != "auto":
-            resolved["finetune_iter"] = None  # an explicit retrain_iter also sets the fine-tune
-        if resolved["finetune_iter"] is None:
-            resolved["finetune_iter"] = resolved["retrain_iter"]
-        step = self.learning_rate_init
-        resolved["retrain_solver"] = retrain_solver
-        resolved["learning_rate_init"] = _AUTO_STEP[self.solver] if step == "auto" else step
-        resolved["retrain_learning_rate"] = (
-            _AUTO_STEP[retrain_solver] if step == "auto" else step
-        )
-        return resolved
+        return resolve_recipe(self.get_params(deep=False))
 
     def _config(self, loss, layer_units):
         """Resolve every hyper-parameter once: the loop reads this, never the estimator."""
-        recipe = self._resolved_recipe()
+        params = self.get_params(deep=False)
+        recipe = resolve_recipe(params)
         n_prune_steps = recipe["n_prune_steps"]
         retrain_solver = recipe["retrain_solver"]
         return FitConfig(
             activation=self.activation, loss=loss, out_activation=OUTPUT_ACTIVATIONS[loss],
             alpha=self.alpha, l1_alpha=self.l1_alpha,
-            make_solver=self._solver_factory(self.solver, recipe["learning_rate_init"]),
+            make_solver=solver_factory(self.solver, recipe["learning_rate_init"], params),
             solver_name=self.solver,
-            make_retrain_solver=self._solver_factory(
-                retrain_solver, recipe["retrain_learning_rate"]
+            make_retrain_solver=solver_factory(
+                retrain_solver, recipe["retrain_learning_rate"], params
             ),
             retrain_solver_name=retrain_solver, max_iter=self.max_iter,
             n_prune_steps=n_prune_steps, retrain_iter=recipe["retrain_iter"],
@@ -761,25 +704,9 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             prune_scope=self.prune_scope, min_layer_density=self.min_layer_density,
             rewind=self.rewind, verbose=bool(self.verbose),
             score=functools.partial(self._score_output, loss=loss),
-            step_description={
-                name: ("max_fun=%r" % self.max_fun if name == "lbfgs"
-                       else "learning_rate_init=%r" % step)
-                for name, step in ((retrain_solver, recipe["retrain_learning_rate"]),
-                                   (self.solver, recipe["learning_rate_init"]))
-            },
+            step_description=step_descriptions(recipe, params),
             layer_units=tuple(int(u) for u in layer_units),
         )
-
-    def _solver_factory(self, solver, step):
-        """``make(l1, n_l1, t0)``: a fresh ``solver`` for one phase (see :mod:`._solvers`)."""
-        if solver == "gd":
-            settings = (step, self.learning_rate, self.momentum, self.nesterovs_momentum,
-                        self.power_t)
-        elif solver == "adam":
-            settings = (step, self.beta_1, self.beta_2, self.epsilon)
-        else:
-            settings = (self.max_fun, self.tol)
-        return functools.partial(_make_solver, solver, settings)
 
     def _start_network(self, layer_units, dtype, rng):
         """The network training starts from: the previous fit's, or a fresh one."""
