@@ -6,8 +6,9 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
+from ._base import BasePrunedMLP
 from ._dask import is_dask_collection, predict_blocks, score_blocks
+from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
 
 
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):

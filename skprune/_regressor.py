@@ -3,8 +3,9 @@
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
-from ._base import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, BasePrunedMLP
+from ._base import BasePrunedMLP
 from ._dask import is_dask_collection, predict_blocks, score_blocks
+from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):

@@ -1,0 +1,342 @@
+"""The docstrings the two estimators share: parameters, fitted attributes, ``fit``.
+
+Kept apart from the estimator code; :mod:`._classifier` and
+:mod:`._regressor` put them into their class docstrings.
+"""
+
+_BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer,
+        before pruning (the widths after pruning are ``hidden_layer_sizes_``).
+
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation function of the hidden layers.
+
+    solver : {'adam', 'lbfgs', 'gd'}, default='adam'
+        Full-batch solver; every step uses the exact gradient over all
+        training rows. 'adam' is Adam (Kingma & Ba) with ``beta_1``,
+        ``beta_2``, ``epsilon``; 'lbfgs' is L-BFGS (scipy's L-BFGS-B) over
+        the alive weights only, restarted after every pruning step, with at
+        most ``max_fun`` loss evaluations per phase; 'gd' is gradient descent
+        with (Nesterov) ``momentum`` and the ``learning_rate`` schedule.
+        'adam' is the default because it matched scikit-learn's
+        ``MLPClassifier()`` on scaled data, trained unscaled regression
+        targets, and was the fastest of the three in the package's quality
+        benchmark.
+
+    alpha : float, default=1e-4
+        Strength of the L2 penalty; the penalty is divided by the sum of the
+        sample weights, like the data term.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule. 'invscaling' divides ``learning_rate_init`` by
+        ``t ** power_t``; 'adaptive' divides the step by 5 each time the loss
+        fails to improve by ``tol`` for ``n_iter_no_change`` iterations.
+
+    learning_rate_init : float or 'auto', default='auto'
+        Step size of 'adam' and 'gd'; 'auto' is 0.01 for 'adam' and 0.1
+        for 'gd' ('lbfgs' chooses its steps by line search). Full-batch steps
+        use the exact gradient, so they can be larger than stochastic ones. If a
+        training phase diverges (the initial training's loss ends above where
+        it started, or any phase's loss becomes non-finite), the weights with
+        the lowest loss are restored, later phases skip training, and a
+        ``ConvergenceWarning`` says so. A retraining phase whose loss ends
+        above its start keeps its lowest-loss weights and pruning goes on.
+
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Maximum number of solver iterations (full passes over the data, more
+        for the line searches of 'lbfgs') before the first pruning step.
+
+    tol : float, default=1e-4
+        Tolerance: training stops when the loss (or the validation score,
+        with ``early_stopping``) has not improved by ``tol`` for
+        ``n_iter_no_change`` consecutive iterations.
+
+    n_iter_no_change : int or np.inf, default=10
+        See ``tol``; ``np.inf`` never stops early. 'lbfgs' also stops when
+        its projected gradient falls below ``tol`` (as scikit-learn's).
+
+    momentum : float, default=0.9
+        Momentum of 'gd', in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether 'gd' uses Nesterov's momentum.
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    max_fun : int, default=15000
+        Most loss evaluations of 'lbfgs' per training phase.
+
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the training data and
+        stop the initial training when its score stops improving, restoring
+        the best weights. Pruning statistics use the training part only.
+
+    validation_fraction : float, default=0.1
+        Fraction of the data held out for ``early_stopping``.
+
+    weight_threshold : float or 'auto', default='auto'
+        'auto' is 0.01 when neither ``sparsity`` nor ``neuron_sparsity`` is
+        set and 0 when one is (so that ``sparsity_`` lands on the target);
+        the value used is ``weight_threshold_``. Weights with ``|w| < weight_threshold`` are set to zero at every
+        pruning step and once more at the very end of ``fit``, so every
+        stored weight of ``coefs_`` satisfies ``|w| >= weight_threshold``.
+        If pruning (by threshold or ``sparsity``) cuts every path from the
+        inputs to the outputs, the model is stored as the constant it then
+        computes: one neuron per hidden layer, no weight, and a
+        ``UserWarning``.
+
+    neuron_threshold : float or 'auto', default='auto'
+        'auto' as for ``weight_threshold``. A hidden neuron whose ``neuron_criterion`` score is below this is
+        removed at each pruning step (with the default criterion: whose
+        sample-weighted mean ``|activation|`` over the training data is);
+        its mean output times its outgoing weights is folded into the next
+        layer's bias. A layer is never emptied (its best neuron is kept,
+        with a warning).
+
+    sparsity : float or None, default=None
+        If set, a fraction in [0, 1): the least important weights by
+        ``criterion`` are pruned until this fraction of the original
+        architecture's weights is zero or removed (``weight_threshold``
+        still applies on top). With several pruning steps the target is
+        approached on ``schedule`` and reached at the last step.
+
+    criterion : {'magnitude', 'taylor', 'obd', 'random'} or object, \
+            default='magnitude'
+        Weight importance that ``sparsity`` ranks by: ``|w|``; the
+        first-order Taylor loss change ``|w * dL/dw|`` with the exact
+        whole-data gradient; Optimal Brain Damage ``h_kk * w ** 2 / 2`` with
+        the Gauss-Newton diagonal ``h_kk``; or uniform random scores (a
+        baseline, drawn from ``random_state``). An instance of a
+        :class:`~skprune.WeightCriterion` subclass can take their place;
+        what its ``scores(state)`` returns is checked at every step.
+
+    neuron_criterion : {'activation', 'entropy', 'variance', 'taylor', \
+            'random'} or object, default='activation'
+        Neuron importance that ``neuron_threshold`` and ``neuron_sparsity``
+        use: sample-weighted mean ``|activation|``; the entropy in bits of
+        the neuron's output histogram; ``std(a_j) * ||W_next[j, :]||``, the
+        exact RMS error that removing the neuron and folding its mean adds
+        to the next layer; the layer-normalised Taylor score
+        ``sum_k (w_kj * dL/dw_kj) ** 2``; or random scores. Or an instance
+        of a :class:`~skprune.NeuronCriterion` subclass.
+
+    neuron_sparsity : float or None, default=None
+        If set, a fraction in [0, 1) of every hidden layer's original neurons
+        to remove, lowest ``neuron_criterion`` score first, following
+        ``schedule`` like ``sparsity`` (``neuron_threshold`` still applies on
+        top). At least one neuron per layer is kept.
+
+    schedule : {'gradual', 'iterative', 'one-shot'} or callable, \
+            default='gradual'
+        How the targets ``sparsity`` and ``neuron_sparsity`` are approached
+        over the ``n_prune_steps`` steps: Zhu & Gupta's cubic
+        ``s_k = s (1 - (1 - k / n) ** 3)``; Han et al.'s iterative pruning,
+        which removes the same fraction of the surviving weights at every
+        step; or everything at the first step. A callable
+        ``schedule(step, n_steps, final_sparsity)`` returning the sparsity
+        after step ``step`` (counted from 1) can take their place; it is
+        evaluated for every step before training starts, and must give
+        finite, non-decreasing values in [0, 1) ending at the target.
+
+    prune_scope : {'layer', 'global'}, default='layer'
+        Whether ``sparsity`` holds in every layer or over all layers at once.
+
+    min_layer_density : float, default=0.01
+        With ``prune_scope='global'``, every pruning step keeps at least
+        this fraction of each layer's original weights (its best ones by
+        ``criterion``), so a small layer is never gutted; the floors are
+        scaled down if they exceed the whole budget. A neuron cut off from
+        all of its inputs is still removed with its outgoing weights, so a
+        layer can end up below its floor that way.
+
+    n_prune_steps : int or 'auto', default='auto'
+        Number of prune -> retrain rounds after the initial training. 'auto'
+        is 1 without a sparsity target; with ``sparsity`` or
+        ``neuron_sparsity`` it is the gradual recipe "prune in many small
+        steps with short retraining, then fine-tune longer": 10 steps when
+        'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does.
+
+    retrain_iter : int or 'auto', default='auto'
+        Most solver iterations after each pruning step, with pruned weights
+        held at exactly zero. 'auto' is 50 without a sparsity target; with
+        one, 15 for 'lbfgs' and 'gd', 10 for 'adam'.
+
+    finetune_iter : int, 'auto' or None, default='auto'
+        Most solver iterations after the last pruning step; None means
+        ``retrain_iter``. 'auto' is ``retrain_iter`` when that is set or
+        there is no sparsity target; otherwise 150 for 'adam' and 100 for
+        'lbfgs' and 'gd'.
+
+    retrain_solver : {'auto', 'lbfgs', 'adam', 'gd'}, default='auto'
+        Solver of the retraining after each pruning step and of the final
+        fine-tune (``solver`` does the initial training). 'auto' is 'lbfgs'
+        with a sparsity target and no L1 penalty (``l1_alpha=0``), and
+        ``solver`` otherwise. Recovering from a pruning step is a short,
+        local problem that L-BFGS, with no step size to get wrong, solves
+        well: in the package's quality benchmark it gave more accurate
+        sparse networks than Adam retraining (see the user guide, "Recipe
+        for high sparsity"). An L-BFGS retraining phase ends at its
+        projected-gradient test at ``tol``, as scikit-learn's L-BFGS does,
+        or after its budget (``retrain_iter``, ``finetune_iter``). Running
+        it further helps accuracy a little but is not reproducible: below
+        that test its iterates follow rounding, and a fit with integer
+        sample weights stops matching the fit on repeated rows. A
+        first-order retraining solver uses
+        ``learning_rate_init`` ('auto': its own default) and the ``tol`` /
+        ``n_iter_no_change`` rule.
+
+    rewind : bool, default=False
+        Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
+        pruning step the surviving weights and the biases are reset to their
+        values at the start of ``fit`` before retraining.
+
+    l1_alpha : float, default=0.0
+        Strength of an L1 penalty ``l1_alpha * sum|w|`` on the weights,
+        divided by the sum of the sample weights like ``alpha``. With 'gd'
+        and 'adam' it is applied by a proximal (soft-thresholding) step after
+        every step; with 'lbfgs' exactly, by writing each weight as
+        ``u - v`` with ``u, v >= 0`` under L-BFGS-B's bounds. Either way it
+        produces exact zeros, which the next pruning step removes for good.
+        L-BFGS-B's choice of which bounds are active amplifies rounding: two
+        fits that differ only in the last bits (sample weights of 2 against
+        repeated rows) can end at visibly different weights, which is why
+        ``retrain_solver='auto'`` does not pick 'lbfgs' under an L1 penalty.
+
+    warm_start : bool, default=False
+        Reuse the previous fit's (pruned) network as the starting point.
+        Pruned weights and removed neurons stay pruned; ``loss_curve_``,
+        ``t_`` and the 'invscaling' schedule continue (``n_iter_`` counts the
+        iterations of the latest fit, as in scikit-learn's MLP). The classes
+        (or number of targets) and ``hidden_layer_sizes`` must be those of
+        the previous fit.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weight initialisation and of the ``early_stopping`` split.
+
+    verbose : bool, default=False
+        Print the loss at every iteration and a line per pruning step."""
+
+
+# Fitted attributes shared by the classifier and the regressor.
+_BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
+        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
+        of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
+        zeros stored.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    hidden_layer_sizes_ : tuple of int
+        Hidden layer widths after neuron removal.
+
+    layer_units_original_ : tuple of int
+        Units of every layer of the architecture the fit started from:
+        ``(n_features_in_, *hidden_layer_sizes, n_outputs_)``. Every figure
+        about the original network (``sparsity_``, ``compression_report``,
+        the command line's report) is counted from it.
+
+    n_weights_original_ : int
+        Number of weights of that architecture.
+
+    sparsity_ : float
+        Fraction of the original architecture's weights that are zero or
+        were removed with their neuron.
+
+    layer_sparsity_ : ndarray of shape (n_layers - 1,)
+        The same fraction per layer.
+
+    feature_mask_ : ndarray of bool of shape (`n_features_in_`,)
+        ``True`` for the input features that still have a non-zero outgoing
+        weight; the others are never read by ``predict``.
+
+    n_features_used_ : int
+        Number of input features still used (``feature_mask_.sum()``).
+
+    pruning_history_ : list of dict
+        One record per pruning step: ``step``, ``iteration``,
+        ``target_sparsity``, ``target_neuron_sparsity``, ``weights_kept``,
+        ``neurons_kept`` and ``loss`` (measured right after pruning, before
+        retraining).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    n_iter_ : int
+        Number of solver iterations run by the latest ``fit``, retraining
+        included (``loss_curve_`` keeps those of earlier warm-started fits).
+
+    layer_units_original_ : tuple of int
+        Widths of the original architecture: ``n_features_in_``, the
+        original hidden widths, ``n_outputs_``.
+
+    n_weights_original_ : int
+        Number of weights of the original architecture (what ``sparsity_``
+        counts against).
+
+    weight_threshold_, neuron_threshold_ : float
+        The thresholds used (``'auto'`` resolved).
+
+    n_prune_steps_ : int
+        The number of pruning steps used (``'auto'`` resolved).
+
+    t_ : int
+        Number of training samples seen by the solver (``n_iter_ * n_samples``).
+
+    n_layers_ : int
+        Number of layers, input and output included."""
+
+_FIT_DOC = """Fit the network to ``X`` and ``y``, pruning it as configured.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training data. float32 is kept float32; other dtypes become float64.
+            A dask array or DataFrame is fitted where its blocks live, on the
+            current ``dask.distributed`` client's cluster (see the Scaling page).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets
+            (classifier); target values (regressor). A dask array or Series
+            with dask ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights. An integer weight is equivalent to
+            repeating the sample. A dask array with dask ``X``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            Besides scikit-learn's standard input errors (invalid parameters,
+            empty, NaN, infinite or non-numeric ``X`` or ``y``, inconsistent
+            lengths, negative ``sample_weight``), when
+
+            - a classifier's ``y`` holds fewer than two classes;
+            - the sample weights sum to zero;
+            - ``early_stopping`` cannot split off a (stratified) validation
+              set of at least two samples, with positive total weight on both
+              sides;
+            - ``warm_start`` refits with other classes than the previous fit
+              saw, another number of regression targets, or another
+              ``hidden_layer_sizes`` than the previous network's original
+              architecture;
+            - the loss is not finite at the initial weights (features or
+              targets too large for the floating-point type: scale them).
+
+            A failed or interrupted fit (also by ``KeyboardInterrupt``)
+            leaves the estimator exactly as it was: unfitted, or with the
+            previous fit intact.
+        """
