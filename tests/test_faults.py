@@ -468,26 +468,33 @@ def test_a_cut_off_network_becomes_an_exact_constant(activation):
 
 
 
-def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
-    # Regression: a rise over a short retraining phase (fresh momentum right
-    # after a pruning step) was taken for divergence, and every later phase
-    # skipped training. A rise over the initial training means divergence;
-    # over a retraining phase only a blow-up does (see the next test).
+def _tiny_gd_phase_problem(step):
+    """A 4-3-1 network, its data and a 'gd' configuration at ``step``."""
     from skprune import PrunedMLPClassifier
     from skprune._data import InMemoryData
-    from skprune._loop import Phase, Record, train
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 4))
     Y = (X[:, :1] > 0).astype(float)
     data = InMemoryData(X, Y, np.ones(60))
-    est = PrunedMLPClassifier(  # the loss goes 0.617 -> 0.974 -> ... -> 0.751
-        solver="gd", learning_rate_init=5.0, tol=0.0, n_iter_no_change=10**6
+    est = PrunedMLPClassifier(
+        solver="gd", learning_rate_init=step, tol=0.0, n_iter_no_change=10**6
     )
     config = est._config("binary_log_loss", (4, 3, 1))
     coefs = [rng.normal(size=(4, 3)), rng.normal(size=(3, 1))]
-    intercepts = [np.zeros(3), np.zeros(1)]
-    net = (coefs, intercepts, [np.ones_like(c, dtype=bool) for c in coefs])
+    net = (coefs, [np.zeros(3), np.zeros(1)], [np.ones_like(c, dtype=bool) for c in coefs])
+    return config, data, net
+
+
+def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
+    # Regression: a rise over a short retraining phase (fresh momentum right
+    # after a pruning step) was taken for divergence, and every later phase
+    # skipped training. A rise over the initial training means divergence;
+    # over a retraining phase only a blow-up does (see the next test).
+    from skprune._loop import Phase, Record, train
+
+    # The loss goes 0.617 -> 0.974 -> ... -> 0.751.
+    config, data, net = _tiny_gd_phase_problem(5.0)
 
     # The same phase as initial training: its loss rises, so it diverged.
     initial = Record()
@@ -508,20 +515,9 @@ def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
 def test_a_retraining_phase_that_blows_up_is_divergence():
     # Ending a hundredfold above the start (0.617 -> 2415) is no fresh-start
     # spike: warned, and the lowest-loss weights kept.
-    from skprune import PrunedMLPClassifier
-    from skprune._data import InMemoryData
     from skprune._loop import Phase, Record, train
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 4))
-    Y = (X[:, :1] > 0).astype(float)
-    data = InMemoryData(X, Y, np.ones(60))
-    est = PrunedMLPClassifier(
-        solver="gd", learning_rate_init=30.0, tol=0.0, n_iter_no_change=10**6
-    )
-    config = est._config("binary_log_loss", (4, 3, 1))
-    coefs = [rng.normal(size=(4, 3)), rng.normal(size=(3, 1))]
-    net = (coefs, [np.zeros(3), np.zeros(1)], [np.ones_like(c, dtype=bool) for c in coefs])
+    config, data, net = _tiny_gd_phase_problem(30.0)
     record = Record()
     with pytest.warns(ConvergenceWarning, match="rose from 0.617 to 2415"):
         best = train(config, data, None, record, net, Phase(5, False, False))
