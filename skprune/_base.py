@@ -345,11 +345,10 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             activation=self.activation, loss=loss, out_activation=OUTPUT_ACTIVATIONS[loss],
             alpha=self.alpha, l1_alpha=self.l1_alpha,
             make_solver=solver_factory(self.solver, recipe["learning_rate_init"], params),
-            solver_name=self.solver,
             make_retrain_solver=solver_factory(
                 retrain_solver, recipe["retrain_learning_rate"], params
             ),
-            retrain_solver_name=retrain_solver, max_iter=self.max_iter,
+            max_iter=self.max_iter,
             n_prune_steps=n_prune_steps, retrain_iter=recipe["retrain_iter"],
             finetune_iter=recipe["finetune_iter"],
             tol=self.tol, n_iter_no_change=self.n_iter_no_change,

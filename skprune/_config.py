@@ -24,10 +24,9 @@ class FitConfig:
         ``make_solver(l1, n_l1, t0)`` returns a fresh solver for one phase
         (see :mod:`._solvers`); ``l1`` is ``l1_alpha / sum(sample_weight)``,
         ``n_l1`` the number of weight arrays, ``t0`` the iterations run so far.
-    solver_name : str
-        For messages.
-    make_retrain_solver, retrain_solver_name : callable, str
+    make_retrain_solver : callable
         The same for the phases after each pruning step (``retrain_solver``).
+        Solvers carry their ``name``, for messages.
     max_iter, n_prune_steps, retrain_iter, finetune_iter : int
         Iterations of the initial training, pruning steps, iterations after
         each pruning step and after the last one.
@@ -64,9 +63,7 @@ class FitConfig:
     alpha: float
     l1_alpha: float
     make_solver: Callable[..., Any]
-    solver_name: str
     make_retrain_solver: Callable[..., Any]
-    retrain_solver_name: str
     max_iter: int
     n_prune_steps: int
     retrain_iter: int
