@@ -160,6 +160,26 @@ def load_mnist(root):
     return X / 255.0, y.astype(np.int64)
 
 
+def digits_split(n_samples=None, dtype=np.float64):
+    """digits split 75 / 25 (stratified, ``random_state=0``), standardised on the training part.
+
+    ``n_samples`` keeps the first rows only (smoke tests).
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_digits(return_X_y=True)
+    if n_samples:
+        X, y = X[:n_samples], y[:n_samples]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = (scaler.transform(X).astype(dtype) for X in (X_train, X_test))
+    return X_train, X_test, y_train, y_test
+
+
 def code_version():
     """The commit the package ran from (``+dirty`` when it has local changes)."""
     root = Path(__file__).resolve().parents[1]

@@ -38,11 +38,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
 
 from skprune import PrunedMLPClassifier
 
@@ -51,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
     code_version,
     describe_machine,
+    digits_split,
     interleaved,
     load_mnist,
     median,
@@ -81,17 +79,6 @@ MODELS = {
 # ---------------------------------------------------------------------- #
 # Data.
 # ---------------------------------------------------------------------- #
-def digits_data(n_samples=None):
-    X, y = load_digits(return_X_y=True)
-    if n_samples:
-        X, y = X[:n_samples], y[:n_samples]
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y
-    )
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
-
-
 def mnist_data(root=MNIST_DIR, n_samples=None):
     """First 8,000 images train, last 2,000 test, pixels / 255; None if absent."""
     data = load_mnist(root)
@@ -245,7 +232,7 @@ def main(argv=None):
     with pinned(1):
         for name in args.datasets:
             if name == "digits":
-                data = digits_data(400 if args.quick else None)
+                data = digits_split(400 if args.quick else None)
                 title = "digits (1,347 train / 450 test images, 8×8)"
             else:
                 data = mnist_data(args.mnist_dir, (400, 100) if args.quick else None)

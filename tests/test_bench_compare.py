@@ -1,22 +1,14 @@
 """The side-by-side benchmark against MLPClassifier at smoke-test sizes (seconds)."""
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from _bench import load_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location(
-        "bench_compare", ROOT / "benchmarks" / "bench_compare.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_compare.py")
 
 
 def test_quick_markdown_table_is_whole(bench, capsys):

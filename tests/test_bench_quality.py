@@ -1,31 +1,12 @@
 """The training-quality benchmark at smoke-test sizes (seconds): it runs and its tables are whole."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from _bench import assert_tables_whole, load_script
 
 
 @pytest.fixture(scope="module")
 def benchmark():
-    spec = importlib.util.spec_from_file_location(
-        "bench_quality", ROOT / "benchmarks" / "bench_quality.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _tables_are_whole(text):
-    for line in text.splitlines():
-        if line.startswith("|"):
-            assert line.endswith("|")
-    for block in text.split("\n\n"):
-        rows = [r for r in block.splitlines() if r.startswith("|")]
-        if rows:
-            assert len({r.count("|") for r in rows}) == 1, block
+    return load_script("benchmarks/bench_quality.py")
 
 
 def test_quick_run_tables_and_targets(benchmark, tmp_path, capsys, monkeypatch):
@@ -38,7 +19,7 @@ def test_quick_run_tables_and_targets(benchmark, tmp_path, capsys, monkeypatch):
     )
     assert out.read_text().strip() == text
     assert capsys.readouterr().out.strip() == text
-    _tables_are_whole(text)
+    assert_tables_whole(text)
     assert "nan" not in text.lower()
     for heading in ("### iris", "### breast_cancer_unscaled", "### regression", "### Targets"):
         assert heading in text
@@ -59,4 +40,4 @@ def test_mnist_skips_cleanly_when_absent(benchmark, tmp_path):
     text = benchmark.main(["--quick", "--datasets", "mnist", "--mnist-dir", str(tmp_path)])
     assert "Skipped: MNIST not found" in text
     assert "No target applies" in text
-    _tables_are_whole(text)
+    assert_tables_whole(text)

@@ -1,22 +1,15 @@
 """The documentation's figures and tables come from the benchmarks' saved output."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from _bench import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, ROOT / path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_md_to_rst_keeps_parenthesised_numbers_as_text():
-    md_to_rst = _load("md_to_rst", "benchmarks/md_to_rst.py")
+    md_to_rst = load_script("benchmarks/md_to_rst.py")
     text = md_to_rst.convert(
         "### Title\n\n| hidden | ms |\n|---|---|\n| (100) | 1.5 |\n| 256-128 | |\n"
     )
@@ -28,7 +21,7 @@ def test_md_to_rst_keeps_parenthesised_numbers_as_text():
 
 def test_md_to_rst_keeps_trailing_underscores_as_text():
     # "sparsity_" is a fitted attribute, not a reference to a target.
-    md_to_rst = _load("md_to_rst", "benchmarks/md_to_rst.py")
+    md_to_rst = load_script("benchmarks/md_to_rst.py")
     text = md_to_rst.convert("its sparsity_ column\n\n| sparsity_ | retrain_solver |\n|---|---|\n")
     assert "its sparsity\\_ column" in text
     assert "   * - sparsity\\_\n     - retrain_solver" in text
@@ -37,7 +30,7 @@ def test_md_to_rst_keeps_trailing_underscores_as_text():
 @pytest.mark.parametrize("name", ["accuracy", "predict", "epoch"])
 def test_figures_draw_from_the_saved_benchmark_output(name, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
-    figures = _load("make_figures", "docs/images/make_figures.py")
+    figures = load_script("docs/images/make_figures.py")
     monkeypatch.setattr(figures, "IMAGES", tmp_path)
     figures.main([name])
     out = tmp_path / figures.FIGURES[name][1]
@@ -48,7 +41,7 @@ def test_figures_draw_from_the_saved_benchmark_output(name, tmp_path, monkeypatc
 
 
 def test_accuracy_figure_reads_every_row():
-    figures = _load("make_figures", "docs/images/make_figures.py")
+    figures = load_script("docs/images/make_figures.py")
     text = (figures.RESULTS / "accuracy_vs_sparsity_digits.md").read_text()
     fig = figures.accuracy_figure(text)
     lines = [line for ax in fig.axes for line in ax.get_lines()]
