@@ -68,7 +68,7 @@ FULL = {
         ]
         + [("random", "gradual", "layer"), ("magnitude", "gradual", "global"),
            ("obd", "gradual", "global")],
-        "lottery": dict(max_iter=300, n_prune_steps=5, retrain_iter=200),
+        "lottery": dict(max_iter=300, n_prune_steps=5, retrain_iter=200, criterion="magnitude"),
         "neuron_fractions": (0.5, 0.75, 0.9),
         "neuron_criteria": ("activation", "entropy", "variance", "taylor", "random"),
     },
@@ -100,7 +100,7 @@ QUICK = {
         "sparsities": (0.5, 0.9),
         "weight_rows": [("magnitude", "gradual", "layer"), ("obd", "one-shot", "global"),
                         ("random", "iterative", "layer")],
-        "lottery": dict(max_iter=10, n_prune_steps=2, retrain_iter=5),
+        "lottery": dict(max_iter=10, n_prune_steps=2, retrain_iter=5, criterion="magnitude"),
         "neuron_fractions": (0.5,),
         "neuron_criteria": ("activation", "variance"),
         "n_samples": 300,

@@ -1,6 +1,6 @@
 """Time the command line's CSV reader on a 200,000 x 20 numeric file (plus a target column).
 
-Each repeat runs ``skprune._cli.read_csv`` in a fresh process, alternating
+Each repeat runs ``skprune._cli_input.read_csv`` in a fresh process, alternating
 between this checkout and ``--compare`` (another checkout, e.g. the reader
 with a float() per cell), one BLAS thread; medians are printed.
 
@@ -24,7 +24,7 @@ from _timing import describe_machine  # noqa: E402
 
 _SCRIPT = """
 import time
-from skprune._cli import read_csv
+from skprune._cli_input import read_csv
 start = time.perf_counter()
 X, y, _ = read_csv({path!r})
 print(time.perf_counter() - start, X.shape[0])

@@ -145,10 +145,13 @@ def models(name):
         if not name.endswith("_unscaled"):
             for s in (0.9, 0.95):
                 rows["skprune sparsity=%g" % s] = ours(hidden_layer_sizes=hidden, sparsity=s)
-            if "retrain_solver" in ours().get_params():
-                # What 'auto' (L-BFGS retraining) is measured against.
-                rows["skprune sparsity=0.95, retrain_solver='adam'"] = ours(
-                    hidden_layer_sizes=hidden, sparsity=0.95, retrain_solver="adam")
+            # What the defaults for a target (OBD scores, global scope,
+            # L-BFGS retraining) are each measured against.
+            for option, value in (("criterion", "magnitude"), ("prune_scope", "layer"),
+                                  ("retrain_solver", "adam")):
+                if option in ours().get_params():
+                    rows["skprune sparsity=0.95, %s=%r" % (option, value)] = ours(
+                        hidden_layer_sizes=hidden, sparsity=0.95, **{option: value})
     if has_solver():
         for solver in SOLVERS:
             rows["skprune solver='%s'" % solver] = ours(hidden_layer_sizes=hidden, solver=solver)

@@ -8,9 +8,8 @@ import warnings
 
 import numpy as np
 
-from ._criteria import (
-    checked_neuron_scores,
-    checked_weight_scores,
+from ._criteria import checked_neuron_scores, checked_weight_scores
+from ._masks import (
     fraction_masks,
     neuron_fraction_masks,
     neuron_keep_masks,

@@ -252,7 +252,7 @@ def test_csv_quoted_fields_and_blank_lines(tmp_path, capsys):
     path = tmp_path / "quoted.csv"
     rows = [f'{i % 7},"{(i * 3) % 5}",{"yes" if i % 2 else "no"}' for i in range(40)]
     path.write_text("a,b,label\n" + "\n\n".join(rows) + "\n")
-    from skprune._cli import read_csv
+    from skprune._cli_input import read_csv
 
     X, y, _ = read_csv(str(path))
     assert X.shape == (40, 2) and X[3].tolist() == [3.0, 4.0]

@@ -563,7 +563,8 @@ def test_dask_fit_with_sample_weight_float32_and_binary_labels(client):
     )
     _assert_same_model(memory, blocks)
     unweighted = PrunedMLPClassifier(**params).fit(X, y)
-    assert _max_relative_difference(memory, unweighted) > 1e-3  # the weights mattered
+    # The weights mattered (they may even change which neurons survive).
+    assert np.abs(memory.predict_proba(X) - unweighted.predict_proba(X)).max() > 1e-3
     # float32 data trains a float32 network on the blocks too.
     X32 = X.astype(np.float32)
     memory = PrunedMLPClassifier(**params).fit(X32, y)

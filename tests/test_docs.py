@@ -26,7 +26,7 @@ FORBIDDEN = [
 ALLOWED = [
     ("skprune/_callbacks.py", "Report the end of the task;"),
     ("skprune/_callbacks.py", "links this fit into the task tree"),
-    ("skprune/_cli.py", "and the task they call for"),
+    ("skprune/_cli_input.py", "and the task they call for"),
 ]
 
 #: Build outputs, generated pages and caches are not sources.

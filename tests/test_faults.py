@@ -22,7 +22,7 @@ from sklearn.metrics import log_loss
 import skprune._base
 import skprune._classifier
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._criteria import threshold_masks
+from skprune._masks import threshold_masks
 from skprune._network import forward
 from skprune._sparse import constant_network, is_cut_off
 

@@ -26,7 +26,8 @@ def test_fits_and_prunes(data):
         hidden_layer_sizes=(32,), sparsity=0.8, n_prune_steps=3, random_state=0
     ).fit(X, y)
     assert reg.score(X, y) > 0.95
-    assert reg.sparsity_ >= 0.8
+    # 288 weights: the target is met to the nearest whole weight.
+    assert reg.sparsity_ == pytest.approx(0.8, abs=0.5 / 288)
     assert all(sp.issparse(W) and W.format == "csr" for W in reg.coefs_)
     assert reg.out_activation_ == "identity"
     assert reg.predict(X).shape == (300,)
