@@ -57,7 +57,13 @@ from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import describe_machine, load_mnist, markdown_table, pinned  # noqa: E402
+from _timing import (  # noqa: E402
+    code_version,
+    describe_machine,
+    load_mnist,
+    markdown_table,
+    pinned,
+)
 
 MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 
@@ -317,6 +323,7 @@ def main(argv=None):
              *describe_machine(args.threads),
              "- command: `python benchmarks/bench_quality.py %s`" % " ".join(
                  argv if argv is not None else sys.argv[1:]),
+             "- skprune commit: %s" % code_version(),
              "- seeds: %s; %s" % (", ".join(map(str, seeds)), "skprune has a `solver` "
                  "parameter: one row per solver" if has_solver() else "this skprune has no "
                  "`solver` parameter: no solver rows"),
