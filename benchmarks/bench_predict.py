@@ -47,6 +47,9 @@ def pruned_model(X, y, hidden, sparsity):
         max_iter=2,
         retrain_iter=0,
         sparsity=sparsity,
+        # Every layer at the same density: the tables are read per layer.
+        criterion="magnitude",
+        prune_scope="layer",
         weight_threshold=0.0,
         neuron_threshold=0.0,
         random_state=0,

@@ -45,6 +45,8 @@ def pruned(X, y, hidden, sparsity):
         learning_rate_init=0.01,
         max_iter=2,
         sparsity=sparsity,
+        criterion="magnitude",
+        prune_scope="layer",
         weight_threshold=0.0,
         neuron_threshold=0.0,
         retrain_iter=0,

@@ -33,6 +33,9 @@ def fitted(X, y, hidden, sparsity):
         max_iter=3,
         retrain_iter=2,
         sparsity=sparsity,
+        # Every layer at the same density: the tables are read per layer.
+        criterion="magnitude",
+        prune_scope="layer",
         neuron_threshold=0.0,
         random_state=0,
     ).fit(X, y)
