@@ -196,23 +196,8 @@ def estimator_options():
     return options
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="skprune",
-        description=(
-            "Train a dense and a pruned multi-layer perceptron and compare them: "
-            "accuracy (R² for regression), sparsity, compression, neurons kept, "
-            "model size and predict time. Without --data, runs the demo on "
-            "scikit-learn's digits data set."
-        ),
-        epilog=(
-            "Features are standardised; regression targets too. Progress goes to "
-            "stderr, the report to stdout. Exit status: 0 on success, 1 for a bad "
-            "data file or a failed fit, 2 for bad options."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"skprune {__version__}")
-    data = parser.add_argument_group("data")
+def _add_data_options(data):
+    """The options that choose the data and the held-out share."""
     data.add_argument(
         "--data", metavar="FILE",
         help="CSV file with a header row; every column but the target must be numeric",
@@ -236,6 +221,39 @@ def build_parser():
         "--test-size", type=float, default=0.25, metavar="FRACTION",
         help="fraction held out for the report (default: 0.25)",
     )
+
+
+def _add_output_options(group):
+    """The options of what is printed."""
+    group.add_argument(
+        "--no-dense", action="store_true", help="skip the dense baseline"
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress while training"
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="print the loss at every iteration (the estimator's verbose)",
+    )
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skprune",
+        description=(
+            "Train a dense and a pruned multi-layer perceptron and compare them: "
+            "accuracy (R² for regression), sparsity, compression, neurons kept, "
+            "model size and predict time. Without --data, runs the demo on "
+            "scikit-learn's digits data set."
+        ),
+        epilog=(
+            "Features are standardised; regression targets too. Progress goes to "
+            "stderr, the report to stdout. Exit status: 0 on success, 1 for a bad "
+            "data file or a failed fit, 2 for bad options."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"skprune {__version__}")
+    _add_data_options(parser.add_argument_group("data"))
     groups = {
         "pruning": parser.add_argument_group("pruning"),
         "training": parser.add_argument_group("training"),
@@ -261,17 +279,7 @@ def build_parser():
         "--threads", type=int, default=1, metavar="N",
         help="BLAS threads; small networks train fastest on one (default: 1)",
     )
-    output = parser.add_argument_group("output")
-    output.add_argument(
-        "--no-dense", action="store_true", help="skip the dense baseline"
-    )
-    output.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress while training"
-    )
-    output.add_argument(
-        "-v", "--verbose", action="store_true",
-        help="print the loss at every iteration (the estimator's verbose)",
-    )
+    _add_output_options(parser.add_argument_group("output"))
     return parser
 
 
