@@ -80,6 +80,35 @@ def _fitted_sparsity(estimator):
     return float(found.sparsity_)
 
 
+def _checked_sweep(estimator, param_name, param_range, unpruned):
+    """``(full parameter name, values, unpruned-reference params)``, each value checked.
+
+    Every value (and the reference) is validated before anything is fitted.
+    The "unpruned" reference keeps the rest of the configuration, including
+    the retraining iterations, so it sees the same training budget.
+    """
+    full_name = _resolve_param_name(estimator, param_name)
+    if full_name is None:
+        raise ValueError(f"{type(estimator).__name__} has no parameter {param_name!r}.")
+    param_range = np.asarray(param_range, dtype=object)
+    if param_range.ndim != 1 or len(param_range) == 0:
+        raise ValueError("param_range must be a non-empty 1d sequence of values.")
+    if all(isinstance(v, Real) for v in param_range):
+        param_range = param_range.astype(float)
+    off = {}
+    if unpruned:
+        try:
+            off = pruning_off_params(estimator)
+        except ValueError as exc:
+            raise ValueError(f"{exc} Pass unpruned=False.") from None
+    for i, value in enumerate(param_range):
+        shown = value.item() if isinstance(value, np.generic) else value
+        _check_params(estimator, {full_name: value}, f"param_range[{i}]={shown!r}")
+    if off:
+        _check_params(estimator, off, "the unpruned reference")
+    return full_name, param_range, off
+
+
 def _score_name(score_name, scoring, negate_score, estimator):
     """Axis label for the score, in the manner of scikit-learn's displays."""
     if score_name is not None:
@@ -259,17 +288,7 @@ class PruningCurveDisplay:
         _check_matplotlib(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
 
-        if std_display_style not in ("fill_between", "errorbar", None):
-            raise ValueError(
-                f"Unknown std_display_style: {std_display_style!r}. Should be one "
-                "of 'fill_between', 'errorbar' or None."
-            )
-        _check_score_type(score_type)
-        if score_type != "test" and self.train_scores is None:
-            raise ValueError(
-                f"score_type={score_type!r} needs train_scores; pass "
-                "score_type='train' or 'both' to from_estimator to compute them."
-            )
+        self._check_plot_args(std_display_style, score_type)
         if ax is None:
             _, ax = plt.subplots()
 
@@ -292,23 +311,8 @@ class PruningCurveDisplay:
                 curve_label = kind.capitalize()
             else:
                 curve_label = label if score_type != "both" else f"{label}, {kind}"
-            mean, std = scores.mean(axis=1), scores.std(axis=1)
-            if std_display_style == "errorbar":
-                kw = {"label": curve_label, "marker": "o", "capsize": 3}
-                container = ax.errorbar(
-                    x, mean, yerr=std, xerr=x_std, **{**kw, **(errorbar_kw or {})}
-                )
-                self.errorbar_ = (self.errorbar_ or []) + [container]
-                continue
-            kw = {"label": curve_label, "marker": "o"}
-            (line,) = ax.plot(x, mean, **{**kw, **(line_kw or {})})
-            self.lines_ = (self.lines_ or []) + [line]
-            if std_display_style == "fill_between":
-                kw = {"alpha": 0.3, "color": line.get_color()}
-                band = ax.fill_between(
-                    x, mean - std, mean + std, **{**kw, **(fill_between_kw or {})}
-                )
-                self.fill_between_ = (self.fill_between_ or []) + [band]
+            self._draw_curve(ax, x, x_std, scores, curve_label, std_display_style,
+                             line_kw, fill_between_kw, errorbar_kw)
 
         self.unpruned_line_ = None
         if self.unpruned_scores is not None and "test" in curves:
@@ -323,6 +327,36 @@ class PruningCurveDisplay:
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+    def _check_plot_args(self, std_display_style, score_type):
+        if std_display_style not in ("fill_between", "errorbar", None):
+            raise ValueError(
+                f"Unknown std_display_style: {std_display_style!r}. Should be one "
+                "of 'fill_between', 'errorbar' or None."
+            )
+        _check_score_type(score_type)
+        if score_type != "test" and self.train_scores is None:
+            raise ValueError(
+                f"score_type={score_type!r} needs train_scores; pass "
+                "score_type='train' or 'both' to from_estimator to compute them."
+            )
+
+    def _draw_curve(self, ax, x, x_std, scores, label, style, line_kw, fill_between_kw,
+                    errorbar_kw):
+        """One curve of mean scores (rows: parameter values), with its spread drawn by ``style``."""
+        mean, std = scores.mean(axis=1), scores.std(axis=1)
+        if style == "errorbar":
+            kw = {"label": label, "marker": "o", "capsize": 3}
+            container = ax.errorbar(x, mean, yerr=std, xerr=x_std, **{**kw, **(errorbar_kw or {})})
+            self.errorbar_ = (self.errorbar_ or []) + [container]
+            return
+        kw = {"label": label, "marker": "o"}
+        (line,) = ax.plot(x, mean, **{**kw, **(line_kw or {})})
+        self.lines_ = (self.lines_ or []) + [line]
+        if style == "fill_between":
+            kw = {"alpha": 0.3, "color": line.get_color()}
+            band = ax.fill_between(x, mean - std, mean + std, **{**kw, **(fill_between_kw or {})})
+            self.fill_between_ = (self.fill_between_ or []) + [band]
 
     @classmethod
     def from_estimator(
@@ -447,16 +481,9 @@ class PruningCurveDisplay:
         """
         _check_matplotlib(f"{cls.__name__}.from_estimator")
         _check_score_type(score_type)
-        full_name = _resolve_param_name(estimator, param_name)
-        if full_name is None:
-            raise ValueError(
-                f"{type(estimator).__name__} has no parameter {param_name!r}."
-            )
-        param_range = np.asarray(param_range, dtype=object)
-        if param_range.ndim != 1 or len(param_range) == 0:
-            raise ValueError("param_range must be a non-empty 1d sequence of values.")
-        if all(isinstance(v, Real) for v in param_range):
-            param_range = param_range.astype(float)
+        full_name, param_range, off = _checked_sweep(
+            estimator, param_name, param_range, unpruned
+        )
 
         # Draw the splits once so that every value (and the unpruned
         # reference) is scored on the same test sets, even with a splitter
@@ -480,22 +507,6 @@ class PruningCurveDisplay:
             )
             sparsity = [_fitted_sparsity(est) for est in result["estimator"]]
             return sparsity, result["test_score"], result.get("train_score")
-
-        # The "unpruned" reference keeps the rest of the configuration,
-        # including the retraining iterations, so it sees the same
-        # gradient-descent budget.
-        off = {}
-        if unpruned:
-            try:
-                off = pruning_off_params(estimator)
-            except ValueError as exc:
-                raise ValueError(f"{exc} Pass unpruned=False.") from None
-        # Every value (and the reference) is validated before anything is fitted.
-        for i, value in enumerate(param_range):
-            shown = value.item() if isinstance(value, np.generic) else value
-            _check_params(estimator, {full_name: value}, f"param_range[{i}]={shown!r}")
-        if off:
-            _check_params(estimator, off, "the unpruned reference")
 
         sparsity, test_scores, train_scores = [], [], []
         for value in param_range:
