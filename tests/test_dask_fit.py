@@ -21,14 +21,18 @@ from skprune._dask import (  # noqa: E402
 from skprune._data_dask import DaskData  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def client():
+def _dedicated_cluster():
     # In-process workers (threads): the real scheduler and protocol, no
     # subprocesses, a quick start.
+    return distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
+
+
+@pytest.fixture(scope="module")
+def client():
     with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-        ) as cluster,
+        _dedicated_cluster() as cluster,
         distributed.Client(cluster, timeout="30s") as client,
     ):
         yield client
@@ -302,9 +306,7 @@ def test_lazy_prediction_and_score():
 def test_worker_lost_between_calls_gives_the_same_numbers():
     X, Y, sw, coefs, intercepts = _problem("log_loss", n=400)
     with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-        ) as cluster,
+        _dedicated_cluster() as cluster,
         distributed.Client(cluster, timeout="30s") as client,
     ):
         # Blocks computed from a graph (not scattered): lineage to recompute from.
@@ -459,9 +461,7 @@ def test_worker_lost_during_a_computation_gives_the_same_numbers():
 
     X, Y, sw, *_ = _problem("log_loss", n=400)
     with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-        ) as cluster,
+        _dedicated_cluster() as cluster,
         distributed.Client(cluster, timeout="30s") as client,
     ):
         data = DaskData(
@@ -670,12 +670,6 @@ def _fit_in_thread(est, *args, **kwargs):
     thread = threading.Thread(target=run)
     thread.start()
     return thread, outcome
-
-
-def _dedicated_cluster():
-    return distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-    )
 
 
 def test_worker_lost_mid_fit_gives_the_same_model():
