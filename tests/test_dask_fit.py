@@ -1,5 +1,7 @@
 """Training data on dask blocks: exact sums, input checks, lazy prediction, faults."""
 
+import threading
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -449,17 +451,21 @@ def test_gradient_descent_on_blocks_follows_the_in_memory_path(client):
     assert not np.allclose(memory[0], coefs[0])  # it did move
 
 
-def _slow_sums(X, Y, sw):
-    import time
+_BLOCK_STARTED, _BLOCKS_RELEASED = threading.Event(), threading.Event()
 
-    time.sleep(0.1)
+
+def _held_sums(X, Y, sw):
+    # In-process workers share this module: the test sees the computation
+    # start and loses a worker while every running block waits.
+    _BLOCK_STARTED.set()
+    assert _BLOCKS_RELEASED.wait(60)
     return sw @ X, float(sw.sum())
 
 
 def test_worker_lost_during_a_computation_gives_the_same_numbers():
-    import threading
-
     X, Y, sw, *_ = _problem("log_loss", n=400)
+    _BLOCK_STARTED.clear()
+    _BLOCKS_RELEASED.clear()
     with (
         _dedicated_cluster() as cluster,
         distributed.Client(cluster, timeout="30s") as client,
@@ -472,17 +478,15 @@ def test_worker_lost_during_a_computation_gives_the_same_numbers():
         )
         result = {}
         thread = threading.Thread(
-            target=lambda: result.setdefault("sums", data.map_reduce(_slow_sums)))
+            target=lambda: result.setdefault("sums", data.map_reduce(_held_sums)))
         thread.start()
-        # 20 blocks of 0.1 s on 2 workers: the loss lands mid-computation.
-        distributed.wait(distributed.futures_of(data.X))
-        import time
-
-        time.sleep(0.35)
-        victim = list(client.scheduler_info()["workers"])[0]
-        assert thread.is_alive()  # still computing
-        client.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
-                    close=True)
+        try:
+            assert _BLOCK_STARTED.wait(60)
+            victim = list(client.scheduler_info()["workers"])[0]
+            client.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
+                        close=True)
+        finally:
+            _BLOCKS_RELEASED.set()
         thread.join(60)
     assert len(result) == 1
     _assert_close(result["sums"][0], sw @ X)
@@ -657,8 +661,6 @@ def test_dask_fit_input_errors(client):
 
 
 def _fit_in_thread(est, *args, **kwargs):
-    import threading
-
     outcome = {}
 
     def run():
@@ -672,40 +674,81 @@ def _fit_in_thread(est, *args, **kwargs):
     return thread, outcome
 
 
-def test_worker_lost_mid_fit_gives_the_same_model():
-    import time
+class _PauseAtIteration:
+    """A ``sklearn.callback`` that holds the fit after its n-th iteration.
 
+    The test acts on the cluster while the fit waits, then lets it go on: the
+    event happens mid-fit whatever the machine's speed.
+    """
+
+    def __init__(self, n):
+        import threading
+
+        self.n, self.seen = n, 0
+        self.reached, self.resume = threading.Event(), threading.Event()
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.task_name == "iteration":
+            self.seen += 1
+            if self.seen == self.n:
+                self.reached.set()
+                assert self.resume.wait(120), "the test never resumed the fit"
+        return False
+
+    def release_after(self, action):
+        """Wait for the pause, run ``action``, let the fit go on."""
+        assert self.reached.wait(120), "the fit never reached the pause"
+        try:
+            action()
+        finally:
+            self.resume.set()
+
+
+def test_worker_lost_mid_fit_gives_the_same_model():
+    pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
     X, y_class, _, _ = _fit_problem()
     params = dict(_PRUNING, solver="gd", max_iter=150, criterion="taylor")
     memory = PrunedMLPClassifier(**params).fit(X, y_class)
     with _dedicated_cluster() as cluster, distributed.Client(cluster, timeout="30s") as c:
-        est = PrunedMLPClassifier(**params)
+        pause = _PauseAtIteration(20)
+        est = PrunedMLPClassifier(**params).set_callbacks(pause)
         thread, outcome = _fit_in_thread(
             est, da.from_array(X, chunks=(30, -1)), da.from_array(y_class, chunks=30))
-        time.sleep(1.0)
-        assert thread.is_alive()  # the loss lands mid-fit
-        victim = list(c.scheduler_info()["workers"])[0]
-        c.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test", close=True)
+
+        def lose_a_worker():
+            victim = list(c.scheduler_info()["workers"])[0]
+            c.sync(cluster.scheduler.remove_worker, victim, stimulus_id="test",
+                   close=True)
+
+        pause.release_after(lose_a_worker)
         thread.join(120)
     assert "error" not in outcome, outcome.get("error")
     _assert_same_model(memory, outcome["fitted"])
 
 
 def test_cluster_gone_mid_fit_is_a_clear_error_and_leaves_the_estimator():
-    import time
-
+    pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
     X, y_class, _, _ = _fit_problem()
-    params = dict(_PRUNING, solver="gd", max_iter=2000, n_iter_no_change=np.inf)
+    params = dict(_PRUNING, solver="gd", max_iter=60, n_iter_no_change=np.inf)
     est = PrunedMLPClassifier(**dict(params, max_iter=5)).fit(X, y_class)
+    pause = _PauseAtIteration(10)
+    est.set_callbacks(pause)
     before = dict(est.__dict__)
-    est.set_params(max_iter=2000)
+    est.set_params(max_iter=60)
     with _dedicated_cluster() as cluster:
         client = distributed.Client(cluster, timeout="30s")
         thread, outcome = _fit_in_thread(
             est, da.from_array(X, chunks=(60, -1)), da.from_array(y_class, chunks=60))
-        time.sleep(1.0)
-        assert thread.is_alive()
-        client.close()
+        pause.release_after(client.close)
         thread.join(60)
     assert isinstance(outcome.get("error"), ConnectionError), outcome
     assert "dask" in str(outcome["error"])
