@@ -14,6 +14,7 @@ steps, so that a new schedule is one more entry there, not a change to the tests
 
 import numpy as np
 import scipy.sparse as sp
+from hypothesis import settings
 from hypothesis import strategies as st
 
 #: Dtypes of X that users pass; ints are converted to float64 by ``fit``.
@@ -27,6 +28,16 @@ SCALES = (1.0, 1e-6, 1e6)
 
 #: Sample-weight kinds; "zeros" gives some rows weight 0, which can hide a class.
 SAMPLE_WEIGHTS = (None, "uniform", "zeros", "integers")
+
+
+def examples(share):
+    """Settings giving a property test ``share`` of the profile's example budget.
+
+    The profile (``SKPRUNE_HYPOTHESIS_PROFILE``, see ``tests/conftest.py``)
+    sets ``max_examples`` for the main test; the others run a fixed fraction
+    of it, so a longer profile lengthens every property test alike.
+    """
+    return settings(max_examples=max(1, round(share * settings.default.max_examples)))
 
 
 def _features(draw, rng, signal, scales):

@@ -7,17 +7,32 @@ from hypothesis import HealthCheck, settings
 # CI must be reproducible: the same examples on every run and every machine
 # (derandomize derives the seed from each test's source), no example database
 # carried between runs, no per-example deadline (a shared 2-core runner is
-# noisy), and a reproduction blob printed with every failure. Each property
-# test sets its own max_examples; the suite's total is what the reliability
-# report quotes. Run ``pytest --hypothesis-profile=skprune-explore`` to look
-# for new counterexamples with random seeds instead.
+# noisy), and a reproduction blob printed with every failure.
+#
+# A profile sets the budget of the suite's main property test; every other
+# property test takes a fixed share of it (``_strategies.examples``), so one
+# switch scales them all:
+#
+# - ``skprune`` (default, CI): 500 examples for the main test, 1,200 in all;
+# - ``skprune-long``: 2,000 for the main test, 4,800 in all (about four times
+#   as long), for a release or after a change to the training loop;
+# - ``skprune-explore``: the CI budget with random seeds, to look for new
+#   counterexamples.
+#
+# Select one with ``SKPRUNE_HYPOTHESIS_PROFILE=skprune-long python -m pytest``.
 settings.register_profile(
     "skprune",
     derandomize=True,
     database=None,
     deadline=None,
     print_blob=True,
+    max_examples=500,
     suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "skprune-long",
+    parent=settings.get_profile("skprune"),
+    max_examples=2000,
 )
 settings.register_profile(
     "skprune-explore",

@@ -1,7 +1,8 @@
 """Property-based tests: whatever a user passes, fit gives a sound model or a clear ValueError.
 
 The hypothesis profile (tests/conftest.py) is derandomized, so CI runs the
-same examples every time. The budgets below add up to 2,400 examples; run
+same examples every time. Each test takes a share of the profile's budget
+(1,200 examples in all by default, 4,800 with ``skprune-long``); run
 ``pytest tests/test_properties.py --hypothesis-show-statistics`` to see the
 count, the time per example and the outcome events of each test.
 """
@@ -15,10 +16,11 @@ from _checks import assert_sound, documented_reason
 from _strategies import (
     classification_data,
     estimator_params,
+    examples,
     regression_data,
     thresholds,
 )
-from hypothesis import assume, event, given, settings
+from hypothesis import assume, event, given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -56,13 +58,13 @@ def _sound_or_documented_error(estimator, data):
             assert not issubclass(w.category, RuntimeWarning), w
 
 
-@settings(max_examples=1000)
+@examples(1.0)
 @given(data=classification_data(), params=estimator_params())
 def test_fit_gives_a_sound_model_or_a_documented_error(data, params):
     _sound_or_documented_error(PrunedMLPClassifier(**params), data)
 
 
-@settings(max_examples=300)
+@examples(0.3)
 @given(data=regression_data(), params=estimator_params())
 def test_regressor_fit_gives_a_sound_model_or_a_documented_error(data, params):
     _sound_or_documented_error(PrunedMLPRegressor(**params), data)
@@ -79,7 +81,7 @@ def _trained(data, params):
     return clf
 
 
-@settings(max_examples=300)
+@examples(0.3)
 @given(
     data=classification_data(all_classes=True),
     params=estimator_params(early_stopping=(False,)),
@@ -102,7 +104,7 @@ def test_predictions_do_not_depend_on_row_order(data, params, seed):
     assert_array_equal(pred_permuted[clear], pred[clear])
 
 
-@settings(max_examples=300)
+@examples(0.3)
 @given(data=classification_data(all_classes=True), params=estimator_params())
 def test_refit_with_the_same_seed_is_bit_identical(data, params):
     X, y, sample_weight = data
@@ -119,7 +121,7 @@ def test_refit_with_the_same_seed_is_bit_identical(data, params):
     assert_array_equal(first.predict_proba(X), second.predict_proba(X))
 
 
-@settings(max_examples=250)
+@examples(0.25)
 @given(
     data=classification_data(all_classes=True, max_samples=80, max_features=20),
     params=estimator_params(
@@ -141,7 +143,7 @@ def test_one_shot_sparsity_grows_with_the_weight_threshold(data, params, levels)
     assert all(a <= b for a, b in pairwise(sparsities)), sparsities
 
 
-@settings(max_examples=250)
+@examples(0.25)
 @given(
     data=classification_data(all_classes=True, max_samples=80, max_features=20),
     params=estimator_params(early_stopping=(False,)),
