@@ -43,6 +43,7 @@ from ._loop import Record, check_learned, fit_loop
 from ._network import OUTPUT_ACTIVATIONS
 from ._recipes import resolve_recipe, solver_factory, step_descriptions
 from ._schedules import SCHEDULES, schedule_targets
+from ._solvers import SolverNames
 from ._sparse import to_csr, to_dense
 from ._validation import (
     check_fit_memory,
@@ -86,7 +87,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "solver": [StrOptions({"gd", "adam", "lbfgs"})],
+        "solver": [StrOptions(SolverNames())],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -114,7 +115,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         "min_layer_density": [Interval(Real, 0, 1, closed="both")],
         "n_prune_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
-        "retrain_solver": [StrOptions({"auto", "gd", "adam", "lbfgs"})],
+        "retrain_solver": [StrOptions(SolverNames({"auto"}))],
         "finetune_iter": [
             None, Interval(Integral, 0, None, closed="left"), StrOptions({"auto"}),
         ],
@@ -441,7 +442,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     def _checked_start(self, n_features, n_outputs, n_samples, dtype, rng):
         """The start network, once the memory it needs is known to be there."""
         layer_units = self._layer_units(n_features, n_outputs)
-        check_fit_memory(layer_units, n_samples, dtype, rewind=self.rewind)
+        solvers = (self.solver, self._resolved_recipe()["retrain_solver"])
+        check_fit_memory(layer_units, n_samples, dtype, rewind=self.rewind, solvers=solvers)
         return self._start_network(layer_units, dtype, rng)
 
     def _layer_units(self, n_features, n_outputs):

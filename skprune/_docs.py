@@ -4,6 +4,10 @@ Kept apart from the estimator code; :mod:`._classifier` and
 :mod:`._regressor` put them into their class docstrings.
 """
 
+import textwrap
+
+from ._solvers import SOLVERS
+
 _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer,
         before pruning (the widths after pruning are ``hidden_layer_sizes_``).
@@ -11,17 +15,7 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
     activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
         Activation function of the hidden layers.
 
-    solver : {'adam', 'lbfgs', 'gd'}, default='adam'
-        Full-batch solver; every step uses the exact gradient over all
-        training rows. 'adam' is Adam (Kingma & Ba) with ``beta_1``,
-        ``beta_2``, ``epsilon``; 'lbfgs' is L-BFGS (scipy's L-BFGS-B) over
-        the alive weights only, restarted after every pruning step, with at
-        most ``max_fun`` loss evaluations per phase; 'gd' is gradient descent
-        with (Nesterov) ``momentum`` and the ``learning_rate`` schedule.
-        'adam' is the default because it matched scikit-learn's
-        ``MLPClassifier()`` on scaled data, trained unscaled regression
-        targets, and was the fastest of the three in the package's quality
-        benchmark.
+    __SOLVER_DOC__
 
     alpha : float, default=1e-4
         Strength of the L2 penalty; the penalty is divided by the sum of the
@@ -181,7 +175,7 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         there is no sparsity target; otherwise 150 for 'adam' and 100 for
         'lbfgs' and 'gd'.
 
-    retrain_solver : {'auto', 'lbfgs', 'adam', 'gd'}, default='auto'
+    retrain_solver : {'auto', __SOLVER_NAMES__}, default='auto'
         Solver of the retraining after each pruning step and of the final
         fine-tune (``solver`` does the initial training). 'auto' is 'lbfgs'
         with a sparsity target and no L1 penalty (``l1_alpha=0``), and
@@ -230,6 +224,27 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
 
     verbose : bool, default=False
         Print the loss at every iteration and a line per pruning step."""
+
+def _solver_doc():
+    """The ``solver`` entry, from the solver registry (:data:`._solvers.SOLVERS`)."""
+    names = ", ".join("'%s'" % name for name in SOLVERS)
+    body = (
+        "Full-batch solver; every step uses the exact gradient over all "
+        "training rows. "
+        + "; ".join("'%s' is %s" % (name, cls.summary) for name, cls in SOLVERS.items())
+        + ". 'adam' is the default because it matched scikit-learn's "
+        "``MLPClassifier()`` on scaled data and trained unscaled regression "
+        "targets in the package's quality benchmark."
+    )
+    return "solver : {%s}, default='adam'\n%s" % (
+        names, textwrap.fill(body, 76, initial_indent=" " * 8, subsequent_indent=" " * 8)
+    )
+
+
+_BASE_PARAMS_DOC = _BASE_PARAMS_DOC.replace("__SOLVER_DOC__", _solver_doc()).replace(
+    "__SOLVER_NAMES__", ", ".join("'%s'" % name for name in SOLVERS)
+)
+
 
 
 # Fitted attributes shared by the classifier and the regressor.

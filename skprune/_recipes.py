@@ -8,10 +8,7 @@ iteration budget.
 
 import functools
 
-from ._solvers import AdamSolver, GDSolver, LBFGSSolver
-
-#: The 'auto' step size of each first-order solver (L-BFGS takes none).
-_AUTO_STEP = {"gd": 0.1, "adam": 0.01, "lbfgs": None}
+from ._solvers import SOLVERS, make_solver
 
 #: What 'auto' means without a sparsity target: the threshold rules, then one
 #: prune -> retrain round by ``solver``.
@@ -36,13 +33,16 @@ _TARGETED_RECIPES = {
 }
 
 
-def _make_solver(name, settings, l1, n_l1, t0):
-    """A fresh solver for one phase (see :attr:`._config.FitConfig.make_solver`)."""
-    if name == "gd":
-        return GDSolver(*settings, l1=l1, n_l1=n_l1, t0=t0)
-    if name == "adam":
-        return AdamSolver(*settings, l1=l1, n_l1=n_l1)
-    return LBFGSSolver(*settings, l1=l1, n_l1=n_l1)
+def _targeted_recipe(retrain_solver):
+    """The gradual recipe of ``retrain_solver``.
+
+    A registered solver without a row of its own gets the row of its kind: a
+    solver with its own convergence test L-BFGS's, a first-order one
+    gradient descent's.
+    """
+    if retrain_solver in _TARGETED_RECIPES:
+        return _TARGETED_RECIPES[retrain_solver]
+    return _TARGETED_RECIPES["lbfgs" if SOLVERS[retrain_solver].stops_by_gradient else "gd"]
 
 
 def resolve_recipe(params):
@@ -78,7 +78,7 @@ def resolve_recipe(params):
         # ``l1_alpha``): with L1 the solver keeps its proximal steps.
         lbfgs = targeted and params["l1_alpha"] == 0
         retrain_solver = "lbfgs" if lbfgs else params["solver"]
-    recipe = _TARGETED_RECIPES[retrain_solver] if targeted else _DENSE_RECIPE
+    recipe = _targeted_recipe(retrain_solver) if targeted else _DENSE_RECIPE
     resolved = {
         name: default if params[name] == "auto" else params[name]
         for name, default in recipe.items()
@@ -89,27 +89,25 @@ def resolve_recipe(params):
         resolved["finetune_iter"] = resolved["retrain_iter"]
     step = params["learning_rate_init"]
     resolved["retrain_solver"] = retrain_solver
-    resolved["learning_rate_init"] = _AUTO_STEP[params["solver"]] if step == "auto" else step
-    resolved["retrain_learning_rate"] = _AUTO_STEP[retrain_solver] if step == "auto" else step
+    resolved["learning_rate_init"] = (
+        SOLVERS[params["solver"]].auto_learning_rate if step == "auto" else step
+    )
+    resolved["retrain_learning_rate"] = (
+        SOLVERS[retrain_solver].auto_learning_rate if step == "auto" else step
+    )
     return resolved
 
 
 def solver_factory(solver, step, params):
     """``make(l1, n_l1, t0)``: a fresh ``solver`` for one phase (see :mod:`._solvers`)."""
-    if solver == "gd":
-        settings = (step, params["learning_rate"], params["momentum"],
-                    params["nesterovs_momentum"], params["power_t"])
-    elif solver == "adam":
-        settings = (step, params["beta_1"], params["beta_2"], params["epsilon"])
-    else:
-        settings = (params["max_fun"], params["tol"])
-    return functools.partial(_make_solver, solver, settings)
+    return functools.partial(make_solver, solver, step, params)
 
 
 def step_descriptions(recipe, params):
     """Per solver name, its step size (or evaluation budget), for divergence messages."""
     return {
-        name: ("max_fun=%r" % params["max_fun"] if name == "lbfgs"
+        # A solver with no step size (L-BFGS's line search) has its budget.
+        name: ("max_fun=%r" % params["max_fun"] if SOLVERS[name].auto_learning_rate is None
                else "learning_rate_init=%r" % step)
         for name, step in ((recipe["retrain_solver"], recipe["retrain_learning_rate"]),
                            (params["solver"], recipe["learning_rate_init"]))

@@ -23,18 +23,63 @@ from ``on_iteration``. Every step uses the exact whole-data gradient.
 """
 
 import warnings
+from collections.abc import Set
 
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._optim import GradientDescent, soft_threshold
+from ._optim import Adam, GradientDescent, PlateauRule, soft_threshold
 
 #: Signals returned by ``on_iteration``.
 CONTINUE, STOP, STALLED = "continue", "stop", "stalled"
 
 
-class GDSolver:
+class FirstOrderSolver:
+    """The loop every first-order solver shares: step, proximal L1, report, plateau.
+
+    A subclass gives its step rule (:meth:`_optimizer`, an object of
+    :mod:`._optim` with ``step``, ``learning_rate`` and ``iteration_ends``)
+    and its :class:`._optim.PlateauRule`; the loop is written once.
+    """
+
+    #: Stopped by the caller's rule on the loss (no convergence test of its own).
+    stops_by_gradient = False
+
+    def __init__(self, l1=0.0, n_l1=0, t0=0):
+        self.l1 = l1
+        self.n_l1 = n_l1
+        self.t0 = t0
+
+    def _optimizer(self, params):
+        raise NotImplementedError
+
+    def _plateau(self):
+        raise NotImplementedError
+
+    def run(self, objective, params, masks, n_iter, on_iteration):
+        opt, plateau = self._optimizer(params), self._plateau()
+        if self.t0:
+            opt.iteration_ends(self.t0 - 1)
+        for t in range(n_iter):
+            value, grads = objective(params)
+            if grads is None:
+                on_iteration(value, params, params)
+                return params
+            with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
+                new = opt.step(params, grads)
+            if self.l1 > 0:
+                shrink = opt.learning_rate * self.l1
+                new[: self.n_l1] = [soft_threshold(p, shrink) for p in new[: self.n_l1]]
+            opt.iteration_ends(self.t0 + t)
+            signal = on_iteration(value, params, new)
+            params = new
+            if signal == STOP or (signal == STALLED and plateau.on_stall(opt)):
+                break
+        return params
+
+
+class GDSolver(FirstOrderSolver):
     """Full-batch gradient descent ``w <- w - lr * grad`` with (Nesterov) momentum.
 
     Parameters
@@ -42,7 +87,9 @@ class GDSolver:
     learning_rate_init : float
         Step size.
     learning_rate : {'constant', 'invscaling', 'adaptive'}
-        Step-size schedule (see :class:`._optim.GradientDescent`).
+        Step-size schedule (see :class:`._optim.GradientDescent`); 'adaptive'
+        divides the step by 5 at every stall down to 1e-6, the others stop
+        at the first stall.
     momentum : float
         Momentum coefficient.
     nesterov : bool
@@ -70,21 +117,33 @@ class GDSolver:
     """
 
     name = "gd"
-    #: Stopped by the caller's rule on the loss (no convergence test of its own).
-    stops_by_gradient = False
+    summary = ("gradient descent with (Nesterov) ``momentum`` and the "
+               "``learning_rate`` schedule")
+    #: The step size 'auto' means.
+    auto_learning_rate = 0.1
 
     def __init__(
         self, learning_rate_init, learning_rate, momentum, nesterov, power_t,
         l1=0.0, n_l1=0, t0=0,
     ):
+        super().__init__(l1, n_l1, t0)
         self.learning_rate_init = learning_rate_init
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
-        self.l1 = l1
-        self.n_l1 = n_l1
-        self.t0 = t0
+
+    @staticmethod
+    def settings(learning_rate_init, params):
+        """The constructor's arguments from the estimator's parameters."""
+        return dict(learning_rate_init=learning_rate_init,
+                    learning_rate=params["learning_rate"], momentum=params["momentum"],
+                    nesterov=params["nesterovs_momentum"], power_t=params["power_t"])
+
+    @staticmethod
+    def bytes_per_weight(itemsize):
+        """Training memory per weight: value, gradient, velocity, next iterate, mask."""
+        return 4 * itemsize + 1
 
     def _optimizer(self, params):
         return GradientDescent(
@@ -92,29 +151,13 @@ class GDSolver:
             self.nesterov, self.power_t,
         )
 
-    def run(self, objective, params, masks, n_iter, on_iteration):
-        opt = self._optimizer(params)
-        if self.t0:
-            opt.iteration_ends(self.t0 - 1)
-        for t in range(n_iter):
-            value, grads = objective(params)
-            if grads is None:
-                on_iteration(value, params, params)
-                return params
-            with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
-                new = opt.step(params, grads)
-            if self.l1 > 0:
-                shrink = opt.learning_rate * self.l1
-                new[: self.n_l1] = [soft_threshold(p, shrink) for p in new[: self.n_l1]]
-            opt.iteration_ends(self.t0 + t)
-            signal = on_iteration(value, params, new)
-            params = new
-            if signal == STOP or (signal == STALLED and opt.trigger_stopping("", False)):
-                break
-        return params
+    def _plateau(self):
+        if self.learning_rate == "adaptive":
+            return PlateauRule(5.0, max_decays=np.inf, min_learning_rate=1e-6)
+        return PlateauRule(max_decays=0)
 
 
-class AdamSolver:
+class AdamSolver(FirstOrderSolver):
     """Full-batch Adam (Kingma & Ba, 2015), with scikit-learn's parameter names.
 
     Parameters
@@ -137,6 +180,8 @@ class AdamSolver:
         Adam at a fixed step oscillates around a minimum and stalls early,
         most of all on badly scaled features; a smaller step then still
         lowers the loss (a reduce-on-plateau schedule).
+    t0 : int, default=0
+        Unused: every phase restarts Adam's moment estimates.
 
     Examples
     --------
@@ -150,52 +195,40 @@ class AdamSolver:
     """
 
     name = "adam"
-    stops_by_gradient = False
+    summary = ("Adam (Kingma & Ba) with ``beta_1``, ``beta_2``, ``epsilon``, whose "
+               "step is divided by 5 when the loss stalls (at most 3 times)")
+    auto_learning_rate = 0.01
 
     def __init__(
         self, learning_rate_init, beta_1, beta_2, epsilon, l1=0.0, n_l1=0,
-        plateau_factor=5.0, plateau_decays=3,
+        plateau_factor=5.0, plateau_decays=3, t0=0,
     ):
+        # Adam's bias correction restarts with every phase: t0 is not used.
+        super().__init__(l1, n_l1, 0)
         self.learning_rate_init = learning_rate_init
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
-        self.l1 = l1
-        self.n_l1 = n_l1
         self.plateau_factor = plateau_factor
         self.plateau_decays = plateau_decays
 
-    def run(self, objective, params, masks, n_iter, on_iteration):
-        b1, b2 = self.beta_1, self.beta_2
-        ms = [np.zeros_like(p) for p in params]
-        vs = [np.zeros_like(p) for p in params]
-        step, decays = self.learning_rate_init, 0
-        for t in range(1, n_iter + 1):
-            value, grads = objective(params)
-            if grads is None:
-                on_iteration(value, params, params)
-                return params
-            # A Python float: a numpy float64 would promote float32 weights.
-            lr = float(step * np.sqrt(1 - b2**t) / (1 - b1**t))
-            new = []
-            with np.errstate(over="ignore", invalid="ignore"):  # checked by the caller
-                for i, (p, g) in enumerate(zip(params, grads)):
-                    ms[i] = b1 * ms[i] + (1 - b1) * g
-                    vs[i] = b2 * vs[i] + (1 - b2) * g * g
-                    new.append(p - lr * ms[i] / (np.sqrt(vs[i]) + self.epsilon))
-            if self.l1 > 0:
-                shrink = step * self.l1
-                new[: self.n_l1] = [soft_threshold(p, shrink) for p in new[: self.n_l1]]
-            signal = on_iteration(value, params, new)
-            params = new
-            if signal == STALLED and decays < self.plateau_decays:
-                # The loss stalled: a smaller step goes on (a plateau schedule).
-                decays += 1
-                step /= self.plateau_factor
-                continue
-            if signal != CONTINUE:
-                break
-        return params
+    @staticmethod
+    def settings(learning_rate_init, params):
+        """The constructor's arguments from the estimator's parameters."""
+        return dict(learning_rate_init=learning_rate_init, beta_1=params["beta_1"],
+                    beta_2=params["beta_2"], epsilon=params["epsilon"])
+
+    @staticmethod
+    def bytes_per_weight(itemsize):
+        """Training memory per weight: value, gradient, two moments, next iterate, mask."""
+        return 5 * itemsize + 1
+
+    def _optimizer(self, params):
+        return Adam(params, self.learning_rate_init, self.beta_1, self.beta_2,
+                    self.epsilon)
+
+    def _plateau(self):
+        return PlateauRule(self.plateau_factor, max_decays=self.plateau_decays)
 
 
 class LBFGSSolver:
@@ -229,14 +262,31 @@ class LBFGSSolver:
     """
 
     name = "lbfgs"
+    summary = ("L-BFGS (scipy's L-BFGS-B) over the alive weights only, restarted "
+               "after every pruning step, with at most ``max_fun`` loss "
+               "evaluations per phase")
+    #: Chooses its steps by line search: no step size.
+    auto_learning_rate = None
     #: Stops by its own projected-gradient test (``tol``), as scikit-learn's.
     stops_by_gradient = True
 
-    def __init__(self, max_fun, tol, l1=0.0, n_l1=0):
+    def __init__(self, max_fun, tol, l1=0.0, n_l1=0, t0=0):
         self.max_fun = max_fun
         self.tol = tol
         self.l1 = l1
         self.n_l1 = n_l1
+
+    @staticmethod
+    def settings(learning_rate_init, params):
+        """The constructor's arguments from the estimator's parameters."""
+        return dict(max_fun=params["max_fun"], tol=params["tol"])
+
+    @staticmethod
+    def bytes_per_weight(itemsize):
+        """Training memory per weight: value, gradient and their unpacked copy, the
+        float64 vector, its gradient and L-BFGS-B's work space of 2 * 10
+        correction pairs plus 5 more vectors (scipy's ``wa``), and the mask."""
+        return 3 * itemsize + 8 * (2 + 2 * 10 + 5) + 1
 
     def run(self, objective, params, masks, n_iter, on_iteration):
         vec = _AliveVector(params, masks, self.n_l1 if self.l1 > 0 else 0)
@@ -335,5 +385,50 @@ class _AliveVector:
         return value, np.concatenate([g[:n] + l1, l1 - g[:n], g[n:]])
 
 
-#: The solvers by name.
-SOLVERS = {"gd": GDSolver, "adam": AdamSolver, "lbfgs": LBFGSSolver}
+def _registry(*classes):
+    return {cls.name: cls for cls in classes}
+
+
+#: Every solver by name: the estimators' ``solver`` and ``retrain_solver``
+#: options, the 'auto' step sizes and recipes, the memory estimate and the
+#: parameter docs all read this table. A new solver is one class with the
+#: attributes above (``name``, ``summary``, ``auto_learning_rate``,
+#: ``stops_by_gradient``, ``settings``, ``bytes_per_weight``, ``run``) and
+#: one more entry here.
+SOLVERS = _registry(AdamSolver, LBFGSSolver, GDSolver)
+
+
+class SolverNames(Set):
+    """The names in :data:`SOLVERS`, read when asked (plus ``extra`` names).
+
+    The estimators' parameter constraints hold this set, so a solver
+    registered after import is accepted like the built-in ones.
+
+    Examples
+    --------
+    >>> from skprune._solvers import SolverNames
+    >>> sorted(SolverNames({"auto"}))
+    ['adam', 'auto', 'gd', 'lbfgs']
+    """
+
+    def __init__(self, extra=()):
+        self.extra = frozenset(extra)
+
+    @classmethod
+    def _from_iterable(cls, iterable):
+        return frozenset(iterable)  # set algebra gives plain sets
+
+    def __contains__(self, name):
+        return name in self.extra or name in SOLVERS
+
+    def __iter__(self):
+        return iter(sorted(self.extra | set(SOLVERS)))
+
+    def __len__(self):
+        return len(self.extra | set(SOLVERS))
+
+
+def make_solver(name, learning_rate_init, params, l1, n_l1, t0):
+    """A fresh solver ``name`` for one phase, configured from the estimator's parameters."""
+    cls = SOLVERS[name]
+    return cls(**cls.settings(learning_rate_init, params), l1=l1, n_l1=n_l1, t0=t0)

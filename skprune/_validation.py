@@ -10,17 +10,19 @@ import os
 import numpy as np
 
 from ._network import chunk_rows
+from ._solvers import SOLVERS
 
 #: Fraction of the available memory a fit may plan to use.
 MEMORY_FRACTION = 0.9
 
 
-def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False):
+def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False, solvers=("adam",)):
     """Bytes a fit needs beyond its data, for a network of ``layer_units``.
 
-    While training, every weight has its value, its gradient, the
-    optimizer's velocity and the next iterate (``4 * itemsize`` bytes) and a
-    mask byte; while pruning, its value, its mask, a float64 score and the
+    While training, every weight has what the solver keeps of it (its
+    ``bytes_per_weight``: for gradient descent the value, the gradient, the
+    velocity, the next iterate and a mask byte; Adam one more array; L-BFGS
+    its float64 vectors and correction pairs); while pruning, its value, its mask, a float64 score and the
     ranking's float64 and index arrays (``2 * itemsize + 25``). The larger of
     the two counts, plus a copy of the initial weights with ``rewind``, plus
     the activations and deltas of one row chunk (statistics and gradients
@@ -37,6 +39,9 @@ def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False):
         Floating-point type of the training.
     rewind : bool, default=False
         Whether the initial weights are kept for lottery-ticket rewinding.
+    solvers : sequence of str, default=("adam",)
+        Names of the solvers the fit runs (``solver`` and the retraining
+        solver), from :data:`._solvers.SOLVERS`.
 
     Returns
     -------
@@ -51,7 +56,8 @@ def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False):
     itemsize = np.dtype(dtype).itemsize
     units = [int(u) for u in layer_units]
     n_weights = sum(a * b for a, b in zip(units[:-1], units[1:]))
-    per_weight = max(4 * itemsize + 1, 2 * itemsize + 25) + (itemsize if rewind else 0)
+    training = max(SOLVERS[name].bytes_per_weight(itemsize) for name in solvers)
+    per_weight = max(training, 2 * itemsize + 25) + (itemsize if rewind else 0)
     widths = units[1:]
     rows = chunk_rows(max(int(n_samples), 1), widths, itemsize)
     chunk = 4 * rows * sum(widths) * itemsize
@@ -77,7 +83,8 @@ def available_memory():
         return None
 
 
-def check_fit_memory(layer_units, n_samples, dtype, rewind=False, available=None):
+def check_fit_memory(layer_units, n_samples, dtype, rewind=False, available=None,
+                     solvers=("adam",)):
     """Refuse, before any training, a network that cannot fit in memory.
 
     Raises a ``ValueError`` with the estimate of :func:`estimate_fit_memory`
@@ -96,7 +103,7 @@ def check_fit_memory(layer_units, n_samples, dtype, rewind=False, available=None
         available = available_memory()
     if available is None:
         return
-    needed = estimate_fit_memory(layer_units, n_samples, dtype, rewind)
+    needed = estimate_fit_memory(layer_units, n_samples, dtype, rewind, solvers)
     if needed > MEMORY_FRACTION * available:
         raise ValueError(
             "A network with layer units %s needs about %.3g GiB to fit in %s, "

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skprune._optim import GradientDescent
+from skprune._optim import Adam, GradientDescent, PlateauRule
 
 
 def test_plain_step():
@@ -35,16 +35,33 @@ def test_invscaling():
 
 
 def test_adaptive_divides_then_stops():
+    # 'adaptive' gradient descent's plateau rule: divide by 5 down to 1e-6.
     opt = GradientDescent([np.zeros(1)], 1e-5, learning_rate="adaptive")
-    assert not opt.trigger_stopping("stalled.", verbose=False)
+    rule = PlateauRule(5.0, max_decays=np.inf, min_learning_rate=1e-6)
+    assert not rule.on_stall(opt)
     assert opt.learning_rate == pytest.approx(2e-6)
-    assert not opt.trigger_stopping("stalled.", verbose=False)
-    assert opt.trigger_stopping("stalled.", verbose=False)
+    assert not rule.on_stall(opt)
+    assert rule.on_stall(opt)
 
 
-def test_constant_stops_at_once():
+def test_no_decay_stops_at_once():
     opt = GradientDescent([np.zeros(1)], 0.1)
-    assert opt.trigger_stopping("stalled.", verbose=False)
+    assert PlateauRule(max_decays=0).on_stall(opt)
+    assert opt.learning_rate == 0.1
+
+
+def test_adam_first_step_moves_by_the_step_size_and_leaves_its_input():
+    opt = Adam([np.zeros(2)], 0.1, 0.9, 0.999, 1e-12)
+    p = [np.array([1.0, -1.0])]
+    new = opt.step(p, [np.array([3.0, -0.5])])
+    np.testing.assert_allclose(new[0], [0.9, -0.9])  # sign(g) * lr, bias-corrected
+    np.testing.assert_allclose(p[0], [1.0, -1.0])
+
+
+def test_adam_keeps_float32():
+    opt = Adam([np.zeros(2, np.float32)], 0.1, 0.9, 0.999, 1e-8)
+    new = opt.step([np.ones(2, np.float32)], [np.ones(2, np.float32)])
+    assert new[0].dtype == np.float32
 
 
 def test_invscaling_continues_from_the_iterations_already_run():
