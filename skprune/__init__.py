@@ -17,6 +17,7 @@ from ._criteria import (
 )
 from ._inference import InconsistentVersionWarning
 from ._plot import PruningCurveDisplay
+from ._pruning import PruningCollapseWarning
 from ._regressor import PrunedMLPRegressor
 from ._report import compression_report, format_report
 
@@ -32,6 +33,7 @@ __all__ = [
     "OBDCriterion",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
+    "PruningCollapseWarning",
     "PruningCurveDisplay",
     "PruningState",
     "RandomCriterion",

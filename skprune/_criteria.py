@@ -15,7 +15,7 @@ What a criterion returns is checked (:func:`checked_weight_scores`,
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -195,6 +195,23 @@ class OBDCriterion(WeightCriterion):
     second-derivative-of-activation terms of the true Hessian, which vanish
     at a perfect fit.
 
+    Where the outputs saturate (a network that fits its training data almost
+    perfectly predicts probabilities of almost exactly 0 and 1) the
+    Gauss-Newton diagonal of the log-losses vanishes, every saliency is near
+    zero and the ranking says little about which weights the fit needs. The
+    diagonal is therefore computed at the predicted probabilities mixed with
+    a share ``damping`` of the uniform ones, ``q = (p + damping) / (1 + K *
+    damping)`` over ``K`` outcomes: where ``p`` is not saturated this barely
+    changes it, and where it is, the saliency becomes ``damping`` times the
+    squared change of the outputs when the weight is removed.
+
+    Parameters
+    ----------
+    damping : float, default=0.01
+        Share of the uniform probabilities mixed into the predicted ones
+        before the curvature is computed; 0 gives the undamped saliency. No
+        effect with squared error, whose curvature never vanishes.
+
     Examples
     --------
     >>> import numpy as np
@@ -203,14 +220,29 @@ class OBDCriterion(WeightCriterion):
     >>> W = np.array([[1.0, -1.0], [2.0, 0.0]])
     >>> state = PruningState([W], [np.zeros(2)], [W != 0], X, np.ones(2),
     ...                      "relu", "log_loss", Y=Y)
-    >>> OBDCriterion().scores(state)[0].round(3)
+    >>> OBDCriterion(damping=0).scores(state)[0].round(3)
     array([[0.026, 0.026],
            [0.105, 0.   ]])
+    >>> OBDCriterion().scores(state)[0].round(3)
+    array([[0.028, 0.028],
+           [0.111, 0.   ]])
     """
+
+    damping: float = 0.0
+
+    def __post_init__(self):
+        if isinstance(self.damping, bool) or not isinstance(self.damping, Real) or not (
+            0 <= self.damping < np.inf
+        ):
+            raise ValueError(
+                f"OBDCriterion(damping={self.damping!r}): damping must be a "
+                "finite number >= 0."
+            )
 
     def scores(self, state):
         return [
-            0.5 * H * W * W for H, W in zip(state.hessian_diagonal, state.coefs)
+            0.5 * H * W * W
+            for H, W in zip(state.damped_hessian_diagonal(self.damping), state.coefs)
         ]
 
     scores.__doc__ = _WEIGHT_SCORES_DOC

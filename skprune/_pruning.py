@@ -7,6 +7,7 @@ the criteria's statistics) and the network ``(coefs, intercepts, masks)``.
 import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 from ._criteria import checked_neuron_scores, checked_weight_scores
 from ._masks import (
@@ -21,6 +22,24 @@ from ._sparse import (
     is_cut_off,
     remove_neurons,
 )
+
+
+class PruningCollapseWarning(ConvergenceWarning):
+    """Pruning left a model that fits the training data far worse than before it.
+
+    Issued when pruning cuts every path from the inputs to the outputs, and
+    when the pruned model's training score ends below the best constant
+    prediction's plus half the gap from there to the network's score before
+    pruning. A subclass of :class:`~sklearn.exceptions.ConvergenceWarning`
+    (and so of :class:`UserWarning`): filters on either also catch it.
+
+    Examples
+    --------
+    >>> from sklearn.exceptions import ConvergenceWarning
+    >>> from skprune import PruningCollapseWarning
+    >>> issubclass(PruningCollapseWarning, ConvergenceWarning)
+    True
+    """
 
 
 def prune_weights(config, data, net, target, rng):
@@ -107,7 +126,7 @@ def prune(config, data, net, step, rng):
             "Pruning cut every path from the inputs to the outputs, so the "
             "model predicts a constant; one neuron per hidden layer and no "
             "weight is kept. Lower weight_threshold or sparsity.",
-            UserWarning,
+            PruningCollapseWarning,
         )
         removed.append([np.arange(W.shape[1]) == 0 for W in coefs[:-1]])
         return constant_network(coefs, intercepts, config.activation), removed

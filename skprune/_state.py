@@ -252,14 +252,20 @@ class PruningState:
             self.activation, self.loss, 0.0,
         )[1])
 
-    def _output_factors(self, P):
+    def _output_factors(self, P, damping=0.0):
         """Yield ``D`` with ``sum_c D_c D_c^T`` the Hessian of the loss in the output pre-activations.
 
         For the canonical links the Gauss-Newton matrix equals the Fisher
         information: softmax + log-loss has ``H = diag(p) - p p^T``, whose
         factors are ``sqrt(p_c) (e_c - p)``; independent logistic outputs
-        have ``H = diag(p (1 - p))``; squared error has ``H = I``.
+        have ``H = diag(p (1 - p))``; squared error has ``H = I``. With
+        ``damping`` ``d``, the probabilities are first mixed with the uniform
+        ones, ``q = (p + d) / (1 + K d)`` over ``K`` outcomes, so that the
+        curvature does not vanish where the outputs saturate.
         """
+        if damping and self.loss != "squared_error":
+            K = P.shape[1] if self.loss == "log_loss" else 2
+            P = (P + damping) / (1 + K * damping)
         for c in range(P.shape[1]):
             if self.loss == "log_loss":
                 D = -P * np.sqrt(P[:, c : c + 1])
@@ -282,13 +288,29 @@ class PruningState:
         inputs do not depend on ``c``, so each layer needs a single
         ``(A^2)^T (sum_c D_c^2)`` product per row chunk.
         """
+        return self.damped_hessian_diagonal(0.0)
+
+    def damped_hessian_diagonal(self, damping):
+        """:attr:`hessian_diagonal` at output probabilities mixed with ``damping`` of uniform.
+
+        Where the outputs saturate (``p`` near 0 or 1) the Gauss-Newton
+        diagonal of the log-losses vanishes; mixing in ``damping`` keeps it at
+        least about ``damping`` times the squared output Jacobian. No effect
+        on squared error; ``damping=0`` is :attr:`hessian_diagonal`.
+        """
+        cache = self.__dict__.setdefault("_damped_hessians", {})
+        if damping not in cache:
+            cache[damping] = self._gauss_newton_diagonal(damping)
+        return cache[damping]
+
+    def _gauss_newton_diagonal(self, damping):
         derivative = DERIVATIVES[self.activation]
         n_layers = len(self.coefs)
 
         def fn(X, Y, w):
             activations = self.forward(X)
             sums = [None] * n_layers
-            for D in self._output_factors(activations[-1]):
+            for D in self._output_factors(activations[-1], damping):
                 delta = D
                 for i in range(n_layers - 1, -1, -1):
                     sq = delta * delta
