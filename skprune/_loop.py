@@ -39,6 +39,10 @@ class Record:
     #: Whether a warning has already named why the model fits badly.
     warned: bool = False
 
+    def __post_init__(self):
+        #: Iterations done by earlier fits (a warm start continues the record).
+        self.start = self.n_iter
+
 
 @dataclass(frozen=True)
 class Phase:
@@ -258,14 +262,24 @@ class _Trainer:
             # A retraining phase that starts afresh right after a pruning step
             # can spike and end above its start (Adam's first steps): keep its
             # best weights and go on. Ending a hundredfold above (and above
-            # 100) is a blow-up in any phase.
-            if phase.initial or final > 100 * max(first, 1.0):
+            # 100) is a blow-up in any phase. The initial training diverged
+            # when it rose by a tenth of the larger of its start and the best
+            # constant prediction's loss: a warm start from a converged
+            # network (loss 1e-4) moves by noise, not divergence.
+            scale = max(first, prior_loss(self.objective.data, cfg.loss))
+            if (phase.initial and final > first + DIVERGENCE_RISE * scale
+                    or final > 100 * max(first, 1.0)):
                 diverge(cfg, record, self.solver_name,
                         "a training loss that rose from %.4g to %.4g" % (first, final))
             return self.best.lowest[1]
         if phase.use_validation and self.best.best_score[1] is not None:
             return self.best.best_score[1]
         return params
+
+
+#: The rise, as a share of the larger of its starting loss and the best
+#: constant prediction's, that makes an initial training phase diverged.
+DIVERGENCE_RISE = 0.1
 
 
 def diverge(config, record, solver_name, symptom):
@@ -275,7 +289,7 @@ def diverge(config, record, solver_name, symptom):
         "Training diverged (%s) after %d iterations with solver=%r and %s; "
         "training stopped and the weights with the lowest training loss were "
         "kept. Lower learning_rate_init, use solver='lbfgs', or scale the "
-        "features (StandardScaler)." % (symptom, record.n_iter, solver_name,
+        "features (StandardScaler)." % (symptom, record.n_iter - record.start, solver_name,
                                          config.step_description[solver_name]),
         ConvergenceWarning,
     )
@@ -532,19 +546,46 @@ def prior_loss(data, loss):
 
 
 def check_learned(data, config, record, net, n_iter_before):
-    """Warn when training ended no better than predicting the prior (a dead network)."""
+    """Warn when the model ends no better than predicting the prior, naming the likely cause.
+
+    The data loss of the final network (no penalty) is compared with the
+    best constant prediction's; a cut-off network and a pruning collapse
+    have had their own warnings.
+    """
     if record.n_iter == n_iter_before or not record.loss_curve or record.warned:
         return
-    if not any(m.any() for m in net[2]):
+    coefs, intercepts, masks = net
+    if not any(m.any() for m in masks):
         return  # pruning cut every path, and said so
     prior = prior_loss(data, config.loss)
-    final = record.loss_curve[-1]
-    if prior > 1e-8 and final > 0.99 * prior:
-        warnings.warn(
-            "Training did not learn: the training loss (%.4g) is no better than "
-            "predicting the %s (%.4g): a dead network or a stuck solver, typical "
-            "of unscaled features. Scale them, e.g. with StandardScaler (and the "
-            "targets of a regression), or try solver='lbfgs'."
-            % (final, "target mean" if config.loss == "squared_error" else "class prior", prior),
-            ConvergenceWarning,
-        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        final = data.loss(coefs, intercepts, config.activation, config.loss, 0.0)
+    if not (prior > 1e-8 and final > 0.99 * prior):
+        return
+    warnings.warn(
+        "Training did not learn: the training data loss (%.4g) is no better than "
+        "predicting the %s (%.4g). %s"
+        % (final, "target mean" if config.loss == "squared_error" else "class prior",
+           prior, _no_learning_cause(data, config)),
+        ConvergenceWarning,
+    )
+
+
+def _no_learning_cause(data, config):
+    """The cause of a model no better than the prior, when it is detectable; else the list."""
+    X = None if hasattr(data, "map_reduce") else data.X
+    if X is not None and X.shape[0] > 1:
+        low, high = X.min(axis=0), X.max(axis=0)
+        if hasattr(low, "toarray"):
+            low, high = low.toarray(), high.toarray()
+        if np.all(low == high):
+            return ("Every feature is constant (the same value in every row), so no "
+                    "model can do better than that.")
+    if config.l1_alpha > 0 or config.alpha >= 1.0:
+        return ("The penalty (alpha=%r, l1_alpha=%r) outweighs the data and pulls "
+                "the weights towards zero: lower it." % (config.alpha, config.l1_alpha))
+    return ("Possible causes: features that carry no information about the target "
+            "(e.g. duplicated rows with conflicting targets; then this is the best "
+            "fit); unscaled features (scale them, e.g. with StandardScaler, and the "
+            "targets of a regression); a dead network or a stuck solver (try "
+            "solver='lbfgs' or a smaller learning_rate_init).")

@@ -107,6 +107,14 @@ def prune_neurons(config, data, net, neuron_target, rng):
     return remove_neurons(coefs, intercepts, masks, keeps, state.mean_outputs[0]), keeps
 
 
+def _cut_causes(config):
+    """The parameters that can have pruned every weight, in the cut-off warning's words."""
+    causes = [name for name, value in (("sparsity", config.sparsity),
+                                       ("weight_threshold", config.weight_threshold),
+                                       ("l1_alpha", config.l1_alpha)) if value]
+    return " or ".join(causes) or "weight_threshold or sparsity"
+
+
 def prune(config, data, net, step, rng):
     """Pruning step ``step`` (None: the final weights-only prune at the end of fit).
 
@@ -125,7 +133,7 @@ def prune(config, data, net, step, rng):
         warnings.warn(
             "Pruning cut every path from the inputs to the outputs, so the "
             "model predicts a constant; one neuron per hidden layer and no "
-            "weight is kept. Lower weight_threshold or sparsity.",
+            "weight is kept. Lower %s." % _cut_causes(config),
             PruningCollapseWarning,
         )
         removed.append([np.arange(W.shape[1]) == 0 for W in coefs[:-1]])

@@ -524,3 +524,98 @@ def test_a_retraining_phase_that_blows_up_is_divergence():
     assert record.diverged
     loss = data.loss(best[0], best[1], "relu", "binary_log_loss", config.alpha)
     assert loss == pytest.approx(min(record.loss_curve))
+
+
+# --------------------------------------------------------------------------- #
+# Warnings that name the real cause
+# --------------------------------------------------------------------------- #
+def _iris(scaled=True):
+    from sklearn.datasets import load_iris
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    return (StandardScaler().fit_transform(X) if scaled else X), y
+
+
+def test_a_cut_off_model_in_a_pipeline_gets_only_the_cut_warning():
+    # Regression: a constant model (every path cut) also got "Training did
+    # not learn ... unscaled features. Scale them", inside a StandardScaler
+    # pipeline.
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skprune import PruningCollapseWarning
+
+    X, y = _iris(scaled=False)
+    pipe = make_pipeline(StandardScaler(), PrunedMLPClassifier(
+        (8,), sparsity=0.999, max_iter=50, random_state=0))
+    with pytest.warns(PruningCollapseWarning, match="cut every path.*Lower sparsity") as record:
+        pipe.fit(X, y)
+    assert not any("did not learn" in str(w.message) for w in record)
+
+
+def test_l1_cutting_every_path_names_l1_alpha():
+    from skprune import PruningCollapseWarning
+
+    X, y = _iris()
+    with pytest.warns(PruningCollapseWarning, match=r"Lower .*l1_alpha\."):
+        PrunedMLPClassifier((16,), solver="gd", l1_alpha=100, random_state=0).fit(X, y)
+
+
+def test_the_learning_check_compares_the_data_loss_not_the_penalised_one():
+    # Regression: with l1_alpha=100 the penalised loss (13.8 with adam) was
+    # compared with the prior's 1.099, while the data log-loss was 0.66 and
+    # the accuracy 0.75.
+    X, y = _iris()
+    clf, caught = _fit(X, y, hidden_layer_sizes=(16,), l1_alpha=100, max_iter=200,
+                       retrain_iter="auto")
+    assert log_loss(y, clf.predict_proba(X)) < 0.9
+    assert not any("did not learn" in m for m in _messages(caught, ConvergenceWarning))
+
+
+def test_constant_features_are_named_as_the_cause():
+    X, y = np.ones((60, 3)), np.arange(60) % 2
+    with pytest.warns(ConvergenceWarning, match="Every feature is constant") as record:
+        PrunedMLPClassifier((8,), max_iter=50, random_state=0).fit(X, y)
+    assert not any("Scale them" in str(w.message) for w in record)
+
+
+def test_no_learning_without_a_detectable_cause_lists_the_possible_ones():
+    # Duplicated rows with conflicting labels: the prior is the best fit, so
+    # the message must not assert that the features are unscaled.
+    X = np.repeat(np.random.default_rng(0).normal(size=(10, 3)), 2, axis=0)
+    y = np.tile([0, 1], 10)
+    with pytest.warns(ConvergenceWarning, match="Possible causes: .*conflicting"):
+        PrunedMLPClassifier((8,), max_iter=50, random_state=0).fit(X, y)
+
+
+def test_a_warm_start_of_a_converged_model_is_not_divergence():
+    # Regression: the second fit warned "Training diverged (a training loss
+    # that rose from 0.0001016 to 0.000437) after 231 iterations" while the
+    # model was fine and n_iter_ was 30.
+    X, y = _iris()
+    clf = PrunedMLPClassifier((32, 16), sparsity=0.8, warm_start=True, max_iter=30,
+                              random_state=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    assert not any("diverged" in str(w.message) for w in caught)
+    assert clf.score(X, y) == 1.0
+
+
+def test_divergence_on_a_warm_start_counts_this_fits_iterations():
+    X, y = _iris()
+    clf = PrunedMLPClassifier((16,), solver="gd", warm_start=True, max_iter=30,
+                              random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    clf.set_params(learning_rate_init=1e6)
+    with pytest.warns(ConvergenceWarning, match="diverged") as record:
+        clf.fit(X, y)
+    message = next(str(w.message) for w in record if "diverged" in str(w.message))
+    assert "after %d iterations" % clf.n_iter_ in message
+    assert clf.n_iter_ < len(clf.loss_curve_)
