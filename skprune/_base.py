@@ -13,6 +13,7 @@ end, so an interrupted fit leaves the estimator as it was.
 """
 
 import functools
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -391,10 +392,34 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                     self.hidden_layer_sizes_, tuple(layer_units[1:-1]),
                 )
             )
+        self._warn_if_less_sparse()
         coefs = [to_dense(W).astype(dtype) for W in self.coefs_]
         intercepts = [np.array(b, dtype=dtype) for b in self.intercepts_]
         # Masks only shrink, across warm starts too: zeros stay pruned.
         return coefs, intercepts, [W != 0 for W in coefs]
+
+    def _warn_if_less_sparse(self):
+        """Warn when a warm start asks for less sparsity than the previous fit left."""
+        history = getattr(self, "pruning_history_", None) or []
+        units = self.layer_units_original_
+        kept_neurons = 1 - sum(self.hidden_layer_sizes_) / max(sum(units[1:-1]), 1)
+        for name, key, reached in (
+            ("sparsity", "target_sparsity", self.sparsity_),
+            ("neuron_sparsity", "target_neuron_sparsity", kept_neurons),
+        ):
+            wanted = getattr(self, name)
+            targets = [h[key] for h in history if h.get(key) is not None]
+            # The previous target, or what the thresholds reached without one;
+            # rounding and removed neurons can take a fit a little past its target.
+            previous = max(targets) if targets else reached
+            if wanted is not None and wanted < previous - 1e-12:
+                warnings.warn(
+                    "warm_start keeps every weight and neuron the previous fit "
+                    "pruned (pruning only removes), so %s=%r cannot lower the "
+                    "model's %.3f. Set warm_start=False to fit a new network at "
+                    "%s=%r." % (name, wanted, reached, name, wanted),
+                    UserWarning,
+                )
 
     def _record(self, warm):
         """The fit's record; a warm start continues the previous one (as scikit-learn's MLP)."""

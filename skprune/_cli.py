@@ -425,7 +425,7 @@ def _fit_and_measure(label, task, params, data, quiet):
         "score": score,
         "sparsity": "%.1f" % (100 * net.sparsity_),
         "stored weights": stored,
-        "compression": f"{n_original / max(stored, 1):.1f}x",
+        "compression": f"{n_original / stored:.1f}x" if stored else "inf",
         "neurons kept": "%d of %d" % (sum(units[1:-1]), sum(original[1:-1])),
         "layers": "-".join(map(str, units)),
         # One multiply-add per stored weight: the theoretical cost of a sample.

@@ -74,6 +74,13 @@ def read_csv(path, target=None, delimiter=","):
             f"{path}: found a single column; is the delimiter "
             f"{delimiter!r} right? (option --delimiter)"
         )
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise CLIError(
+            f"{path}: the header names more than one column "
+            + ", ".join(map(repr, duplicates))
+            + "; give every column its own name"
+        )
     if target is None:
         target_index = len(header) - 1
     elif target in header:

@@ -161,8 +161,10 @@ class DaskData:
                 client = distributed.get_client()
             except ValueError as exc:
                 raise ValueError(
-                    "Fitting on dask arrays needs a dask.distributed Client: "
-                    "create one (distributed.Client(...)) or pass client=."
+                    "Fitting on dask arrays needs a dask.distributed Client, and "
+                    "none is running in this process: create one before calling "
+                    "fit, e.g. client = distributed.Client() for a local cluster or "
+                    "distributed.Client('tcp://<scheduler>:8786'); fit uses it."
                 ) from exc
         self.client = client
         #: The scheduler's address, for error messages once it is gone.

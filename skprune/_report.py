@@ -97,13 +97,33 @@ def _nbytes(array):
     return np.asarray(array).nbytes
 
 
+def _pruned_mlp(estimator):
+    """The fitted pruned MLP a report reads: ``estimator``, or a pipeline's last step."""
+    from ._base import BasePrunedMLP
+
+    given = estimator
+    if hasattr(estimator, "steps") and estimator.steps:  # a Pipeline
+        estimator = estimator.steps[-1][1]
+    if not isinstance(estimator, BasePrunedMLP):
+        where = "" if estimator is given else ", whose last step is %s" % (
+            type(estimator).__name__)
+        raise TypeError(
+            "compression_report reads a PrunedMLPClassifier or PrunedMLPRegressor, "
+            "or a pipeline whose last step is one; got %s%s."
+            % (type(given).__name__, where)
+        )
+    check_is_fitted(estimator, "coefs_")
+    return estimator
+
+
 def compression_report(estimator):
     """Compression ratio, speedup, per-layer density and storage of a fitted pruned MLP.
 
     Parameters
     ----------
-    estimator : fitted estimator derived from ``BasePrunedMLP``
-        For example a fitted :class:`~skprune.PrunedMLPClassifier`.
+    estimator : fitted estimator derived from ``BasePrunedMLP``, or a Pipeline ending in one
+        For example a fitted :class:`~skprune.PrunedMLPClassifier`; of a
+        :class:`~sklearn.pipeline.Pipeline`, its last step is read.
 
     Returns
     -------
@@ -111,11 +131,14 @@ def compression_report(estimator):
         - ``n_weights_original``: weights of the architecture fit started
           from (the fitted ``layer_units_original_``).
         - ``n_weights_nonzero``: weights stored after pruning.
-        - ``compression_ratio``: ``n_weights_original / n_weights_nonzero``.
+        - ``compression_ratio``: ``n_weights_original / n_weights_nonzero``;
+          ``inf`` when no weight is left (pruning cut every path and the model
+          predicts a constant).
         - ``dense_macs``, ``pruned_macs``: multiply-adds per sample of the
           weight products (one per weight; biases and activations are not
           counted) before and after pruning.
-        - ``theoretical_speedup``: ``dense_macs / pruned_macs``.
+        - ``theoretical_speedup``: ``dense_macs / pruned_macs``; ``inf`` when
+          ``pruned_macs`` is 0.
         - ``layer_density``: ndarray, non-zero fraction of each layer's
           original weights.
         - ``neurons_original``, ``neurons_kept``: tuples of hidden widths.
@@ -143,8 +166,15 @@ def compression_report(estimator):
     For a fully connected network every weight costs one multiply-add per
     sample, so ``theoretical_speedup`` equals ``compression_ratio``; both
     are reported so that tables line up with the literature's.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` (or a pipeline's last step) is not a pruned MLP.
+    sklearn.exceptions.NotFittedError
+        If it is not fitted.
     """
-    check_is_fitted(estimator, "coefs_")
+    estimator = _pruned_mlp(estimator)
     # The architecture fit started from, not the current parameters, which
     # set_params may have changed since.
     units = list(estimator.layer_units_original_)
@@ -159,10 +189,10 @@ def compression_report(estimator):
     return {
         "n_weights_original": dense_macs,
         "n_weights_nonzero": pruned_macs,
-        "compression_ratio": dense_macs / max(pruned_macs, 1),
+        "compression_ratio": dense_macs / pruned_macs if pruned_macs else np.inf,
         "dense_macs": dense_macs,
         "pruned_macs": pruned_macs,
-        "theoretical_speedup": dense_macs / max(pruned_macs, 1),
+        "theoretical_speedup": dense_macs / pruned_macs if pruned_macs else np.inf,
         "layer_density": density,
         "neurons_original": tuple(hidden),
         "neurons_kept": neurons_kept,

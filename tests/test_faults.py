@@ -619,3 +619,112 @@ def test_divergence_on_a_warm_start_counts_this_fits_iterations():
     message = next(str(w.message) for w in record if "diverged" in str(w.message))
     assert "after %d iterations" % clf.n_iter_ in message
     assert clf.n_iter_ < len(clf.loss_curve_)
+
+
+# --------------------------------------------------------------------------- #
+# compression_report, the dask client, the CLI header, warm-start sparsity
+# --------------------------------------------------------------------------- #
+def test_compression_report_reads_a_pipelines_last_step():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skprune import compression_report
+
+    X, y = _iris(scaled=False)
+    pipe = make_pipeline(StandardScaler(), PrunedMLPClassifier(
+        (8,), sparsity=0.5, max_iter=50, random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipe.fit(X, y)
+    report, direct = compression_report(pipe), compression_report(pipe[-1])
+    assert_array_equal(report.pop("layer_density"), direct.pop("layer_density"))
+    assert report == direct
+    with pytest.raises(NotFittedError):
+        compression_report(make_pipeline(StandardScaler(), PrunedMLPClassifier()))
+
+
+@pytest.mark.parametrize("kind", ["mlp", "pipeline", "other"])
+def test_compression_report_refuses_what_it_cannot_read(kind):
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skprune import compression_report
+
+    X, y = _iris()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier((8,), max_iter=20, random_state=0).fit(X, y)
+    given = {"mlp": mlp, "pipeline": make_pipeline(StandardScaler(), mlp),
+             "other": object()}[kind]
+    with pytest.raises(TypeError, match="reads a PrunedMLPClassifier or PrunedMLPRegressor"):
+        compression_report(given)
+
+
+def test_compression_report_with_no_weight_left_is_inf():
+    from skprune import PruningCollapseWarning, compression_report, format_report
+
+    X, y = _iris()
+    with pytest.warns(PruningCollapseWarning):
+        clf = PrunedMLPClassifier((8,), sparsity=0.999, max_iter=50, random_state=0).fit(X, y)
+    report = compression_report(clf)
+    assert report["pruned_macs"] == report["n_weights_nonzero"] == 0
+    assert report["compression_ratio"] == report["theoretical_speedup"] == np.inf
+    assert "| compression_ratio | inf |" in format_report(report)
+
+
+def test_dask_fit_without_a_client_gives_advice_that_works():
+    da = pytest.importorskip("dask.array")
+    distributed = pytest.importorskip("distributed")
+    try:
+        distributed.get_client()
+        pytest.skip("a dask client is running in this process")
+    except ValueError:
+        pass
+    X, y = _iris()
+    with pytest.raises(ValueError, match="create one before calling fit") as info:
+        PrunedMLPClassifier((4,), max_iter=5).fit(da.from_array(X), da.from_array(y))
+    assert "client=" not in str(info.value)  # fit has no such argument
+
+
+def test_cli_refuses_duplicate_column_names(tmp_path, capsys):
+    from skprune._cli import main
+
+    path = tmp_path / "dup.csv"
+    path.write_text("a,a,c,label\n1,2,3,0\n2,1,3,1\n3,3,1,0\n1,1,1,1\n")
+    assert main(["--data", str(path), "--target", "a"]) == 1
+    assert "more than one column 'a'" in capsys.readouterr().err
+
+
+def test_a_warm_start_asking_for_less_sparsity_warns():
+    X, y = _iris()
+    clf = PrunedMLPClassifier((8,), sparsity=0.9, warm_start=True, max_iter=50,
+                              random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    reached = clf.sparsity_
+    with pytest.warns(UserWarning, match="sparsity=0.5 cannot lower the model's"):
+        clf.set_params(sparsity=0.5).fit(X, y)
+    assert clf.sparsity_ >= reached
+    # The same target again is no request for less.
+    clf2 = PrunedMLPClassifier((8,), sparsity=0.9, warm_start=True, max_iter=50,
+                               random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf2.fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf2.fit(X, y)
+    assert not any("cannot lower" in str(w.message) for w in caught)
+
+
+def test_a_warm_start_asking_for_less_neuron_sparsity_warns():
+    X, y = _iris()
+    clf = PrunedMLPClassifier((8,), neuron_sparsity=0.75, warm_start=True, max_iter=50,
+                              random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    with pytest.warns(UserWarning, match="neuron_sparsity=0.25 cannot lower"):
+        clf.set_params(neuron_sparsity=0.25).fit(X, y)
