@@ -295,8 +295,20 @@ class PruningState:
 
         Where the outputs saturate (``p`` near 0 or 1) the Gauss-Newton
         diagonal of the log-losses vanishes; mixing in ``damping`` keeps it at
-        least about ``damping`` times the squared output Jacobian. No effect
-        on squared error; ``damping=0`` is :attr:`hessian_diagonal`.
+        least about ``damping`` times the squared output Jacobian.
+
+        Parameters
+        ----------
+        damping : float
+            Share of the uniform probabilities mixed into the predicted
+            ones, ``q = (p + damping) / (1 + K * damping)`` over ``K``
+            outcomes. No effect on squared error; 0 gives
+            :attr:`hessian_diagonal`.
+
+        Returns
+        -------
+        diagonal : tuple of ndarray
+            One array per layer, shaped like ``coefs[l]``.
         """
         cache = self.__dict__.setdefault("_damped_hessians", {})
         if damping not in cache:
