@@ -195,10 +195,10 @@ class PruningCurveDisplay:
     >>> from sklearn.datasets import load_digits
     >>> from skprune import PrunedMLPClassifier, PruningCurveDisplay
     >>> X, y = load_digits(return_X_y=True)
-    >>> X = X / 16
+    >>> X, y = X[:600] / 16, y[:600]
     >>> clf = PrunedMLPClassifier(
-    ...     hidden_layer_sizes=(32,), max_iter=100, n_prune_steps=3,
-    ...     retrain_iter=20, random_state=0,
+    ...     hidden_layer_sizes=(16,), max_iter=60, n_prune_steps=3,
+    ...     retrain_iter=10, random_state=0,
     ... )
     >>> display = PruningCurveDisplay.from_estimator(
     ...     clf, X, y, param_name="sparsity", param_range=[0.5, 0.8, 0.95], cv=3

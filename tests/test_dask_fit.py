@@ -716,7 +716,7 @@ class _PauseAtIteration:
 def test_worker_lost_mid_fit_gives_the_same_model():
     pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
     X, y_class, _, _ = _fit_problem()
-    params = dict(_PRUNING, solver="gd", max_iter=150, criterion="taylor")
+    params = dict(_PRUNING, solver="gd", max_iter=40, criterion="taylor")
     memory = PrunedMLPClassifier(**params).fit(X, y_class)
     with _dedicated_cluster() as cluster, distributed.Client(cluster, timeout="30s") as c:
         pause = _PauseAtIteration(20)
