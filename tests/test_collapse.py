@@ -174,7 +174,7 @@ def pruning_params(draw):
     )
 
 
-@examples(0.03)
+@examples(0.08)
 @given(problem=separable_problems(), params=pruning_params())
 def test_pruning_keeps_the_fit_or_says_why(problem, params):
     X, y = problem
