@@ -13,16 +13,16 @@ ever shrink.
 """
 
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._callbacks import _NO_TASK
-from ._criteria import MagnitudeCriterion, OBDCriterion, VarianceCriterion
+from ._collapse import CollapseGuard, cool_outputs
 from ._network import predict_output
 from ._products import bind_sparse, pack_sparse, unpack_sparse
-from ._pruning import PruningCollapseWarning, prune
+from ._pruning import prune
 from ._solvers import CONTINUE, STALLED, STOP
 from ._sparse import slice_neurons
 
@@ -334,7 +334,7 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
                 Phase(config.max_iter, True, validation is not None), phase_task, attributes)
     stop = phase_task.end(attributes(net[0], net[1]))
     history = []
-    guard = CollapseGuard(config, data, net)
+    guard = CollapseGuard(config, data, net, validation_score)
     for step in range(1, 0 if stop else config.n_prune_steps + 1):
         n_iter = config.phase_iterations(step)
         phase_task = task.subtask("prune-retrain", n_iter)
@@ -381,127 +381,6 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
     net = train(config, data, validation, record, net,
                 Phase(config.phase_iterations(step), False, False), task, attributes)
     return net, initial, entry
-
-
-def cool_outputs(config, data, net):
-    """``net`` with its output layer scaled by the factor in ``2 ** -k`` (k = 0..12) of lowest loss.
-
-    A pruning step that removes weights of a network with saturated outputs
-    can leave outputs that are confidently wrong, where the log-loss is
-    clipped flat and gradient steps barely move it; scaling the output
-    layer's weights and bias down brings the outputs back to where the
-    loss has a slope.
-    """
-    coefs, intercepts, masks = net
-    best = (np.inf, 1.0)
-    for k in range(13):
-        t = 2.0 ** -k
-        c = list(coefs[:-1]) + [coefs[-1] * t]
-        b = list(intercepts[:-1]) + [intercepts[-1] * t]
-        value = _Objective(config, data, masks, [None] * len(masks)).loss(c + b)
-        best = min(best, (value, t))
-    t = best[1]
-    return (list(coefs[:-1]) + [coefs[-1] * t], list(intercepts[:-1]) + [intercepts[-1] * t],
-            masks)
-
-
-class CollapseGuard:
-    """Whether a prune -> retrain round destroyed a network that was fitting.
-
-    The training score (accuracy, or R² for regression; one forward pass) is
-    taken after the initial training and after every round. A round has
-    collapsed when its score is below the best constant prediction's plus
-    half the gap from there to the score before it. :attr:`fallback` is the
-    configuration a collapsed round is redone with: damped OBD for OBD,
-    magnitude for the other weight criteria, the neuron criterion that
-    measures the error a removal causes (:class:`._criteria.VarianceCriterion`),
-    and retraining by ``solver``, which (unlike L-BFGS's line search) is not
-    stopped by a loss clipped flat at saturated outputs.
-    """
-
-    def __init__(self, config, data, net):
-        self.config, self.data = config, data
-        self.n_weights = sum(int(m.sum()) for m in net[2])
-        self.active = config.score is not None
-        self.floor = self.score(constant_prediction(data, config.loss, net))
-        self.last = self.best = self.score(net)
-        criterion = config.criterion
-        if isinstance(criterion, OBDCriterion) and criterion.damping < FALLBACK_DAMPING:
-            weights = OBDCriterion(damping=FALLBACK_DAMPING)
-        else:
-            weights = MagnitudeCriterion()
-        self.fallback = replace(config, criterion=weights,
-                                neuron_criterion=VarianceCriterion(),
-                                make_retrain_solver=config.make_solver)
-
-    def score(self, net):
-        """The training score of ``(coefs, intercepts, ...)``; -inf when not scored."""
-        if not self.active:
-            return -np.inf
-        data = self.data
-        held = data if hasattr(data, "map_reduce") else (data.X, data.Y, data.sample_weight)
-        return validation_score(self.config, held, net[0], net[1])
-
-    def _below(self, score, reached):
-        return reached > self.floor and score < self.floor + 0.5 * (reached - self.floor)
-
-    def collapsed(self, net, record):
-        """Whether the round that ended with ``net`` collapsed; records its score."""
-        if not self.active or record.diverged:
-            return False
-        before, self.last = self.last, self.score(net)
-        return self._below(self.last, before)
-
-    def better(self, first, first_loss, retry, record):
-        """The better round by training score, then loss: the first try or its redo."""
-        retry_score = self.score(retry[0])
-        if (retry_score, -record.loss_curve[-1]) > (self.last, -first_loss):
-            self.last = retry_score
-            first = retry
-        self.best = max(self.best, self.last)
-        return first
-
-    def passed(self):
-        """Record that the round just scored is kept as it is."""
-        self.best = max(self.best, self.last)
-
-    def check_final(self, net, record):
-        """Warn when the pruned model fits far worse than the network before pruning."""
-        if not self.active or record.diverged or not any(m.any() for m in net[2]):
-            return  # a cut-off network has had its own warning
-        floor, reached, final = self.floor, self.best, self.score(net)
-        if not self._below(final, reached):
-            return
-        record.warned = True
-        what = "R²" if self.config.loss == "squared_error" else "accuracy"
-        warnings.warn(
-            "Pruning left a model that fits the training data much worse than "
-            "the network did earlier in the fit: a training %s of %.3f, against "
-            "%.3f earlier and %.3f for the best constant prediction, with %d of %d "
-            "weights and %s hidden neurons left. Possible causes: too few weights "
-            "or neurons left for this problem (lower sparsity or neuron_sparsity, "
-            "or use more hidden neurons); too few retraining iterations to recover "
-            "from a pruning step (raise retrain_iter or finetune_iter); a pruning "
-            "criterion that misjudges this network (try criterion='magnitude')."
-            % (what, final, reached, floor, sum(int(m.sum()) for m in net[2]),
-               self.n_weights, tuple(W.shape[1] for W in net[0][:-1])),
-            PruningCollapseWarning,
-        )
-
-
-#: The OBD damping a collapsed pruning step is redone with (see :class:`CollapseGuard`).
-FALLBACK_DAMPING = 0.01
-
-
-def constant_prediction(data, loss, net):
-    """``net`` with every weight zero and the output bias giving the best constant prediction."""
-    coefs, intercepts = net[0], net[1]
-    mean = np.asarray(data.sample_weight @ data.Y, dtype=np.float64) / data.sw_sum
-    if loss != "squared_error":
-        p = np.clip(mean, 1e-12, 1 - 1e-12)
-        mean = np.log(p) if loss == "log_loss" else np.log(p) - np.log1p(-p)
-    bias = mean.astype(intercepts[-1].dtype)
-    return [np.zeros_like(W) for W in coefs], list(intercepts[:-1]) + [bias]
 
 
 def rewind(initial, removed):
