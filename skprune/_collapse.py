@@ -46,8 +46,9 @@ def cool_outputs(config, data, net):
 class CollapseGuard:
     """Whether a prune -> retrain round destroyed a network that was fitting.
 
-    The training score (accuracy, or R² for regression; one forward pass) is
-    taken after the initial training and after every round. A round has
+    The training score (accuracy, or R² for regression) is taken after the
+    initial training and after every round, on at most :data:`SCORED_ROWS`
+    evenly spaced training rows (all rows of data on a cluster). A round has
     collapsed when its score is below the best constant prediction's plus
     half the gap from there to the score before it. :attr:`fallback` is the
     configuration a collapsed round is redone with: damped OBD for OBD,
@@ -58,7 +59,8 @@ class CollapseGuard:
     """
 
     def __init__(self, config, data, net, score):
-        self.config, self.data, self._score = config, data, score
+        self.config, self._score = config, score
+        self.rows = scored_rows(data)
         self.n_weights = sum(int(m.sum()) for m in net[2])
         self.active = config.score is not None
         self.floor = self.score(constant_prediction(data, config.loss, net))
@@ -76,9 +78,7 @@ class CollapseGuard:
         """The training score of ``(coefs, intercepts, ...)``; -inf when not scored."""
         if not self.active:
             return -np.inf
-        data = self.data
-        held = data if hasattr(data, "map_reduce") else (data.X, data.Y, data.sample_weight)
-        return self._score(self.config, held, net[0], net[1])
+        return self._score(self.config, self.rows, net[0], net[1])
 
     def _below(self, score, reached):
         return reached > self.floor and score < self.floor + 0.5 * (reached - self.floor)
@@ -125,6 +125,25 @@ class CollapseGuard:
                self.n_weights, tuple(W.shape[1] for W in net[0][:-1])),
             PruningCollapseWarning,
         )
+
+
+#: The most training rows :class:`CollapseGuard` scores a network on.
+SCORED_ROWS = 4096
+
+
+def scored_rows(data):
+    """``(X, Y, sample_weight)`` of at most :data:`SCORED_ROWS` evenly spaced rows.
+
+    Data on a cluster is returned as it is (its score is computed on the
+    blocks); so are rows whose sample of weights sums to zero.
+    """
+    if hasattr(data, "map_reduce"):
+        return data
+    X, Y, sw = data.X, data.Y, data.sample_weight
+    step = -(-X.shape[0] // SCORED_ROWS)
+    if step > 1 and sw[::step].sum() > 0:
+        X, Y, sw = X[::step], Y[::step], sw[::step]
+    return X, Y, sw
 
 
 #: The OBD damping a collapsed pruning step is redone with (see :class:`CollapseGuard`).

@@ -194,3 +194,18 @@ def test_pruning_keeps_the_fit_or_says_why(problem, params):
     with pytest.warns(PruningCollapseWarning):
         again = PrunedMLPClassifier(**params).fit(X, y)
     assert again.score(X, y) == score
+
+
+def test_rounds_are_scored_on_at_most_4096_evenly_spaced_rows():
+    from skprune._collapse import SCORED_ROWS, scored_rows
+    from skprune._data import InMemoryData
+
+    X = np.arange(10_000.0)[:, np.newaxis]
+    data = InMemoryData(X, np.ones((10_000, 1)), np.ones(10_000))
+    Xs, Ys, sws = scored_rows(data)
+    assert len(Xs) <= SCORED_ROWS == 4096
+    assert np.all(np.diff(Xs[:, 0]) == 3)
+    # A sample whose weights sum to zero would score nothing: all rows then.
+    sw = np.zeros(10_000)
+    sw[1] = 1.0
+    assert scored_rows(InMemoryData(X, np.ones((10_000, 1)), sw))[0].shape[0] == 10_000
