@@ -209,3 +209,23 @@ def test_rounds_are_scored_on_at_most_4096_evenly_spaced_rows():
     sw = np.zeros(10_000)
     sw[1] = 1.0
     assert scored_rows(InMemoryData(X, np.ones((10_000, 1)), sw))[0].shape[0] == 10_000
+
+
+def test_a_collapsed_round_is_redone_on_a_cluster_too():
+    # The neuron case of the report with its rows on a dask cluster: the
+    # rounds are scored on the blocks, and the redo keeps the fit.
+    da = pytest.importorskip("dask.array")
+    distributed = pytest.importorskip("distributed")
+    X, y = _separable(0)
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                 dashboard_address=":0") as cluster,
+        distributed.Client(cluster, timeout="30s"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        clf = PrunedMLPClassifier((4, 4), neuron_sparsity=0.5, max_iter=20,
+                                  random_state=0).fit(da.from_array(X, chunks=100),
+                                                      da.from_array(y, chunks=100))
+    assert clf.score(X, y) >= 0.95
+    assert PruningCollapseWarning not in _categories(caught)
