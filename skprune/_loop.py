@@ -19,7 +19,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._callbacks import _NO_TASK
-from ._network import predict_output
 from ._products import bind_sparse, pack_sparse, unpack_sparse
 from ._pruning import prune
 from ._solvers import CONTINUE, STALLED, STOP
@@ -144,20 +143,8 @@ class _Objective:
 
 
 def validation_score(config, validation, coefs, intercepts):
-    """Score of a network on the held-out ``(X, Y, sample_weight)`` (or rows on a cluster)."""
-    if hasattr(validation, "map_reduce"):  # validation rows on a dask cluster
-        from ._data_dask import validation_score as score_on_blocks
-
-        with np.errstate(over="ignore", invalid="ignore"):
-            score = score_on_blocks(validation, coefs, intercepts, config.activation,
-                                    config.loss)
-        return score if np.isfinite(score) else -np.inf
-    X, Y, sw = validation
-    with np.errstate(over="ignore", invalid="ignore"):
-        P = predict_output(X, coefs, intercepts, config.activation, config.out_activation)
-        if not np.isfinite(P).all():
-            return -np.inf  # the step blew up; the caller treats it as divergence
-        return config.score(P, Y, sw)
+    """Score of a network on the held-out data source (``-inf`` if an output is not finite)."""
+    return validation.score(coefs, intercepts, config.activation, config.loss, config.score)
 
 
 class _Trainer:
@@ -364,24 +351,11 @@ def _history_record(config, data, record, net, step):
     return entry
 
 
-def prior_loss(data, loss):
-    """The loss of the best constant prediction (the class prior, the target mean)."""
-    Y, sw = data.Y, data.sample_weight
-    mean = np.asarray(sw @ Y, dtype=np.float64) / data.sw_sum
-    if loss == "squared_error":
-        var = np.asarray(sw @ (Y - mean) ** 2, dtype=np.float64) / data.sw_sum
-        return 0.5 * float(var.mean())
-    p = np.clip(mean, 1e-12, 1 - 1e-12)
-    if loss == "log_loss":
-        return -float(np.sum(mean * np.log(p)))
-    return -float(np.sum(mean * np.log(p) + (1 - mean) * np.log(1 - p)))
-
-
 def check_learned(data, config, record, net, n_iter_before):
     """Warn when training ended no better than predicting the prior (a dead network)."""
     if record.n_iter == n_iter_before or not record.loss_curve:
         return
-    prior = prior_loss(data, config.loss)
+    prior = data.prior_loss(config.loss)
     final = record.loss_curve[-1]
     if prior > 1e-8 and final > 0.99 * prior:
         warnings.warn(
