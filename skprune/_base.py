@@ -18,7 +18,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context, is_classifier
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -37,7 +36,7 @@ from ._criteria import (
     resolve_criterion,
 )
 from ._dask import is_dask_collection
-from ._data import InMemoryData
+from ._data import make_data
 from ._docs import _FIT_DOC
 from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
@@ -210,50 +209,24 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     #: Whether ``fit`` requires numeric targets.
     _y_numeric = False
 
-    def _encode_targets(self, X, y, warm):
-        """Encoded targets ``Y`` (2-D, ``X``'s dtype), the loss, and target attributes."""
+    def _fit_targets(self, y, warm):
+        """The loss and the target attributes (e.g. ``classes_``) for targets ``y``.
+
+        ``y`` is the targets as given in memory; for dask targets, an array
+        with every distinct value (see :func:`._dask.check_fit_inputs`).
+        """
         raise NotImplementedError
 
-    @staticmethod
-    def _score_output(P, Y, sample_weight, loss):
-        """Validation score of outputs ``P`` against encoded ``Y`` (higher is better)."""
+    def _encode_y(self, y, dtype, target_attrs):
+        """Encoded targets ``Y`` (2-D, ``dtype``) of rows ``y`` (all, or one block)."""
+        raise NotImplementedError
+
+    def _scorer(self, loss):
+        """The validation score, as per-block sums and a finisher (see :meth:`._data.DataSource.score`)."""
         raise NotImplementedError
 
     def _stratify(self, Y, loss):
         """Labels to stratify the ``early_stopping`` split by; None (the default) for none."""
-
-    def _split_validation(self, X, Y, sample_weight, loss, rng):
-        """Split off the ``early_stopping`` validation set, or say clearly why not."""
-        try:
-            X_train, X_val, Y_train, Y_val, sw_train, sw_val = train_test_split(
-                X,
-                Y,
-                sample_weight,
-                random_state=rng,
-                test_size=self.validation_fraction,
-                stratify=self._stratify(Y, loss),
-            )
-        except ValueError as exc:
-            # train_test_split speaks of test sizes and groups; say what failed.
-            raise ValueError(
-                "early_stopping could not split off a validation set of "
-                "validation_fraction=%r from %d samples: %s Increase "
-                "validation_fraction or the number of samples (per class), or "
-                "set early_stopping=False." % (self.validation_fraction, X.shape[0], exc)
-            ) from exc
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "early_stopping could not split off a validation set of at least "
-                "2 samples. Increase 'validation_fraction' or the size of your "
-                "dataset."
-            )
-        # Both parts are normalised by their total weight.
-        if not (sw_train.sum() > 0 and sw_val.sum() > 0):
-            raise ValueError(
-                "early_stopping could not split the data into a training and a "
-                "validation part that both have positive total sample weight."
-            )
-        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
     # ------------------------------------------------------------------ #
     # The loop.
@@ -282,13 +255,30 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         warm = self.warm_start and hasattr(self, "coefs_")
         if is_dask_collection(X) or is_dask_collection(y):
-            return self._fit_dask(X, y, sample_weight, warm)
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-            y_numeric=self._y_numeric, dtype=(np.float64, np.float32), reset=not warm,
-        )
-        Y, loss, target_attrs = self._encode_targets(X, y, warm)
-        fitted = self._fit(X, Y, sample_weight, loss, y, target_attrs)
+            # Checked in one lazy pass on the cluster; the blocks stay there.
+            from ._dask import check_fit_inputs, encode_blocks
+
+            names = _get_feature_names(getattr(X, "_meta", X))
+            X, y, sample_weight, facts = check_fit_inputs(
+                X, y, sample_weight, classifier=is_classifier(self))
+            self._check_dask_features(names, X.shape[1], warm)
+            seen = facts["seen"]
+            encode = functools.partial(encode_blocks, self._encode_y, seen)
+        else:
+            X, y = validate_data(
+                self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+                y_numeric=self._y_numeric, dtype=(np.float64, np.float32), reset=not warm,
+            )
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+            seen, encode, facts = y, self._encode_y, {}
+        loss, target_attrs = self._fit_targets(seen, warm)
+        Y = encode(y, X.dtype, target_attrs)
+        check_sample_weight_scale(sample_weight, facts.get("sw_sum"), facts.get("sw_max"))
+        if loss == "squared_error":
+            check_target_scale(Y, facts.get("y_absmax"))
+        fitted = self._fit(X, Y, sample_weight, loss, (X, y, sample_weight), target_attrs)
         for name, value in {**target_attrs, **fitted}.items():
             setattr(self, name, value)
         self._build_inference_plan()
@@ -296,28 +286,12 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
 
     fit.__doc__ = _FIT_DOC
 
-    def _fit_dask(self, X, y, sample_weight, warm):
-        """``fit`` on dask collections: the data stays in blocks on the cluster."""
-        from ._data_dask import dask_targets, prepare_fit
+    def _check_dask_features(self, names, n_features, warm):
+        """``n_features_in_`` and ``feature_names_in_``, as ``validate_data`` sets them.
 
-        rng = check_random_state(self.random_state)
-        data, validation, facts = prepare_fit(
-            X, y, sample_weight, classifier=is_classifier(self),
-            validation_fraction=self.validation_fraction if self.early_stopping else None,
-            random_state=rng,
-        )
-        self._check_dask_features(X, facts["n_features"], warm)
-        loss, target_attrs = dask_targets(self, facts, warm)
-        fitted = self._train(data, validation, loss, target_attrs, rng, (X, y, sample_weight))
-        for name, value in {**target_attrs, **fitted}.items():
-            setattr(self, name, value)
-        self._build_inference_plan()
-        return self
-
-    def _check_dask_features(self, X, n_features, warm):
-        """``n_features_in_`` and ``feature_names_in_``, as ``validate_data`` sets them."""
-        # A dask DataFrame's column names are those of its (empty pandas) meta.
-        names = _get_feature_names(getattr(X, "_meta", X))
+        ``names`` are a dask DataFrame's column names (those of its empty
+        pandas meta), or None.
+        """
         if warm and n_features != self.n_features_in_:
             raise ValueError(
                 "X has %d features, but %s is expecting %d features as input."
@@ -368,7 +342,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             ),
             prune_scope=self.prune_scope, min_layer_density=self.min_layer_density,
             rewind=self.rewind, verbose=bool(self.verbose),
-            score=functools.partial(self._score_output, loss=loss),
+            score=self._scorer(loss),
             step_description=step_descriptions(recipe, params),
             layer_units=tuple(int(u) for u in layer_units),
         )
@@ -435,33 +409,28 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             ),
         )
 
-    def _fit(self, X, Y, sample_weight, loss, y, target_attrs):
+    def _fit(self, X, Y, sample_weight, loss, hooks, target_attrs):
         """Train, prune and retrain on validated ``X`` and encoded targets ``Y``.
 
-        ``y`` (the targets as given) and ``target_attrs`` (the subclass's
-        fitted attributes known before training, e.g. ``classes_``) are only
-        for the callbacks. Returns a dict of fitted attributes.
+        ``hooks`` (``X``, ``y`` and ``sample_weight`` as validated) and
+        ``target_attrs`` (the subclass's fitted attributes known before
+        training, e.g. ``classes_``) are only for the callbacks. Returns a
+        dict of fitted attributes.
         """
         rng = check_random_state(self.random_state)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        check_sample_weight_scale(sample_weight)
-        if not sample_weight.sum() > 0:
+        # The one place training data is wrapped (in memory or on a dask
+        # cluster): the loop asks it for every loss, gradient, statistic and score.
+        data = make_data(X, Y, sample_weight)
+        if not data.sw_sum > 0:
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
-        if loss == "squared_error":
-            check_target_scale(Y)
-        validation, hooks = None, (X, y, sample_weight)
         # The start network is drawn before the early-stopping split, as
         # always: the split takes the generator's next numbers.
-        net = self._checked_start(X.shape[1], Y.shape[1], X.shape[0], X.dtype, rng)
+        net = self._checked_start(data.n_features, data.n_outputs, data.n_samples,
+                                  data.dtype, rng)
+        validation = None
         if self.early_stopping:
-            X, Y, sample_weight, validation = self._split_validation(
-                X, Y, sample_weight, loss, rng
-            )
-        # The one place in-memory training data is wrapped: the loop asks it
-        # for every loss, gradient and pruning statistic.
-        data = InMemoryData(X, Y, sample_weight)
+            data, validation = data.split(
+                self.validation_fraction, rng, functools.partial(self._stratify, loss=loss))
         return self._train(data, validation, loss, target_attrs, rng, hooks, net)
 
     def _checked_start(self, n_features, n_outputs, n_samples, dtype, rng):
@@ -478,17 +447,10 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                 layer_units = self.layer_units_original_
         return layer_units
 
-    def _train(self, data, validation, loss, target_attrs, rng, hooks, net=None):
-        """Train, prune and retrain on a data object (in memory or on a cluster).
-
-        ``hooks`` is ``(X, y, sample_weight)`` for the callbacks; ``net`` the
-        start network when already drawn. Returns a dict of fitted attributes.
-        """
+    def _train(self, data, validation, loss, target_attrs, rng, hooks, net):
+        """Train, prune and retrain ``net`` on a data source; return the fitted attributes."""
         warm = self.warm_start and hasattr(self, "coefs_")
         layer_units = self._layer_units(data.n_features, data.n_outputs)
-        if net is None:
-            net = self._checked_start(data.n_features, data.n_outputs, data.n_samples,
-                                      data.dtype, rng)
         config = self._config(loss, layer_units)
         task = fit_task(self, *hooks, 1 + config.n_prune_steps)
         record = self._record(warm)

@@ -103,7 +103,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         tags.classifier_tags.multi_label = True
         return tags
 
-    def _encode_targets(self, X, y, warm):
+    def _fit_targets(self, y, warm):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -125,28 +125,27 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
                     "The classifier needs samples of at least 2 classes in the data, "
                     "but the data contains only one class: %r." % binarizer.classes_[0]
                 )
-        Y = binarizer.transform(y).astype(X.dtype, copy=False)
         loss = "log_loss" if binarizer.y_type_ == "multiclass" else "binary_log_loss"
-        target_attrs = {
+        return loss, {
             "_label_binarizer": binarizer,
             "classes_": binarizer.classes_,
             "out_activation_": "softmax" if loss == "log_loss" else "logistic",
         }
-        return Y, loss, target_attrs
+
+    @staticmethod
+    def _encode_y(y, dtype, target_attrs):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        return target_attrs["_label_binarizer"].transform(y).astype(dtype, copy=False)
+
+    def _scorer(self, loss):
+        return _Accuracy(loss)
 
     def _stratify(self, Y, loss):
         # Stratify single-output targets; multilabel ones cannot be.
         if loss == "log_loss":
             return Y.argmax(axis=1)
         return Y.ravel() if Y.shape[1] == 1 else None
-
-    @staticmethod
-    def _score_output(P, Y, sample_weight, loss):
-        if loss == "log_loss":
-            correct = P.argmax(axis=1) == Y.argmax(axis=1)
-        else:
-            correct = ((P > 0.5) == (Y > 0.5)).all(axis=1)
-        return float(np.average(correct, weights=sample_weight))
 
     def predict(self, X):
         """Predict class labels.
@@ -238,3 +237,31 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         if is_dask_collection(X):
             return score_blocks(self, X, y, sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
+
+
+class _Accuracy:
+    """Sample-weighted accuracy (exact match for several outputs) from per-block sums.
+
+    The terms of ``numpy.average(correct, weights=sample_weight)``, added up
+    over the blocks: with one block, the same number.
+    """
+
+    def __init__(self, loss):
+        self.loss = loss
+
+    def target_sums(self, X, Y, sw):
+        return ()
+
+    def target(self, sums):
+        return None
+
+    def sums(self, P, Y, sw, target):
+        if self.loss == "log_loss":
+            correct = P.argmax(axis=1) == Y.argmax(axis=1)
+        else:
+            correct = ((P > 0.5) == (Y > 0.5)).all(axis=1)
+        return (np.multiply(correct, sw, dtype=np.float64).sum(),
+                sw.sum(dtype=np.float64))
+
+    def finish(self, sums):
+        return float(sums[0] / sums[1])

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ._criteria import MagnitudeCriterion, OBDCriterion, VarianceCriterion
+from ._data import InMemoryData, weighted_targets
 from ._pruning import PruningCollapseWarning
 
 
@@ -132,18 +133,18 @@ SCORED_ROWS = 4096
 
 
 def scored_rows(data):
-    """``(X, Y, sample_weight)`` of at most :data:`SCORED_ROWS` evenly spaced rows.
+    """The source of at most :data:`SCORED_ROWS` evenly spaced rows of ``data``.
 
     Data on a cluster is returned as it is (its score is computed on the
     blocks); so are rows whose sample of weights sums to zero.
     """
-    if hasattr(data, "map_reduce"):
+    if not isinstance(data, InMemoryData):
         return data
     X, Y, sw = data.X, data.Y, data.sample_weight
     step = -(-X.shape[0] // SCORED_ROWS)
     if step > 1 and sw[::step].sum() > 0:
-        X, Y, sw = X[::step], Y[::step], sw[::step]
-    return X, Y, sw
+        return InMemoryData(X[::step], Y[::step], sw[::step])
+    return data
 
 
 #: The OBD damping a collapsed pruning step is redone with (see :class:`CollapseGuard`).
@@ -153,7 +154,7 @@ FALLBACK_DAMPING = 0.01
 def constant_prediction(data, loss, net):
     """``net`` with every weight zero and the output bias giving the best constant prediction."""
     coefs, intercepts = net[0], net[1]
-    mean = np.asarray(data.sample_weight @ data.Y, dtype=np.float64) / data.sw_sum
+    mean = np.asarray(data.block_sum(weighted_targets)[0], dtype=np.float64) / data.sw_sum
     if loss != "squared_error":
         p = np.clip(mean, 1e-12, 1 - 1e-12)
         mean = np.log(p) if loss == "log_loss" else np.log(p) - np.log1p(-p)

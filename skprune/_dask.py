@@ -144,8 +144,12 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
     -------
     X, y, sample_weight : dask arrays with the same row chunks
     facts : dict
-        ``sw_sum`` and ``sw_max`` (floats), for a classifier with 1-D ``y``
-        ``classes`` (sorted ndarray), for a regressor ``y_absmax``.
+        ``sw_sum`` and ``sw_max`` (floats); ``seen``, an in-memory array
+        with every distinct kind of row of ``y`` (for a classifier with 1-D
+        ``y`` its sorted classes, for a label-indicator ``y`` an indicator
+        matrix of its width, for a regressor one row of zeros), which is
+        what the estimator's target encoder is fitted on; for a regressor
+        ``y_absmax``.
     """
     da = _dask_array()
     import dask
@@ -161,7 +165,10 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         )
     y = _align(y, X.chunks[0])
     if sample_weight is None:
-        sample_weight = da.ones(X.shape[0], dtype=X.dtype, chunks=(X.chunks[0],))
+        # Real arrays of ones, not dask's stride-0 broadcasts: numpy's
+        # products take another path for those (and round otherwise).
+        sample_weight = da.ones(X.shape[0], dtype=X.dtype, chunks=(X.chunks[0],)).map_blocks(
+            np.ascontiguousarray, dtype=X.dtype)
     else:
         sample_weight = as_dask_array(
             sample_weight, ndim=1, name="sample_weight", dtype=(X.dtype,)
@@ -191,42 +198,41 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         raise ValueError("Negative values in data passed to `sample_weight`")
     facts["sw_sum"] = float(facts["sw_sum"])
     facts["sw_max"] = float(facts["sw_max"])
-    if not facts["sw_sum"] > 0:
-        raise ValueError("The sample weights sum to zero: nothing to fit.")
+    width = 1 if y.ndim == 1 else y.shape[1]
+    if classifier and y.ndim == 2:
+        # A label-indicator matrix: every column set, and none.
+        facts["seen"] = np.vstack([np.eye(width, dtype=int), np.zeros(width, dtype=int)])
+    elif classifier:
+        facts["seen"] = facts.pop("classes")
+    else:
+        facts["seen"] = np.zeros((1,) + y.shape[1:], dtype=X.dtype)
     return X, y, sample_weight, facts
 
 
-def _one_hot(block, classes, dtype):
-    Y = (block[:, np.newaxis] == classes).astype(dtype)
-    return Y[:, 1:] if len(classes) == 2 else Y
+def encode_blocks(encode, seen, y, dtype, target_attrs):
+    """``encode(y, dtype, target_attrs)`` block by block (lazy): the in-memory encoding.
 
-
-def encode_targets(y, dtype, classes=None):
-    """Targets as the network's output matrix, block by block (lazy).
-
-    With ``classes``, the encoding of scikit-learn's ``LabelBinarizer``: one
-    column per class, a single column (the second class) for two classes. A
-    2-D ``y`` (label indicators, or regression outputs) is cast as it is; a
-    1-D regression target becomes one column.
+    ``seen`` (see :func:`check_fit_inputs`) gives the encoding's width.
 
     Examples
     --------
     >>> import numpy as np, dask.array as da
-    >>> from skprune._dask import encode_targets
+    >>> from sklearn.preprocessing import LabelBinarizer
+    >>> from skprune._dask import encode_blocks
+    >>> def encode(y, dtype, attrs):
+    ...     return attrs["binarizer"].transform(y).astype(dtype)
+    >>> seen = np.array(["a", "b", "c"])
+    >>> attrs = {"binarizer": LabelBinarizer().fit(seen)}
     >>> y = da.from_array(np.array(["b", "a", "c"]), chunks=2)
-    >>> encode_targets(y, np.float64, np.array(["a", "b", "c"])).compute()
+    >>> encode_blocks(encode, seen, y, np.float64, attrs).compute()
     array([[0., 1., 0.],
            [1., 0., 0.],
            [0., 0., 1.]])
     """
-    if y.ndim == 2:
-        return y.astype(dtype)
-    if classes is None:
-        return y.astype(dtype)[:, np.newaxis]
-    width = 1 if len(classes) == 2 else len(classes)
+    width = encode(seen[:1], dtype, target_attrs).shape[1]
     return y.map_blocks(
-        _one_hot, classes, dtype, dtype=dtype, chunks=(y.chunks[0], (width,)),
-        new_axis=1, meta=np.empty((0, width), dtype=dtype),
+        encode, dtype, target_attrs, dtype=dtype, chunks=(y.chunks[0], (width,)),
+        new_axis=1 if y.ndim == 1 else None, meta=np.empty((0, width), dtype=dtype),
     )
 
 

@@ -6,9 +6,9 @@ and the sample weights persisted on the workers, block by block, and answers
 the same questions as the in-memory data object: the loss and its gradient
 for given weights, and any per-row statistic combined over the rows (what the
 pruning criteria need). Each question ships the weights to the workers once,
-runs :func:`._network.loss_and_gradients` on every block, adds the blocks'
-results up with a tree reduction on the workers and returns only the sum to
-the client: nothing of ``X`` is gathered.
+runs the in-memory code (:class:`._data.InMemoryData`) on every block, adds
+the blocks' results up with a tree reduction on the workers and returns only
+the sum to the client: nothing of ``X`` is gathered.
 
 dask is an optional dependency (``pip install "skprune[dask]"``); this module
 is imported only once a dask collection is seen.
@@ -19,14 +19,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ._dask import check_fit_inputs, encode_targets, split_validation
-from ._network import (
-    OUTPUT_ACTIVATIONS,
-    _squared_norm,
-    loss_and_gradients,
-    loss_value,
-    predict_output,
-)
+from ._dask import split_validation
+from ._data import InMemoryData, _Source
 
 #: Results combined per task of the tree reduction.
 SPLIT_EVERY = 8
@@ -46,25 +40,43 @@ def _combine_all(combine, *parts):
     return total if total.ndim else total[()]
 
 
-def _block_loss_and_gradients(X, Y, sw, weights, activation, loss, sw_sum):
-    # No L2 term per block (alpha=0): the client adds it once. Normalising
-    # by the global sum of the weights makes the blocks' results add up to
-    # the whole data's.
+def _block_loss_and_gradients(X, Y, sw, weights, activation, loss, alpha, sw_sum):
+    # The in-memory code on the block. The L2 term goes with the first block
+    # only (alpha=0 on the others); normalising by the whole data's sum of
+    # weights makes the blocks' results add up to the whole data's. With one
+    # block this is the in-memory computation, step for step.
     coefs, intercepts = weights
-    return loss_and_gradients(X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum)
+    return InMemoryData(X, Y, sw, sw_sum).loss_and_gradients(
+        coefs, intercepts, activation, loss, alpha)
 
 
-def _block_loss(X, Y, sw, weights, activation, loss, sw_sum):
+def _block_loss(X, Y, sw, weights, activation, loss, alpha, sw_sum):
     coefs, intercepts = weights
-    return loss_value(X, Y, sw, coefs, intercepts, activation, loss, 0.0, sw_sum)
+    return InMemoryData(X, Y, sw, sw_sum).loss(coefs, intercepts, activation, loss, alpha)
 
 
 def _block_apply(X, Y, sw, fn):
     return tuple(fn(X, Y, sw))
 
 
-def _block_max_abs(X, Y, sw, _):
-    return float(np.abs(X).max()) if X.size else 0.0
+class _BlockReduce:
+    """:meth:`InMemoryData.reduce` on one block, normalised by the whole data's ``sw_sum``."""
+
+    def __init__(self, fn, combine, widths, chunk_size, sw_sum):
+        self.fn, self.combine, self.widths = fn, combine, widths
+        self.chunk_size, self.sw_sum = chunk_size, sw_sum
+
+    def __call__(self, X, Y, sw):
+        return InMemoryData(X, Y, sw, self.sw_sum).reduce(
+            self.fn, self.combine, widths=self.widths, chunk_size=self.chunk_size)
+
+
+def _sw_total(X, Y, sw):
+    return (sw.sum(),)
+
+
+def _max_abs(X, Y, sw):
+    return (float(np.abs(X).max()) if X.size else 0.0,)
 
 
 def _on_block(block_fn, errors, X, Y, sw, shared, *args):
@@ -117,31 +129,31 @@ def _on_cluster(client, what, address=None):
         ) from exc
 
 
-class DaskData:
-    """Training rows persisted in blocks on a dask cluster.
+class DaskData(_Source):
+    """Training rows persisted in blocks on a dask cluster: a :class:`._data.DataSource`.
 
     The loss, its gradient and the pruning statistics are sums over rows, so
-    each is computed on every block where it lives and the blocks' results
-    are added up on the workers (a tree reduction, :data:`SPLIT_EVERY` at a
-    time); only the sum travels to the client. Every call ships the current
-    weights to the workers once (a broadcast scatter), whatever the number
-    of blocks. The blocks stay persisted for the object's lifetime; a worker
-    lost in between is made up for by the scheduler, which recomputes its
-    blocks from their lineage, giving the same numbers.
+    each is computed by the in-memory code (:class:`._data.InMemoryData`) on
+    every block where it lives, and the blocks' results are added up on the
+    workers (a tree reduction, :data:`SPLIT_EVERY` at a time); only the sum
+    travels to the client. With a single block, every number is the
+    in-memory one, bit for bit. Every call ships the current weights to the
+    workers once (a broadcast scatter), whatever the number of blocks. The
+    blocks stay persisted for the object's lifetime; a worker lost in between
+    is made up for by the scheduler, which recomputes its blocks from their
+    lineage, giving the same numbers.
 
     Parameters
     ----------
     X : dask array of shape (n_samples, n_features)
-        Validated inputs (see :func:`check_fit_inputs`).
+        Validated inputs (see :func:`._dask.check_fit_inputs`).
     Y : dask array of shape (n_samples, n_outputs)
-        Encoded targets (see :func:`encode_targets`), row chunks as ``X``.
+        Encoded targets, row chunks as ``X``.
     sample_weight : dask array of shape (n_samples,)
         Non-negative weights, row chunks as ``X``.
     client : distributed.Client, default=None
         The cluster's client; by default the current one
         (``distributed.get_client()``).
-    sw_sum : float, default=None
-        ``sum(sample_weight)`` when already known; computed otherwise.
 
     Attributes
     ----------
@@ -150,10 +162,11 @@ class DaskData:
     n_samples, n_features, n_outputs : int
     dtype : numpy dtype
     sw_sum : float
-        Every loss, gradient and statistic is divided by it.
+        Every loss, gradient and statistic is divided by it: the blocks'
+        sums of the weights, added up.
     """
 
-    def __init__(self, X, Y, sample_weight, *, client=None, sw_sum=None):
+    def __init__(self, X, Y, sample_weight, *, client=None):
         import distributed
 
         if client is None:
@@ -179,28 +192,28 @@ class DaskData:
         self.n_samples, self.n_features = (int(n) for n in X.shape)
         self.n_outputs = int(Y.shape[1])
         self.dtype = X.dtype
-        if sw_sum is None:
-            with _on_cluster(client, "sum the sample weights"):
-                sw_sum = float(client.compute(
-                    self.sample_weight.sum(dtype=np.float64)).result())
-        self.sw_sum = float(sw_sum)
+        self.sw_sum = float(self.block_sum(_sw_total)[0])
 
     @property
     def n_blocks(self):
         """Number of row blocks."""
         return len(self._blocks)
 
-    def _reduce(self, block_fn, shared, *args, what, combine=np.add):
-        """Combine ``block_fn(X_b, Y_b, sw_b, shared, *args)`` over the blocks."""
+    def _reduce(self, block_fn, shared, *args, what, combine=np.add, first=None):
+        """Combine ``block_fn(X_b, Y_b, sw_b, shared, *args)`` over the blocks.
+
+        ``first``, when given, replaces ``args`` on the first block.
+        """
         client = self.client
         errors = np.geterr()
         with _on_cluster(client, what, self.address):
             # One copy of the weights per worker, not one per task.
             [shared] = client.scatter([shared], broadcast=True, hash=False)
             parts = [
-                client.submit(_on_block, block_fn, errors, x, y, w, shared, *args,
+                client.submit(_on_block, block_fn, errors, x, y, w, shared,
+                              *(first if i == 0 and first is not None else args),
                               pure=False)
-                for x, y, w in self._blocks
+                for i, (x, y, w) in enumerate(self._blocks)
             ]
             while len(parts) > 1:
                 parts = [
@@ -218,125 +231,66 @@ class DaskData:
         overflow on any block raises ``FloatingPointError`` here.
         """
         value, coef_grads, intercept_grads = self._reduce(
-            _block_loss_and_gradients, (coefs, intercepts), activation, loss,
-            self.sw_sum, what="compute the loss and gradient",
+            _block_loss_and_gradients, (coefs, intercepts), activation, loss, 0.0,
+            self.sw_sum, first=(activation, loss, alpha, self.sw_sum),
+            what="compute the loss and gradient",
         )
-        # The L2 term, added once: alpha / sw_sum * W.
-        decay = alpha / self.sw_sum
-        for W, grad in zip(coefs, coef_grads):
-            grad += decay * (W.data if hasattr(W, "tocsr") else W)
-        value += 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
-        return float(value), coef_grads, intercept_grads
+        return float(value), list(coef_grads), list(intercept_grads)
 
     def loss(self, coefs, intercepts, activation, loss, alpha):
         """Penalised loss of the whole data by a forward pass (see :func:`._network.loss_value`)."""
-        value = self._reduce(
-            _block_loss, (coefs, intercepts), activation, loss, self.sw_sum,
-            what="compute the loss",
-        )
-        return float(value) + 0.5 * alpha * _squared_norm(coefs) / self.sw_sum
+        return float(self._reduce(
+            _block_loss, (coefs, intercepts), activation, loss, 0.0, self.sw_sum,
+            first=(activation, loss, alpha, self.sw_sum), what="compute the loss",
+        ))
 
-    def map_reduce(self, fn, combine=np.add):
+    def block_sum(self, fn, combine=np.add):
         """Combine ``fn(X_block, Y_block, sw_block)`` over the blocks, element-wise.
 
         ``fn`` returns a tuple of arrays (or numbers) of the same shapes on
         every block; it is shipped to every worker once. ``combine`` is
         ``np.add`` (a sum) or another element-wise binary ufunc
-        (``np.maximum`` for ranges). Dividing by :attr:`sw_sum` is the
-        caller's business.
+        (``np.maximum`` for ranges).
         """
-        return self._reduce(_block_apply, fn, what="compute a data statistic",
-                            combine=combine)
+        return tuple(self._reduce(_block_apply, fn, what="compute a data statistic",
+                                  combine=combine))
+
+    def reduce(self, fn, combine=np.add, *, widths=(), chunk_size=None):
+        """:meth:`._data.InMemoryData.reduce` on every block, combined by ``combine``."""
+        return self.block_sum(
+            _BlockReduce(fn, combine, list(widths), chunk_size, self.sw_sum), combine)
 
     def max_abs(self):
         """Largest ``|X|`` entry (for error messages)."""
-        return float(self._reduce(_block_max_abs, None, what="read the data",
-                                  combine=np.maximum))
+        return float(self.block_sum(_max_abs, combine=np.maximum)[0])
 
-    def pruning_state(self, coefs, intercepts, masks, activation, loss,
-                      random_state=None, base=None):
-        """A pruning state whose data statistics are computed on the blocks.
+    def _split(self, fraction, rng, stratify):
+        probe = stratify(np.zeros((0, self.n_outputs), dtype=self.dtype))
+        labels = None if probe is None else self.Y.map_blocks(
+            stratify, drop_axis=1, dtype=probe.dtype, meta=probe)
+        train, validation = split_validation(
+            [self.X, self.Y, self.sample_weight], fraction, rng, stratify=labels)
+        return (DaskData(*train, client=self.client),
+                DaskData(*validation, client=self.client))
 
-        ``base`` is the pruning-state class (by default skprune's); it must
-        compute every data statistic through ``_reduce(fn, combine)``, with
-        ``fn(X_chunk, Y_chunk, weights_chunk)`` and ``weights_chunk`` the
-        chunk's ``sample_weight / sum(sample_weight)``. The returned state
-        runs ``_reduce`` on the blocks (:meth:`map_reduce`) and takes its
-        gradients from :meth:`loss_and_gradients`.
-        """
-        if base is None:
-            from . import _criteria
+    def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
+        """A :class:`.PruningState` whose data statistics are computed on the blocks."""
+        from ._state import PruningState
 
-            base = _criteria.PruningState
-        if not hasattr(base, "_reduce"):
-            raise TypeError(
-                "%s computes its statistics on the whole array; data on a dask "
-                "cluster needs a pruning state with a _reduce(fn, combine) "
-                "primitive." % base.__name__
-            )
-        state = _dask_state_class(base)(
-            coefs, intercepts, masks, None, None, activation, loss, Y=None,
-            random_state=random_state,
-        )
-        state._dask_data = self
-        return state
+        return PruningState._on(self, coefs, intercepts, masks, activation, loss, random_state)
 
     def round_trip(self):
         """One scheduling round trip over all blocks with no work: the fixed cost of a call."""
         return self._reduce(_noop, None, what="reach the workers")
 
-
-class _Normalised:
-    """``fn`` called with the block's ``sample_weight / sw_sum`` as weights."""
-
-    def __init__(self, fn, sw_sum, dtype):
-        self.fn, self.sw_sum, self.dtype = fn, sw_sum, dtype
-
-    def __call__(self, X, Y, sw):
-        return self.fn(X, Y, (sw / self.sw_sum).astype(self.dtype, copy=False))
+    def __reduce__(self):
+        # A pruning state's statistics close over the state and travel to the
+        # workers with it: the data source (a client connection) stays behind.
+        return (_left_behind, ())
 
 
-class _DaskStateMixin:
-    """Data statistics of a pruning state computed on the blocks of a :class:`DaskData`."""
-
-    def _reduce(self, fn, combine=np.add):
-        data = self._dask_data
-        return data.map_reduce(_Normalised(fn, data.sw_sum, self.coefs[0].dtype), combine)
-
-    @property
-    def gradients(self):
-        """Exact whole-data gradient of the data loss (no L2 term) per weight matrix."""
-        if "_gradients" not in self.__dict__:
-            self.__dict__["_gradients"] = tuple(self._dask_data.loss_and_gradients(
-                list(self.coefs), list(self.intercepts), self.activation, self.loss, 0.0
-            )[1])
-        return self.__dict__["_gradients"]
-
-    @property
-    def activations(self):
-        """Not available: every layer's output on all rows would gather the data."""
-        raise TypeError(
-            "The training data lives on a dask cluster: a pruning criterion "
-            "cannot read every layer's output on all rows at once. Compute "
-            "statistics through the state's _reduce(fn) instead."
-        )
-
-    def __getstate__(self):
-        # The statistics' functions close over the state and travel to the
-        # workers with it; the client connection stays behind.
-        state = self.__dict__.copy()
-        state.pop("_dask_data", None)
-        return state
-
-
-_STATE_CLASSES = {}
-
-
-def _dask_state_class(base):
-    """``base`` with :class:`_DaskStateMixin`'s ``_reduce`` (one class per base)."""
-    if base not in _STATE_CLASSES:
-        _STATE_CLASSES[base] = type("Dask" + base.__name__, (_DaskStateMixin, base), {})
-    return _STATE_CLASSES[base]
+def _left_behind():
+    return None
 
 
 def _block_futures(arr):
@@ -349,169 +303,3 @@ def _block_futures(arr):
     return [by_key[k] for k in flat]
 
 
-class _ScoreBlock:
-    """Per-block sums of a validation score: picklable, the weights inside."""
-
-    def __init__(self, coefs, intercepts, activation, loss):
-        self.coefs, self.intercepts = coefs, intercepts
-        self.activation, self.loss = activation, loss
-
-    def __call__(self, X, Y, sw):
-        P = predict_output(X, self.coefs, self.intercepts, self.activation,
-                           OUTPUT_ACTIVATIONS[self.loss])
-        # Rows with a non-finite output are counted: the step blew up.
-        blown = float((~np.isfinite(P)).any(axis=1).sum()) if P.size else 0.0
-        if self.loss == "log_loss":
-            return blown, float(sw @ (P.argmax(axis=1) == Y.argmax(axis=1)))
-        if self.loss == "binary_log_loss":
-            return blown, float(sw @ ((P > 0.5) == (Y > 0.5)).all(axis=1))
-        sw = sw.astype(np.float64)
-        Y64 = Y.astype(np.float64)
-        return blown, sw @ Y64, sw @ Y64**2, sw @ (Y64 - P) ** 2
-
-
-def validation_score(data, coefs, intercepts, activation, loss):
-    """The estimators' early-stopping score on :class:`DaskData`, from block sums.
-
-    Sample-weighted accuracy (exact match for several outputs) for the log
-    losses, R² averaged over the outputs for squared error: what
-    ``PrunedMLPClassifier`` and ``PrunedMLPRegressor`` score their in-memory
-    validation split with; ``-inf`` when any output is not finite.
-    """
-    blown, *sums = data.map_reduce(_ScoreBlock(coefs, intercepts, activation, loss))
-    if blown:
-        return -np.inf  # a non-finite output: the caller treats it as divergence
-    if loss != "squared_error":
-        return sums[0] / data.sw_sum
-    s_y, s_yy, ss_res = sums
-    ss_tot = s_yy - s_y**2 / data.sw_sum
-    # scikit-learn's r2_score: a constant target scores 1 if fitted exactly, else 0.
-    r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1),
-                  np.where(ss_res == 0, 1.0, 0.0))
-    return float(r2.mean())
-
-
-def _check_scales(facts, dtype, n_targets):
-    """The in-memory fit's sample-weight and target scale checks, on the one pass's facts."""
-    finfo = np.finfo(dtype)
-    total = facts["sw_sum"]
-    problem = None
-    if total > finfo.max:
-        problem = "sum to inf in %s (overflow)" % dtype
-    elif 0 < total and (total < finfo.tiny or facts["sw_max"] < finfo.tiny):
-        problem = "sum to %.3g, below the smallest normal %s number (%.3g)" % (
-            total, dtype, finfo.tiny)
-    if problem:
-        raise ValueError(
-            "The sample weights %s: every loss and gradient is divided by their "
-            "sum. Only their ratios matter, so divide or multiply them all by a "
-            "common factor (e.g. sample_weight / sample_weight.max())." % problem
-        )
-    largest = facts.get("y_absmax")
-    limit = float(np.sqrt(finfo.max / max(n_targets, 1)))
-    if largest is not None and largest > limit:
-        raise ValueError(
-            "The regression targets are too large for %s arithmetic (max |y| = "
-            "%.3g; their squared errors overflow above %.3g). Scale them, e.g. "
-            "with sklearn.compose.TransformedTargetRegressor(transformer="
-            "StandardScaler())." % (dtype, largest, limit)
-        )
-
-
-def dask_targets(estimator, facts, warm):
-    """The loss and target attributes of a fit on dask data, as the in-memory fit sets them.
-
-    A classifier's ``LabelBinarizer`` is fitted on the classes discovered on
-    the blocks (or on the label-indicator columns); a regressor fits one
-    output per target column. A warm start must see the previous fit's
-    classes or number of targets.
-    """
-    from sklearn.base import is_classifier
-    from sklearn.preprocessing import LabelBinarizer
-
-    if not is_classifier(estimator):
-        n_outputs = 1 if facts["y_ndim"] == 1 else int(facts["n_outputs"])
-        if warm and n_outputs != estimator.n_outputs_:
-            raise ValueError(
-                "warm_start can only be used where `y` has the same number of "
-                "targets as in the previous call to fit: %d, got %d."
-                % (estimator.n_outputs_, n_outputs)
-            )
-        return "squared_error", {"out_activation_": "identity"}
-    classes = facts["classes"]
-    if facts["y_ndim"] == 2:
-        # A label-indicator matrix: fit the binarizer on one of its kind.
-        indicator = np.vstack([np.eye(len(classes), dtype=int), np.zeros(len(classes), int)])
-        binarizer = LabelBinarizer().fit(indicator)
-    else:
-        from sklearn.utils.multiclass import check_classification_targets
-
-        check_classification_targets(classes)
-        binarizer = LabelBinarizer().fit(classes)
-    if warm and (binarizer.y_type_ != estimator._label_binarizer.y_type_ or not
-                 np.array_equal(classes, estimator._label_binarizer.classes_)):
-        raise ValueError(
-            "warm_start can only be used where `y` has the same classes as in the "
-            "previous call to fit. Previously got %s, `y` has %s"
-            % (estimator._label_binarizer.classes_, classes)
-        )
-    loss = "log_loss" if binarizer.y_type_ == "multiclass" else "binary_log_loss"
-    return loss, {
-        "_label_binarizer": binarizer,
-        "classes_": binarizer.classes_,
-        "out_activation_": "softmax" if loss == "log_loss" else "logistic",
-    }
-
-
-def prepare_fit(X, y, sample_weight=None, *, classifier, validation_fraction=None,
-                random_state=None, client=None):
-    """Everything ``fit`` needs from dask inputs, in one call.
-
-    Validates the inputs and discovers the classes in one pass
-    (:func:`check_fit_inputs`), encodes the targets (:func:`encode_targets`),
-    splits off the early-stopping validation rows per block when
-    ``validation_fraction`` is given (:func:`split_validation`, stratified for
-    single-output classification) and persists everything on the cluster.
-
-    Returns
-    -------
-    data : DaskData
-        The training rows.
-    validation : DaskData or None
-        The validation rows.
-    facts : dict
-        ``classes`` (classifiers: sorted labels, or output indices for a
-        label-indicator ``y``), ``y_ndim``, ``n_features``, ``dtype``.
-    """
-    X, y, sw, facts = check_fit_inputs(X, y, sample_weight, classifier=classifier)
-    if classifier:
-        if y.ndim == 2:
-            facts["classes"] = np.arange(y.shape[1])
-        elif len(facts["classes"]) < 2:
-            raise ValueError(
-                "The classifier needs samples of at least 2 classes in the data, "
-                "but the data contains only one class: %r." % facts["classes"][0]
-            )
-    facts.update(y_ndim=y.ndim, n_features=X.shape[1], dtype=X.dtype,
-                 n_outputs=1 if y.ndim == 1 else y.shape[1])
-    _check_scales(facts, X.dtype, y.size)
-    Y = encode_targets(y, X.dtype, facts.get("classes") if y.ndim == 1 else None)
-    if validation_fraction is None:
-        return DaskData(X, Y, sw, client=client, sw_sum=facts["sw_sum"]), None, facts
-    stratify = y if classifier and y.ndim == 1 else None
-    (X, Y, sw), (Xv, Yv, swv) = split_validation(
-        [X, Y, sw], validation_fraction, random_state, stratify=stratify
-    )
-    if Xv.shape[0] < 2:
-        raise ValueError(
-            "early_stopping could not split off a validation set of at least "
-            "2 samples. Increase 'validation_fraction' or the size of your dataset."
-        )
-    data, validation = DaskData(X, Y, sw, client=client), DaskData(
-        Xv, Yv, swv, client=client)
-    if not (data.sw_sum > 0 and validation.sw_sum > 0):
-        raise ValueError(
-            "early_stopping could not split the data into a training and a "
-            "validation part that both have positive total sample weight."
-        )
-    return data, validation, facts

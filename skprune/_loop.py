@@ -20,7 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._callbacks import _NO_TASK
 from ._collapse import CollapseGuard, cool_outputs
-from ._network import predict_output
+from ._data import InMemoryData
 from ._products import bind_sparse, pack_sparse, unpack_sparse
 from ._pruning import prune
 from ._solvers import CONTINUE, STALLED, STOP
@@ -151,20 +151,8 @@ class _Objective:
 
 
 def validation_score(config, validation, coefs, intercepts):
-    """Score of a network on the held-out ``(X, Y, sample_weight)`` (or rows on a cluster)."""
-    if hasattr(validation, "map_reduce"):  # validation rows on a dask cluster
-        from ._data_dask import validation_score as score_on_blocks
-
-        with np.errstate(over="ignore", invalid="ignore"):
-            score = score_on_blocks(validation, coefs, intercepts, config.activation,
-                                    config.loss)
-        return score if np.isfinite(score) else -np.inf
-    X, Y, sw = validation
-    with np.errstate(over="ignore", invalid="ignore"):
-        P = predict_output(X, coefs, intercepts, config.activation, config.out_activation)
-        if not np.isfinite(P).all():
-            return -np.inf  # the step blew up; the caller treats it as divergence
-        return config.score(P, Y, sw)
+    """Score of a network on the held-out data source (``-inf`` if an output is not finite)."""
+    return validation.score(coefs, intercepts, config.activation, config.loss, config.score)
 
 
 class _Trainer:
@@ -266,7 +254,7 @@ class _Trainer:
             # when it rose by a tenth of the larger of its start and the best
             # constant prediction's loss: a warm start from a converged
             # network (loss 1e-4) moves by noise, not divergence.
-            scale = max(first, prior_loss(self.objective.data, cfg.loss))
+            scale = max(first, self.objective.data.prior_loss(cfg.loss))
             if (phase.initial and final > first + DIVERGENCE_RISE * scale
                     or final > 100 * max(first, 1.0)):
                 diverge(cfg, record, self.solver_name,
@@ -411,19 +399,6 @@ def _history_record(config, data, record, net, step):
     return entry
 
 
-def prior_loss(data, loss):
-    """The loss of the best constant prediction (the class prior, the target mean)."""
-    Y, sw = data.Y, data.sample_weight
-    mean = np.asarray(sw @ Y, dtype=np.float64) / data.sw_sum
-    if loss == "squared_error":
-        var = np.asarray(sw @ (Y - mean) ** 2, dtype=np.float64) / data.sw_sum
-        return 0.5 * float(var.mean())
-    p = np.clip(mean, 1e-12, 1 - 1e-12)
-    if loss == "log_loss":
-        return -float(np.sum(mean * np.log(p)))
-    return -float(np.sum(mean * np.log(p) + (1 - mean) * np.log(1 - p)))
-
-
 def check_learned(data, config, record, net, n_iter_before):
     """Warn when the model ends no better than predicting the prior, naming the likely cause.
 
@@ -436,7 +411,7 @@ def check_learned(data, config, record, net, n_iter_before):
     coefs, intercepts, masks = net
     if not any(m.any() for m in masks):
         return  # pruning cut every path, and said so
-    prior = prior_loss(data, config.loss)
+    prior = data.prior_loss(config.loss)
     with np.errstate(over="ignore", invalid="ignore"):
         final = data.loss(coefs, intercepts, config.activation, config.loss, 0.0)
     if not (prior > 1e-8 and final > 0.99 * prior):
@@ -452,7 +427,7 @@ def check_learned(data, config, record, net, n_iter_before):
 
 def _no_learning_cause(data, config):
     """The cause of a model no better than the prior, when it is detectable; else the list."""
-    X = None if hasattr(data, "map_reduce") else data.X
+    X = data.X if isinstance(data, InMemoryData) else None
     if X is not None and X.shape[0] > 1:
         low, high = X.min(axis=0), X.max(axis=0)
         if hasattr(low, "toarray"):

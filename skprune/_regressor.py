@@ -1,7 +1,7 @@
 """PrunedMLPRegressor: squared error, identity output, one or several targets."""
 
+import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.metrics import r2_score
 
 from ._base import BasePrunedMLP
 from ._dask import is_dask_collection, predict_blocks, score_blocks
@@ -101,19 +101,22 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     _y_numeric = True
 
-    def _encode_targets(self, X, y, warm):
-        Y = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(X.dtype, copy=False)
-        if warm and Y.shape[1] != self.n_outputs_:
+    def _fit_targets(self, y, warm):
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if warm and n_outputs != self.n_outputs_:
             raise ValueError(
                 "warm_start can only be used where `y` has the same number of "
                 "targets as in the previous call to fit: %d, got %d."
-                % (self.n_outputs_, Y.shape[1])
+                % (self.n_outputs_, n_outputs)
             )
-        return Y, "squared_error", {"out_activation_": "identity"}
+        return "squared_error", {"out_activation_": "identity"}
 
     @staticmethod
-    def _score_output(P, Y, sample_weight, loss):
-        return float(r2_score(Y, P, sample_weight=sample_weight))
+    def _encode_y(y, dtype, target_attrs):
+        return (y.reshape(-1, 1) if y.ndim == 1 else y).astype(dtype, copy=False)
+
+    def _scorer(self, loss):
+        return _R2()
 
     def predict(self, X):
         """Predict target values.
@@ -155,3 +158,33 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         if is_dask_collection(X):
             return score_blocks(self, X, y, sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
+
+
+class _R2:
+    """Sample-weighted R², averaged over the outputs, from per-block sums.
+
+    The terms of scikit-learn's ``r2_score``, added up over the blocks (the
+    weighted mean of the targets first, once): with one block, the same
+    number. A constant target scores 1 if fitted exactly, else 0.
+    """
+
+    def target_sums(self, X, Y, sw):
+        weight = sw[:, np.newaxis]
+        dtype = np.result_type(Y.dtype, sw.dtype)
+        return (np.multiply(Y, weight, dtype=dtype).sum(axis=0),
+                weight.sum(axis=0, dtype=dtype))
+
+    def target(self, sums):
+        return sums[0] / sums[1]
+
+    def sums(self, P, Y, sw, mean):
+        weight = sw[:, np.newaxis]
+        return ((weight * (Y - P) ** 2).sum(axis=0), (weight * (Y - mean) ** 2).sum(axis=0))
+
+    def finish(self, sums):
+        numerator, denominator = sums
+        scores = np.ones(numerator.shape, dtype=numerator.dtype)
+        valid = (denominator != 0) & (numerator != 0)
+        scores[valid] = 1 - numerator[valid] / denominator[valid]
+        scores[(numerator != 0) & (denominator == 0)] = 0.0
+        return float(np.average(scores))

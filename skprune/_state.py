@@ -2,14 +2,15 @@
 
 Every data statistic of :class:`PruningState` is a sample-weighted sum over
 the training rows, normalised by ``sum(sample_weight)``, and is computed by
-one primitive, :meth:`PruningState._reduce`: it runs a function on one row
+one primitive, :meth:`PruningState.reduce`: it runs a function on one row
 chunk at a time and adds up the results. Only one chunk's activations exist
 at a time, so the memory a pruning step needs beyond the data and the
-weights is bounded by the chunk size, whatever the number of samples. A
-state backed by another array library (dask, for instance) can override
-``_reduce`` to run the same function on its blocks.
+weights is bounded by the chunk size, whatever the number of samples. The
+chunks are run by the training data's source (:mod:`._data`): in memory, or
+on the blocks of a dask array where they live.
 """
 
+import warnings
 from functools import cached_property
 
 import numpy as np
@@ -20,9 +21,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from ._network import (
     DERIVATIVES,
     OUTPUT_ACTIVATIONS,
-    chunk_rows,
     forward,
-    loss_and_gradients,
 )
 
 
@@ -88,6 +87,25 @@ class PruningState:
         self.Y = _read_only(Y)
         self.random_state = random_state
         self.chunk_size = chunk_size
+        self._data = None
+        if X is not None and sample_weight is not None:
+            from ._data import InMemoryData
+
+            self._data = InMemoryData(self.X, self.Y, self.sample_weight)
+
+    @classmethod
+    def _on(cls, data, coefs, intercepts, masks, activation, loss, random_state=None):
+        """A state whose data statistics come from the data source ``data``."""
+        rows = getattr(data, "all_rows", None)
+        X = rows() if rows is not None else None
+        if X is None:
+            state = cls(coefs, intercepts, masks, None, None, activation, loss,
+                        random_state=random_state)
+        else:
+            state = cls(coefs, intercepts, masks, X, data.sample_weight, activation, loss,
+                        Y=data.Y, random_state=random_state)
+        state._data = data
+        return state
 
     @property
     def out_activation(self):
@@ -100,42 +118,42 @@ class PruningState:
         return check_random_state(self.random_state)
 
     @cached_property
-    def weights(self):
+    def normalised_sample_weight(self):
         """Per-sample factor ``s_i / sum(s)``: the one place data statistics are normalised."""
+        if self._data is None or self.X is None:
+            raise TypeError("This pruning state has no training rows in memory.")
         dtype = self.coefs[0].dtype
-        return _read_only((self.sample_weight / self.sample_weight.sum()).astype(dtype))
+        return _read_only((self.sample_weight / self._data.sw_sum).astype(dtype, copy=False))
+
+    @property
+    def weights(self):
+        """Deprecated alias of :attr:`normalised_sample_weight`."""
+        warnings.warn(
+            "PruningState.weights is deprecated: use normalised_sample_weight.",
+            FutureWarning, stacklevel=2,
+        )
+        return self.normalised_sample_weight
 
     # ------------------------------------------------------------------ #
     # The primitive.
     # ------------------------------------------------------------------ #
-    def _chunks(self):
-        n_samples = self.X.shape[0]
-        if self.chunk_size is not None:
-            return int(self.chunk_size)
-        widths = [W.shape[1] for W in self.coefs]
-        return chunk_rows(n_samples, widths, self.coefs[0].dtype.itemsize)
-
-    def _reduce(self, fn, combine=np.add):
+    def reduce(self, fn, combine=np.add):
         """Combine ``fn(X_chunk, Y_chunk, weights_chunk)`` over row chunks.
 
         ``fn`` returns a tuple of arrays; the results of all chunks are
         combined elementwise by ``combine`` (a sum by default; ``np.maximum``
         for ranges). ``weights_chunk`` is the chunk's part of
-        :attr:`weights`, so sums of ``weights_chunk``-weighted terms are
-        sample-weighted means.
+        :attr:`normalised_sample_weight`, so sums of ``weights_chunk``-weighted
+        terms are sample-weighted means. The training data's source runs the
+        chunks (:meth:`._data.DataSource.reduce`): in memory, or where the
+        blocks of a dask array live.
         """
-        n_samples = self.X.shape[0]
-        step = max(self._chunks(), 1)
-        total = None
-        for start in range(0, n_samples, step):
-            rows = slice(start, start + step)
-            Y = None if self.Y is None else self.Y[rows]
-            part = fn(self.X[rows], Y, self.weights[rows])
-            if total is None:
-                total = [np.array(p, copy=True) for p in part]
-            else:
-                total = [combine(t, p, out=t) for t, p in zip(total, part)]
-        return tuple(total)
+        if self._data is None:
+            raise ValueError("This pruning state has no training data: pass X and sample_weight.")
+        return self._data.reduce(fn, combine, widths=[W.shape[1] for W in self.coefs],
+                                 chunk_size=self.chunk_size)
+
+    _reduce = reduce
 
     def forward(self, X):
         """Every layer's output on the rows ``X``.
@@ -163,6 +181,12 @@ class PruningState:
         criteria never use it (they read the statistics below, computed
         over row chunks).
         """
+        if self.X is None:
+            raise TypeError(
+                "The training data lives on a dask cluster: a pruning criterion "
+                "cannot read every layer's output on all rows at once. Compute "
+                "statistics through the state's reduce(fn) instead."
+            )
         return _frozen(self.forward(self.X))
 
     @cached_property
@@ -174,7 +198,7 @@ class PruningState:
             hidden = self.forward(X)[1:-1]
             return (*(w @ A for A in hidden), *(w @ np.abs(A) for A in hidden))
 
-        sums = self._reduce(fn) if n_hidden else ()
+        sums = self.reduce(fn) if n_hidden else ()
         return _frozen(sums[:n_hidden]), _frozen(sums[n_hidden:])
 
     @cached_property
@@ -187,7 +211,7 @@ class PruningState:
         def fn(X, Y, w):
             return tuple(w @ (A - m) ** 2 for A, m in zip(self.forward(X)[1:-1], means))
 
-        return _frozen(self._reduce(fn))
+        return _frozen(self.reduce(fn))
 
     @cached_property
     def output_ranges(self):
@@ -199,7 +223,7 @@ class PruningState:
             hidden = self.forward(X)[1:-1]
             return (*(np.array([A.max()]) for A in hidden), *(np.array([-A.min()]) for A in hidden))
 
-        extremes = self._reduce(fn, combine=np.maximum)
+        extremes = self.reduce(fn, combine=np.maximum)
         n = len(self.coefs) - 1
         return tuple(-float(e[0]) for e in extremes[n:]), tuple(float(e[0]) for e in extremes[:n])
 
@@ -239,17 +263,16 @@ class PruningState:
                 )
             return tuple(counts)
 
-        return _frozen(self._reduce(fn))
+        return _frozen(self.reduce(fn))
 
     @cached_property
     def gradients(self):
         """Exact whole-data gradient of the data loss (no L2 term) per weight matrix."""
-        if self.Y is None:
+        if self._data is None or self._data.n_outputs is None:
             raise ValueError("This criterion needs the targets: pass Y to PruningState.")
-        # loss_and_gradients itself works over row chunks.
-        return _frozen(loss_and_gradients(
-            self.X, self.Y, self.sample_weight, list(self.coefs), list(self.intercepts),
-            self.activation, self.loss, 0.0,
+        # The data source works over row chunks (and blocks).
+        return _frozen(self._data.loss_and_gradients(
+            list(self.coefs), list(self.intercepts), self.activation, self.loss, 0.0,
         )[1])
 
     def _output_factors(self, P, damping=0.0):
@@ -336,4 +359,4 @@ class PruningState:
                 out.append(np.asarray(safe_sparse_dot(A2.T, S, dense_output=True)))
             return tuple(out)
 
-        return _frozen(self._reduce(fn))
+        return _frozen(self.reduce(fn))

@@ -114,12 +114,13 @@ def check_fit_memory(layer_units, n_samples, dtype, rewind=False, available=None
         )
 
 
-def check_sample_weight_scale(sample_weight):
+def check_sample_weight_scale(sample_weight, total=None, largest=None):
     """Refuse sample weights whose sum overflows or is too small to divide by.
 
     Every loss, gradient and statistic is divided by ``sum(sample_weight)``,
     so only the ratios of the weights matter, and weights that are all huge
-    or all tiny can be rescaled by a common factor.
+    or all tiny can be rescaled by a common factor. ``total`` and
+    ``largest``, when known (data on a cluster), spare reading the weights.
 
     Examples
     --------
@@ -131,12 +132,14 @@ def check_sample_weight_scale(sample_weight):
     ValueError: The sample weights sum to inf in float64 ...
     """
     dtype = sample_weight.dtype
-    with np.errstate(over="ignore"):
-        total = sample_weight.sum()
+    if total is None:
+        with np.errstate(over="ignore"):
+            total = sample_weight.sum()
     finfo = np.finfo(dtype)
-    if not np.isfinite(total):
-        problem = "sum to %s in %s (overflow)" % (total, dtype)
-    elif 0 < total and (total < finfo.tiny or sample_weight.max() < finfo.tiny):
+    if not np.isfinite(total) or total > finfo.max:
+        problem = "sum to inf in %s (overflow)" % dtype
+    elif 0 < total and (total < finfo.tiny or (
+            sample_weight.max() if largest is None else largest) < finfo.tiny):
         problem = "sum to %.3g, below the smallest normal %s number (%.3g)" % (
             total, dtype, finfo.tiny,
         )
@@ -149,8 +152,11 @@ def check_sample_weight_scale(sample_weight):
     )
 
 
-def check_target_scale(Y):
+def check_target_scale(Y, largest=None):
     """Refuse regression targets whose squared error overflows.
+
+    ``largest``, the largest ``|Y|`` when known (data on a cluster), spares
+    reading the targets.
 
     Examples
     --------
@@ -161,10 +167,11 @@ def check_target_scale(Y):
     ...
     ValueError: The regression targets are too large ...
     """
-    Y = np.asarray(Y)
-    if Y.size == 0:
-        return
-    largest = float(np.abs(Y).max())
+    if largest is None:
+        Y = np.asarray(Y)
+        if Y.size == 0:
+            return
+        largest = float(np.abs(Y).max())
     limit = float(np.sqrt(np.finfo(Y.dtype).max / Y.size))
     if largest > limit:
         raise ValueError(

@@ -202,13 +202,13 @@ def test_rounds_are_scored_on_at_most_4096_evenly_spaced_rows():
 
     X = np.arange(10_000.0)[:, np.newaxis]
     data = InMemoryData(X, np.ones((10_000, 1)), np.ones(10_000))
-    Xs, Ys, sws = scored_rows(data)
+    Xs = scored_rows(data).X
     assert len(Xs) <= SCORED_ROWS == 4096
     assert np.all(np.diff(Xs[:, 0]) == 3)
     # A sample whose weights sum to zero would score nothing: all rows then.
     sw = np.zeros(10_000)
     sw[1] = 1.0
-    assert scored_rows(InMemoryData(X, np.ones((10_000, 1)), sw))[0].shape[0] == 10_000
+    assert scored_rows(InMemoryData(X, np.ones((10_000, 1)), sw)).n_samples == 10_000
 
 
 def test_a_collapsed_round_is_redone_on_a_cluster_too():
