@@ -171,3 +171,61 @@ def stored_bytes(shared_layers, intercepts):
     weights = parts["values"] + parts["indices"] + parts["pattern"]
     parts["bits_per_weight"] = 8.0 * weights / n_stored if n_stored else 0.0
     return parts
+
+
+def fine_tune_codebooks(
+    X,
+    Y,
+    sample_weight,
+    shared_layers,
+    intercepts,
+    activation,
+    loss,
+    alpha,
+    n_iter=30,
+    learning_rate=1e-3,
+):
+    """Full-batch Adam on the shared values and biases, assignments fixed.
+
+    The gradient of a shared value is the sum of the gradients of the
+    stored weights coded to it. The codebooks and biases with the lowest
+    training loss seen (the starting ones included) are returned, so the
+    fine-tune never ends worse than it started on the training data.
+
+    Returns
+    -------
+    codebooks : list of ndarray
+    intercepts : list of ndarray
+    losses : list of float
+        Training loss before each step, then after the last.
+    """
+    codes = [layer_codes(s).astype(np.intp) for s in shared_layers]
+    coefs = [decode_layer(s) for s in shared_layers]
+    params = [np.array(s["codebook"]) for s in shared_layers]
+    params += [np.array(b) for b in intercepts]
+    n_books = len(shared_layers)
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    best, best_loss, losses = [p.copy() for p in params], np.inf, []
+    for step in range(n_iter + 1):
+        for W, book, c in zip(coefs, params[:n_books], codes):
+            W.data[:] = book[c]
+        value, gW, gb = loss_and_gradients(
+            X, Y, sample_weight, coefs, params[n_books:], activation, loss, alpha
+        )
+        losses.append(value)
+        if value < best_loss:
+            best, best_loss = [p.copy() for p in params], value
+        if step == n_iter:
+            break
+        grads = [
+            np.bincount(c, weights=g, minlength=len(book)).astype(book.dtype)
+            for c, g, book in zip(codes, gW, params[:n_books])
+        ] + list(gb)
+        for p, g, mi, vi in zip(params, grads, m, v):  # Adam
+            mi += 0.1 * (g - mi)
+            vi += 0.001 * (g * g - vi)
+            m_hat = mi / (1 - 0.9 ** (step + 1))
+            v_hat = vi / (1 - 0.999 ** (step + 1))
+            p -= learning_rate * m_hat / (np.sqrt(v_hat) + 1e-8)
+    return best[:n_books], best[n_books:], losses
