@@ -2,7 +2,7 @@
 
 A 784-300-100-10 ``PrunedMLPClassifier`` at 95 % sparsity (every layer
 pruned to the same density) on MNIST-shaped random data is timed, per call,
-on batches of 1, 8 and 64 rows of a C-contiguous ndarray against:
+on batches of 1, 8, 64 and 2,000 rows of a C-contiguous ndarray against:
 
 - scikit-learn's ``MLPClassifier`` of the original 784-300-100-10
   architecture holding the unpruned weights (dense);
@@ -25,7 +25,14 @@ import time
 import warnings
 
 import numpy as np
-from _timing import common_arguments, header, interleaved, markdown_table, median, pinned
+from _timing import (
+    common_arguments,
+    header,
+    interleaved,
+    markdown_table,
+    median,
+    pinned,
+)
 from bench_epoch import synthetic
 from bench_predict import pruned_model, sklearn_twin
 from sklearn.exceptions import ConvergenceWarning
@@ -76,19 +83,20 @@ def main():
     )
     warnings.simplefilter("ignore", ConvergenceWarning)
     n_train = 500 if args.quick else 2000
-    X, y = synthetic(n_train + 64, 784, 10)
+    X, y = synthetic(n_train + 2000, 784, 10)
     X_train, y_train, X_test = X[:n_train], y[:n_train], X[n_train:]
     rows = []
     for dtype in (np.float64, np.float32):
         Xt = X_train.astype(dtype)
         model = pruned_model(Xt, y_train, (300, 100), 0.95)
         twin = sklearn_twin(pruned_model(Xt, y_train, (300, 100), 0.0), Xt, y_train)
-        for batch in (1, 8, 64):
+        for batch in (1, 8, 64, 2000):
             Xb = np.ascontiguousarray(X_test[:batch], dtype=dtype)
             np.testing.assert_array_equal(
                 model.predict_proba(Xb), full_path_copy(model).predict_proba(Xb)
             )
-            t = time_batch(model, twin, Xb, repeats, args.threads, calls)
+            n_calls = calls if batch < 100 else max(2, calls // 100)
+            t = time_batch(model, twin, Xb, repeats, args.threads, n_calls)
             products = t[("products", "predict_proba")]
             for method in ("predict", "predict_proba"):
                 base, ours = t[("sklearn", method)], t[("skprune", method)]
@@ -98,10 +106,10 @@ def main():
                         np.dtype(dtype).name,
                         batch,
                         method,
-                        "%.1f" % (1e6 * base),
-                        "%.1f" % (1e6 * full),
-                        "%.1f" % (1e6 * ours),
-                        "%.1f" % (1e6 * products),
+                        "%.4g" % (1e6 * base),
+                        "%.4g" % (1e6 * full),
+                        "%.4g" % (1e6 * ours),
+                        "%.4g" % (1e6 * products),
                         "**%.1f**" % (base / ours),
                         "%.2f" % (full / ours),
                     ]
