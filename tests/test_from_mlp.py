@@ -177,3 +177,19 @@ def test_poisson_regressor_is_refused():
     )
     with pytest.raises(ValueError, match="loss='poisson'"):
         PrunedMLPRegressor.from_mlp(mlp)
+
+
+def test_unpruned_model_pickles_and_reports(mlp, digits):
+    import pickle
+
+    from skprune import compression_report
+
+    _, X_test, _, _ = digits
+    clf = PrunedMLPClassifier.from_mlp(mlp)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), clf.predict_proba(X_test)
+    )
+    report = compression_report(clf)
+    assert report["compression_ratio"] == 1.0
+    assert report["n_weights_nonzero"] == sum(W.size for W in mlp.coefs_)
