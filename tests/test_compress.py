@@ -13,9 +13,11 @@ from skprune._compress import (
     fine_tune_codebooks,
     fit_codebook,
     pack_codes,
+    pack_gaps,
     share_layer,
     stored_bytes,
     unpack_codes,
+    unpack_gaps,
 )
 
 
@@ -81,3 +83,23 @@ def test_fine_tune_lowers_the_training_loss_and_keeps_codes():
         decoded = decode_layer(s, book)
         assert len(np.unique(decoded.data)) <= 4
     assert [b.shape for b in biases] == [b.shape for b in clf.intercepts_]
+
+
+@pytest.mark.parametrize("density", [0.0, 0.001, 0.08, 0.5, 1.0])
+@pytest.mark.parametrize("shape", [(1, 1), (300, 100), (7, 2000)])
+def test_relative_pattern_round_trip(shape, density):
+    W = sp.random_array(shape, density=density, format="csr", rng=3)
+    packed = pack_gaps(W)
+    indptr, indices = unpack_gaps(packed)
+    np.testing.assert_array_equal(indptr, W.indptr)
+    np.testing.assert_array_equal(indices, W.indices)
+    assert int(packed["nnz"]) == W.nnz
+
+
+def test_relative_pattern_beats_the_bit_mask_at_low_density():
+    W = sp.random_array((784, 300), density=0.08, format="csr", rng=0)
+    shared = share_layer(W, 4, random_state=0)
+    assert "gaps" in shared["pattern"]
+    assert shared["pattern"]["gaps"].nbytes < 0.6 * (784 * 300 / 8)
+    decoded = decode_layer(shared)
+    np.testing.assert_array_equal(decoded.indices, W.indices)
