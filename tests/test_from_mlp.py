@@ -193,3 +193,29 @@ def test_unpruned_model_pickles_and_reports(mlp, digits):
     report = compression_report(clf)
     assert report["compression_ratio"] == 1.0
     assert report["n_weights_nonzero"] == sum(W.size for W in mlp.coefs_)
+
+
+def test_dask_fit_starts_from_the_mlp(mlp, digits):
+    distributed = pytest.importorskip("distributed")
+    da = pytest.importorskip("dask.array")
+    X_train, X_test, y_train, y_test = digits
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s"),
+    ):
+        clf = PrunedMLPClassifier.from_mlp(mlp, sparsity=0.8, random_state=0)
+        clf = _quiet(
+            clf.fit,
+            da.from_array(X_train, chunks=200),
+            da.from_array(y_train, chunks=200),
+        )
+    memory = PrunedMLPClassifier.from_mlp(mlp, sparsity=0.8, random_state=0)
+    memory = _quiet(memory.fit, X_train, y_train)
+    np.testing.assert_array_equal(clf.classes_, mlp.classes_)
+    # Both continue from the MLP's loss, far below a fresh network's.
+    assert clf.loss_curve_[0] == pytest.approx(memory.loss_curve_[0], rel=1e-6)
+    assert clf.loss_curve_[0] < 0.1
+    assert clf.sparsity_ == pytest.approx(0.8, abs=0.01)
+    assert clf.score(X_test, y_test) >= mlp.score(X_test, y_test) - 0.05
