@@ -219,3 +219,20 @@ def test_dask_fit_starts_from_the_mlp(mlp, digits):
     assert clf.loss_curve_[0] < 0.1
     assert clf.sparsity_ == pytest.approx(0.8, abs=0.01)
     assert clf.score(X_test, y_test) >= mlp.score(X_test, y_test) - 0.05
+
+
+def test_unpruned_model_exports_to_onnx():
+    ort = pytest.importorskip("onnxruntime")
+    skl2onnx = pytest.importorskip("skl2onnx")
+    import skprune.onnx
+
+    skprune.onnx.register()
+    X, y = load_digits(return_X_y=True)
+    X = (X[:400] / 16).astype(np.float32)
+    mlp = _quiet(MLPClassifier((16,), max_iter=50, random_state=0).fit, X, y[:400])
+    clf = PrunedMLPClassifier.from_mlp(mlp)
+    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    session = ort.InferenceSession(onx.SerializeToString())
+    labels, proba = session.run(None, {session.get_inputs()[0].name: X})
+    np.testing.assert_allclose(proba, mlp.predict_proba(X), atol=1e-5)
+    np.testing.assert_array_equal(labels, mlp.predict(X))
