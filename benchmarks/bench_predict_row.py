@@ -8,8 +8,9 @@ on batches of 1, 8, 64 and 2,000 rows of a C-contiguous ndarray against:
   architecture holding the unpruned weights (dense);
 - the same skprune model with input validation forced through scikit-learn's
   ``validate_data`` (the full path every other input takes);
-- the products alone: the model's inference plan on an already validated
-  array, the compute cost that no validation can go below.
+- the network pass alone: the model's inference plan (products, biases,
+  activations) on an already validated array, the compute cost that no
+  validation can go below.
 
 Each candidate's figure is the CPU time per call averaged over a run of
 calls; candidates run interleaved, one BLAS thread, and the table gives the
@@ -123,7 +124,7 @@ def main():
                 "MLPClassifier (µs)",
                 "skprune, validate_data (µs)",
                 "skprune (µs)",
-                "products alone (µs)",
+                "network pass alone (µs)",
                 "speed-up vs MLPClassifier",
                 "speed-up vs validate_data",
             ],
