@@ -9,6 +9,7 @@ from sklearn.utils.validation import column_or_1d
 from ._base import BasePrunedMLP
 from ._dask import is_dask_collection, predict_blocks, score_blocks
 from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
+from ._from_mlp import classifier_targets, from_mlp
 
 
 class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
@@ -146,6 +147,60 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         if loss == "log_loss":
             return Y.argmax(axis=1)
         return Y.ravel() if Y.shape[1] == 1 else None
+
+    @classmethod
+    def from_mlp(cls, mlp, **params):
+        """A classifier that starts from a fitted :class:`~sklearn.neural_network.MLPClassifier`.
+
+        The result carries ``mlp``'s weights, biases, architecture,
+        activation, classes (its label binarizer) and input width (and feature names), with
+        ``warm_start=True``: its next ``fit`` prunes and retrains from these
+        weights instead of a fresh start. Before that ``fit`` it predicts as
+        ``mlp`` does (the same network). The training record (loss curve,
+        iteration counts) and ``mlp``'s solver state are not kept, and
+        every training parameter is this estimator's own (its defaults, or
+        those passed in ``params``): set ``sparsity`` there or with
+        ``set_params``. :func:`~sklearn.base.clone` (cross-validation, grid
+        search) drops the weights and fits from scratch.
+
+        Parameters
+        ----------
+        mlp : :class:`~sklearn.neural_network.MLPClassifier`
+            A fitted model (for a pipeline, its last step ``pipeline[-1]``;
+            then fit on the data the earlier steps transform).
+        **params : dict
+            Parameters of the new estimator. ``hidden_layer_sizes`` and
+            ``activation`` are ``mlp``'s and cannot be changed, and
+            ``warm_start`` is True.
+
+        Returns
+        -------
+        estimator : PrunedMLPClassifier
+            Fitted-looking, with ``sparsity_`` 0, ready to ``fit``.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from sklearn.datasets import load_digits
+        >>> from sklearn.neural_network import MLPClassifier
+        >>> from skprune import PrunedMLPClassifier
+        >>> X, y = load_digits(return_X_y=True)
+        >>> X = X / 16
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     mlp = MLPClassifier((32,), max_iter=100, random_state=0).fit(X, y)
+        >>> clf = PrunedMLPClassifier.from_mlp(mlp, sparsity=0.9, random_state=0)
+        >>> bool((clf.predict(X) == mlp.predict(X)).all())
+        True
+        >>> clf = clf.fit(X, y)
+        >>> round(clf.sparsity_, 2), bool((clf.classes_ == mlp.classes_).all())
+        (0.9, True)
+        >>> clf.score(X, y) > 0.95
+        True
+        """
+        from sklearn.neural_network import MLPClassifier
+
+        return from_mlp(cls, mlp, params, MLPClassifier, classifier_targets)
 
     def predict(self, X):
         """Predict class labels.

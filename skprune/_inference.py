@@ -219,6 +219,18 @@ class InferencePlan:
         return A
 
 
+def _all_finite(X):
+    """Whether every value of a float array is finite, without warnings.
+
+    A sum that overflows to inf says False: the caller then takes the full
+    path, whose element-wise check decides.
+    """
+    if X.size <= 8192:
+        return bool(np.isfinite(X).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(X.sum()))
+
+
 def _read_only(arrays):
     for a in arrays:
         for part in (a.data, a.indices, a.indptr) if sp.issparse(a) else (a,):
@@ -313,6 +325,9 @@ class InferenceMixin:
 
     def _forward_fitted(self, X):
         """Validate ``X`` for prediction and return the network's output."""
+        out = self._forward_fast(X)
+        if out is not None:
+            return out
         check_is_fitted(self)
         X = validate_data(
             self,
@@ -338,6 +353,34 @@ class InferenceMixin:
         return predict_output(
             X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
+
+    def _forward_fast(self, X):
+        """The output for input that full validation would pass unchanged, else None.
+
+        The common case of a service scoring a few rows: a contiguous numpy
+        array of the plan's dtype with the fitted number of columns, a model
+        fitted without feature names, and finite values. For it,
+        ``validate_data`` would return ``X`` itself, so skipping it gives the
+        same result; anything else (lists, sparse input, DataFrames, another
+        dtype or width, non-finite values) returns None and takes the full
+        path, with its errors and warnings.
+        """
+        state = self.__dict__
+        plan = state.get("_plan")
+        if (
+            plan is None
+            or type(X) is not np.ndarray
+            or X.ndim != 2
+            or X.dtype != plan.dtype
+            or X.shape[0] == 0
+            or X.shape[1] != state.get("n_features_in_")
+            or not (X.flags.c_contiguous or X.flags.f_contiguous)
+            or "feature_names_in_" in state
+            or not plan.matches(state.get("coefs_"), state.get("intercepts_"))
+            or not _all_finite(X)
+        ):
+            return None
+        return plan.forward(X, self.activation, self.out_activation_)
 
     def _check_predict_attributes(self):
         missing = [n for n in self._predict_attributes if n not in self.__dict__]

@@ -6,6 +6,7 @@ from sklearn.base import RegressorMixin
 from ._base import BasePrunedMLP
 from ._dask import is_dask_collection, predict_blocks, score_blocks
 from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
+from ._from_mlp import from_mlp, regressor_targets
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
@@ -117,6 +118,58 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     def _scorer(self, loss):
         return _R2()
+
+    @classmethod
+    def from_mlp(cls, mlp, **params):
+        """A regressor that starts from a fitted :class:`~sklearn.neural_network.MLPRegressor`.
+
+        The result carries ``mlp``'s weights, biases, architecture,
+        activation and input width (and feature names), with
+        ``warm_start=True``: its next ``fit`` prunes and retrains from these
+        weights instead of a fresh start. Before that ``fit`` it predicts as
+        ``mlp`` does (the same network). The training record (loss curve,
+        iteration counts) and ``mlp``'s solver state are not kept, and
+        every training parameter is this estimator's own (its defaults, or
+        those passed in ``params``): set ``sparsity`` there or with
+        ``set_params``. :func:`~sklearn.base.clone` (cross-validation, grid
+        search) drops the weights and fits from scratch.
+
+        Parameters
+        ----------
+        mlp : :class:`~sklearn.neural_network.MLPRegressor`
+            A fitted model (for a pipeline, its last step ``pipeline[-1]``;
+            then fit on the data the earlier steps transform).
+        **params : dict
+            Parameters of the new estimator. ``hidden_layer_sizes`` and
+            ``activation`` are ``mlp``'s and cannot be changed, and
+            ``warm_start`` is True.
+
+        Returns
+        -------
+        estimator : PrunedMLPRegressor
+            Fitted-looking, with ``sparsity_`` 0, ready to ``fit``.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> import numpy as np
+        >>> from sklearn.neural_network import MLPRegressor
+        >>> from skprune import PrunedMLPRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(300, 5))
+        >>> y = X @ rng.normal(size=5)
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     mlp = MLPRegressor(hidden_layer_sizes=(16,), max_iter=300, random_state=0).fit(X, y)
+        >>> reg = PrunedMLPRegressor.from_mlp(mlp, sparsity=0.5, random_state=0)
+        >>> bool(np.allclose(reg.predict(X), mlp.predict(X)))
+        True
+        >>> round(reg.fit(X, y).sparsity_, 1)
+        0.5
+        """
+        from sklearn.neural_network import MLPRegressor
+
+        return from_mlp(cls, mlp, params, MLPRegressor, regressor_targets)
 
     def predict(self, X):
         """Predict target values.

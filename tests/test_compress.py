@@ -1,0 +1,105 @@
+"""Weight sharing after pruning (private layer): codebooks, packing, fine-tune."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_digits
+
+from skprune import PrunedMLPClassifier
+from skprune._compress import (
+    decode_layer,
+    fine_tune_codebooks,
+    fit_codebook,
+    pack_codes,
+    pack_gaps,
+    share_layer,
+    stored_bytes,
+    unpack_codes,
+    unpack_gaps,
+)
+
+
+@pytest.mark.parametrize("n_bits", [1, 2, 3, 5, 8, 12])
+@pytest.mark.parametrize("n", [0, 1, 7, 1000])
+def test_pack_codes_round_trip(n_bits, n):
+    codes = np.random.default_rng(n_bits).integers(0, 2**n_bits, n)
+    packed = pack_codes(codes, n_bits)
+    assert packed.nbytes == (n * n_bits + 7) // 8
+    np.testing.assert_array_equal(unpack_codes(packed, n, n_bits), codes)
+
+
+@pytest.mark.parametrize("n_bits", [1, 3, 6])
+def test_codebook_is_sorted_and_codes_point_to_nearest(n_bits):
+    values = np.random.default_rng(0).normal(size=500)
+    codebook, codes = fit_codebook(values, n_bits, random_state=0)
+    assert len(codebook) == 2**n_bits
+    assert np.all(np.diff(codebook) > 0)
+    nearest = np.abs(values[:, None] - codebook[None, :]).argmin(1)
+    np.testing.assert_array_equal(codes, nearest)
+
+
+def test_few_distinct_values_are_kept_exactly():
+    values = np.array([0.5, -2.0, 0.5, 3.0], dtype=np.float32)
+    codebook, codes = fit_codebook(values, 4)
+    assert codebook.dtype == np.float32
+    np.testing.assert_array_equal(codebook[codes], values)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("density", [0.0, 0.02, 0.3, 1.0])
+def test_shared_layer_decodes_to_pattern_and_codebook(dtype, density):
+    W = sp.random_array((40, 30), density=density, format="csr", rng=1, dtype=dtype)
+    shared = share_layer(W, 3, random_state=0)
+    decoded = decode_layer(shared)
+    assert decoded.dtype == dtype and decoded.shape == W.shape
+    np.testing.assert_array_equal(decoded.indptr, W.indptr)
+    np.testing.assert_array_equal(decoded.indices, W.indices)
+    assert set(decoded.data) <= set(shared["codebook"])
+    if W.nnz:
+        assert np.abs(decoded.data - W.data).max() <= np.ptp(W.data) / 2
+    # Smaller than the CSR arrays it replaces, pickled too.
+    parts = stored_bytes([shared], [np.zeros(30, dtype)])
+    if W.nnz > 50:
+        assert parts["bits_per_weight"] < 8 * W.data.itemsize
+        assert len(pickle.dumps(shared)) < W.data.nbytes + W.indices.nbytes
+
+
+def test_fine_tune_lowers_the_training_loss_and_keeps_codes():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16, y[:300]
+    clf = PrunedMLPClassifier((20,), sparsity=0.8, max_iter=40, random_state=0)
+    clf.fit(X, y)
+    Y = np.eye(10)[y]
+    shared = [share_layer(W, 2, random_state=0) for W in clf.coefs_]
+    books, biases, losses = fine_tune_codebooks(
+        X, Y, np.ones(len(y)), shared, clf.intercepts_, clf.activation,
+        "log_loss", clf.alpha, n_iter=15, learning_rate=1e-2,
+    )
+    assert min(losses) < losses[0]
+    for s, book in zip(shared, books):
+        assert book.shape == s["codebook"].shape
+        decoded = decode_layer(s, book)
+        assert len(np.unique(decoded.data)) <= 4
+    assert [b.shape for b in biases] == [b.shape for b in clf.intercepts_]
+
+
+@pytest.mark.parametrize("density", [0.0, 0.001, 0.08, 0.5, 1.0])
+@pytest.mark.parametrize("shape", [(1, 1), (300, 100), (7, 2000)])
+def test_relative_pattern_round_trip(shape, density):
+    W = sp.random_array(shape, density=density, format="csr", rng=3)
+    packed = pack_gaps(W)
+    indptr, indices = unpack_gaps(packed)
+    np.testing.assert_array_equal(indptr, W.indptr)
+    np.testing.assert_array_equal(indices, W.indices)
+    assert int(packed["nnz"]) == W.nnz
+
+
+def test_relative_pattern_beats_the_bit_mask_at_low_density():
+    W = sp.random_array((784, 300), density=0.08, format="csr", rng=0)
+    shared = share_layer(W, 4, random_state=0)
+    assert "gaps" in shared["pattern"]
+    assert shared["pattern"]["gaps"].nbytes < 0.6 * (784 * 300 / 8)
+    decoded = decode_layer(shared)
+    np.testing.assert_array_equal(decoded.indices, W.indices)
