@@ -21,7 +21,7 @@ from ._pruning import PruningCollapseWarning
 from ._regressor import PrunedMLPRegressor
 from ._report import compression_report, format_report
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ActivationCriterion",

@@ -7,7 +7,7 @@ discovering the classes and encoding the targets on blocks, a seeded
 per-block validation split, and lazy block-wise ``predict`` /
 ``predict_proba`` / ``score``.
 
-dask is an optional dependency (``pip install "skprune[dask]"``): nothing here
+dask is an optional dependency (``pip install ".[dask]"``): nothing here
 imports it before a dask collection is seen.
 """
 
@@ -47,7 +47,7 @@ def _dask_array():
         import dask.array as da
     except ImportError as exc:  # pragma: no cover - the extra is installed in CI
         raise ImportError(
-            'Dask inputs need dask: pip install "skprune[dask]".'
+            'Dask inputs need dask: pip install ".[dask]".'
         ) from exc
     return da
 

@@ -10,7 +10,7 @@ runs the in-memory code (:class:`._data.InMemoryData`) on every block, adds
 the blocks' results up with a tree reduction on the workers and returns only
 the sum to the client: nothing of ``X`` is gathered.
 
-dask is an optional dependency (``pip install "skprune[dask]"``); this module
+dask is an optional dependency (``pip install ".[dask]"``); this module
 is imported only once a dask collection is seen.
 """
 

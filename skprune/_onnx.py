@@ -308,7 +308,7 @@ def register():
     Raises
     ------
     ImportError
-        If skl2onnx is not installed (``pip install skprune[onnx]``).
+        If skl2onnx is not installed (``pip install ".[onnx]"``).
     """
     try:
         from skl2onnx import update_registered_converter
