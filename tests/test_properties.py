@@ -2,7 +2,7 @@
 
 The hypothesis profile (tests/conftest.py) is derandomized, so CI runs the
 same examples every time. Each test takes a share of the profile's budget
-(1,200 examples in all by default, 4,800 with ``skprune-long``); run
+(1,200 examples here by default, 4,800 with ``skprune-long``); run
 ``pytest tests/test_properties.py --hypothesis-show-statistics`` to see the
 count, the time per example and the outcome events of each test.
 """
