@@ -9,9 +9,11 @@ to [0, 1] and kept in float32. A 784-100-10 network is trained dense, and
 the same network is pruned to 95 % sparsity on the cubic schedule, with the
 same number of solver iterations (full-batch Adam, the default solver).
 
-The data are read from ``../shared/data/mnist/`` beside the repository (or
-from the folder named by the ``SKPRUNE_MNIST_DIR`` environment variable);
-they are not shipped with skprune. **Without them this example runs on
+The data are read from the folder named by the ``SKPRUNE_MNIST_DIR``
+environment variable, holding ``t10k-images-idx3-ubyte.gz`` and
+``t10k-labels-idx1-ubyte.gz``; they are not shipped with skprune (the same
+images come with :func:`sklearn.datasets.fetch_openml` as ``"mnist_784"``,
+whose last 10,000 rows are the test split). **Without them this example runs on
 scikit-learn's 8×8 digits instead** and says so in its first line of output
 and in the figure's title: read the output below to see which data this
 build used.
@@ -40,17 +42,9 @@ from skprune import PrunedMLPClassifier
 
 def find_mnist():
     """The first candidate folder holding the MNIST test split, or None."""
-    candidates = [
-        os.environ.get("SKPRUNE_MNIST_DIR"),
-        # The gallery runs each example from its own folder, examples/.
-        "../../shared/data/mnist",
-        # A script run from the repository root.
-        "../shared/data/mnist",
-    ]
-    for folder in filter(None, candidates):
-        folder = Path(folder)
-        if (folder / "t10k-images-idx3-ubyte.gz").is_file():
-            return folder
+    folder = os.environ.get("SKPRUNE_MNIST_DIR")
+    if folder and (Path(folder) / "t10k-images-idx3-ubyte.gz").is_file():
+        return Path(folder)
     return None
 
 
