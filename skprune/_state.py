@@ -147,6 +147,19 @@ class PruningState:
         terms are sample-weighted means. The training data's source runs the
         chunks (:meth:`._data.DataSource.reduce`): in memory, or where the
         blocks of a dask array live.
+
+        Parameters
+        ----------
+        fn : callable
+            ``fn(X_chunk, Y_chunk, weights_chunk)`` returning a tuple of
+            arrays (or numbers) of the same shapes for every chunk.
+        combine : callable, default=numpy.add
+            Element-wise binary function combining two chunks' results.
+
+        Returns
+        -------
+        result : tuple
+            The combined results, one entry per entry of ``fn``'s tuple.
         """
         if self._data is None:
             raise ValueError("This pruning state has no training data: pass X and sample_weight.")
