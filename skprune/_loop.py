@@ -256,7 +256,7 @@ class _Trainer:
             # network (loss 1e-4) moves by noise, not divergence.
             scale = max(first, self.objective.data.prior_loss(cfg.loss))
             if (phase.initial and final > first + DIVERGENCE_RISE * scale
-                    or final > 100 * max(first, 1.0)):
+                    or final > BLOWUP_FACTOR * max(first, 1.0)):
                 diverge(cfg, record, self.solver_name,
                         "a training loss that rose from %.4g to %.4g" % (first, final))
             return self.best.lowest[1]
@@ -268,6 +268,16 @@ class _Trainer:
 #: The rise, as a share of the larger of its starting loss and the best
 #: constant prediction's, that makes an initial training phase diverged.
 DIVERGENCE_RISE = 0.1
+
+#: A phase whose loss ends this many times above its start (and above this
+#: much) blew up, whatever the phase: a retraining spike after a pruning step
+#: stays well below it, an overflowing step goes far beyond.
+BLOWUP_FACTOR = 100.0
+
+#: A final data loss above this share of the best constant prediction's is
+#: "no better than the prior": 1 % leaves room for a network that learnt only
+#: a little, so the warning is kept for models that learnt nothing.
+NO_BETTER_THAN_PRIOR = 0.99
 
 
 def diverge(config, record, solver_name, symptom):
@@ -414,7 +424,7 @@ def check_learned(data, config, record, net, n_iter_before):
     prior = data.prior_loss(config.loss)
     with np.errstate(over="ignore", invalid="ignore"):
         final = data.loss(coefs, intercepts, config.activation, config.loss, 0.0)
-    if not (prior > 1e-8 and final > 0.99 * prior):
+    if not (prior > 1e-8 and final > NO_BETTER_THAN_PRIOR * prior):
         return
     warnings.warn(
         "Training did not learn: the training data loss (%.4g) is no better than "
