@@ -17,10 +17,10 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
     Training alternates, as in Han et al. (2015): train -> prune -> retrain with the
     pruned weights held at exactly zero -> repeat. Two rules prune: a weight
-    with ``|w| < weight_threshold`` is set to zero (or, with ``sparsity``, the
-    smallest-``|w|`` weights are pruned to a target fraction), and a hidden
-    neuron whose sample-weighted mean ``|activation|`` is below
-    ``neuron_threshold`` is removed. After ``fit`` the weights are
+    with ``|w| < weight_threshold`` is set to zero (or, with ``sparsity``,
+    the least important weights by ``criterion`` are pruned to a target
+    fraction), and a hidden neuron whose sample-weighted mean
+    ``|activation|`` is below ``neuron_threshold`` is removed. After ``fit`` the weights are
     ``scipy.sparse`` CSR arrays and removed neurons are gone from the shapes,
     so the model really is smaller.
 

@@ -299,14 +299,6 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
         Number of solver iterations run by the latest ``fit``, retraining
         included (``loss_curve_`` keeps those of earlier warm-started fits).
 
-    layer_units_original_ : tuple of int
-        Widths of the original architecture: ``n_features_in_``, the
-        original hidden widths, ``n_outputs_``.
-
-    n_weights_original_ : int
-        Number of weights of the original architecture (what ``sparsity_``
-        counts against).
-
     weight_threshold_, neuron_threshold_ : float
         The thresholds used (``'auto'`` resolved).
 
