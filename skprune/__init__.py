@@ -16,6 +16,7 @@ from ._criteria import (
     WeightCriterion,
 )
 from ._inference import InconsistentVersionWarning
+from ._path import pruning_path
 from ._plot import PruningCurveDisplay
 from ._pruning import PruningCollapseWarning
 from ._regressor import PrunedMLPRegressor
@@ -44,4 +45,5 @@ __all__ = [
     "__version__",
     "compression_report",
     "format_report",
+    "pruning_path",
 ]

@@ -452,6 +452,10 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         warm = self.warm_start and hasattr(self, "coefs_")
         layer_units = self._layer_units(data.n_features, data.n_outputs)
         config = self._config(loss, layer_units)
+        # skprune.pruning_path makes every requested level a step and keeps its model.
+        path = self.__dict__.get("_path_plan")
+        if path is not None:
+            config = path.configure(config)
         task = fit_task(self, *hooks, 1 + config.n_prune_steps)
         record = self._record(warm)
         n_iter_before = record.n_iter
@@ -462,7 +466,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                 "n_layers_": len(coefs) + 1, "n_outputs_": data.n_outputs, **target_attrs,
             }
 
-        net, history = fit_loop(config, data, validation, record, net, rng, task, attributes)
+        net, history = fit_loop(config, data, validation, record, net, rng, task, attributes,
+                                on_step=None if path is None else path.on_step)
         if not record.diverged:
             check_learned(data, config, record, net, n_iter_before)
         fitted = self._fitted_attributes(config, record, net, history, validation)

@@ -319,10 +319,14 @@ def train(config, data, validation, record, net, phase, task=_NO_TASK, attribute
     return unpack_sparse(params[:n], patterns), list(params[n:]), masks
 
 
-def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attributes=None):
+def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attributes=None,
+             on_step=None):
     """Initial training, then ``n_prune_steps`` prune -> retrain rounds and a final prune.
 
-    Returns the trained network and the pruning history.
+    ``on_step(config, data, validation, record, net, history, step, rng)``,
+    when given, sees the network after every round (:func:`._path.pruning_path`
+    keeps copies of it); it must not modify it. Returns the trained network
+    and the pruning history.
     """
     attributes = attributes or (lambda c, b: None)
     initial = (list(net[0]), list(net[1])) if config.rewind else None
@@ -351,6 +355,8 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
         else:
             guard.passed()
         history.append(entry)
+        if on_step is not None:
+            on_step(config, data, validation, record, net, history, step, rng)
         if phase_task.end(attributes(net[0], net[1])):
             break  # a callback may stop the pruning steps; the final prune still runs
     # The last thing done to the weights is a prune, so retraining cannot
