@@ -172,7 +172,7 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
 
     See Also
     --------
-    PrunedMLPClassifierCV : Choose the sparsity by cross-validation on paths.
+    PruningCurveDisplay : Score against sparsity.
     sklearn.linear_model.lasso_path : The Lasso's regularization path.
 
     Examples
