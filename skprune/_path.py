@@ -30,6 +30,31 @@ from ._recipes import resolve_recipe
 from ._schedules import schedule_targets
 
 
+def snapped_targets(recipe_targets, levels):
+    """The recipe's step targets with each level in place of the nearest one.
+
+    The schedule keeps the recipe's number of steps (one more per level that
+    finds no target of its own), so a run through it costs about what a
+    fit costs.
+
+    Examples
+    --------
+    >>> from skprune._path import snapped_targets
+    >>> snapped_targets([0.3, 0.6, 0.8, 0.9], [0.5, 0.9])
+    [0.3, 0.5, 0.8, 0.9]
+    """
+    targets = [float(t) for t in recipe_targets]
+    free = list(range(len(targets)))
+    for level in sorted(levels, reverse=True):
+        if not free:
+            targets.append(level)
+            continue
+        nearest = min(free, key=lambda k: abs(targets[k] - level))
+        targets[nearest] = float(level)
+        free.remove(nearest)
+    return sorted(set(targets))
+
+
 def merged_targets(recipe_targets, levels):
     """The recipe's step targets and the requested levels, sorted, as one schedule.
 
@@ -52,16 +77,19 @@ def merged_targets(recipe_targets, levels):
 class _PathPlan:
     """What the estimator's fit reads to run a path: the schedule, and copies at each level."""
 
-    def __init__(self, levels, schedule, finetune_iter):
+    def __init__(self, levels, schedule, finetune_iter, steps="approach"):
         self.levels = levels
         self.schedule = schedule
         self.finetune_iter = finetune_iter
+        self.steps = steps
         self.snapshots = {}
         self.last_step = None
 
     def configure(self, config):
         recipe = list(config.sparsity_targets)
-        if config.n_prune_steps > 2:
+        if self.steps == "snap":
+            recipe = snapped_targets(recipe, self.levels)
+        elif config.n_prune_steps > 2:
             # Each level is approached as its own fit approaches it: its
             # schedule's last two steps before it, where they lie above the
             # level below.
@@ -203,7 +231,16 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
     ):
         raise ValueError("finetune_iter must be None or an int >= 0, got %r."
                          % (finetune_iter,))
-    levels = _check_levels(sparsities)
+    return run_path(estimator, X, y, _check_levels(sparsities), sample_weight, finetune_iter)
+
+
+def run_path(estimator, X, y, levels, sample_weight, finetune_iter, steps="approach"):
+    """:func:`pruning_path` on checked, sorted ``levels``; ``steps='snap'`` for a cheaper run.
+
+    With ``steps='snap'`` (what the CV estimators score with) the schedule is
+    the recipe's with each level in place of its nearest step
+    (:func:`snapped_targets`), so the run costs about one fit.
+    """
     top = float(levels[-1])
     parent_context = estimator.__dict__.get("_parent_callback_ctx")
     estimator = clone(estimator).set_params(sparsity=top, warm_start=False)
@@ -215,7 +252,7 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
         models = [_independent_fit(estimator, float(s), X, y, sample_weight, finetune_iter)
                   for s in levels]
         return levels, models
-    plan = _PathPlan([float(s) for s in levels], estimator.schedule, finetune_iter)
+    plan = _PathPlan([float(s) for s in levels], estimator.schedule, finetune_iter, steps)
     estimator._path_plan = plan
     try:
         estimator.fit(X, y, sample_weight=sample_weight)

@@ -191,3 +191,20 @@ def test_bad_estimator_and_finetune(data):
         pruning_path(_small(), X, y, LEVELS, finetune_iter=-1)
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
         pruning_path(_small(hidden_layer_sizes=-3), X, y, LEVELS)
+
+
+def test_the_snapped_run_keeps_the_recipes_number_of_steps(data):
+    from skprune._path import run_path, snapped_targets
+
+    X, y = data
+    est = _small(n_prune_steps=6)
+    _, models = run_path(est, X, y, np.array(LEVELS), None, None, steps="snap")
+    assert len(models[-1].pruning_history_) == 6
+    targets = [h["target_sparsity"] for h in models[-1].pruning_history_]
+    assert set(LEVELS) <= set(targets) and targets == sorted(targets)
+    for level, model in zip(LEVELS, models):
+        _check_level(model, level)
+    # The approach of the public path adds each level's own last steps.
+    _, approached = pruning_path(est, X, y, LEVELS)
+    assert len(approached[-1].pruning_history_) > 6
+    assert snapped_targets([0.2, 0.4], [0.1, 0.3, 0.5]) == [0.1, 0.3, 0.5]
