@@ -123,9 +123,10 @@ class _PathPlan:
             best_validation_score=record.best_validation_score,
         )
         # The fine-tune runs on the copy; the run goes on from the network
-        # before it, as an independent fit's retraining steps do.
-        net = train(config, data, validation, kept, net,
-                    Phase(config.finetune_iter, False, False))
+        # before it, as an independent fit's retraining steps do. A snapped
+        # run (scoring only) keeps the step's own retraining as the fine-tune.
+        branch_iter = 0 if self.steps == "snap" else config.finetune_iter
+        net = train(config, data, validation, kept, net, Phase(branch_iter, False, False))
         net, _ = prune(level_config, data, net, None, rng)
         self.snapshots[level] = (level_config, kept, net, list(history),
                                  validation, data.n_samples)
@@ -239,7 +240,10 @@ def run_path(estimator, X, y, levels, sample_weight, finetune_iter, steps="appro
 
     With ``steps='snap'`` (what the CV estimators score with) the schedule is
     the recipe's with each level in place of its nearest step
-    (:func:`snapped_targets`), so the run costs about one fit.
+    (:func:`snapped_targets`), and a level's model is the run's network after
+    that step's retraining (``retrain_iter`` iterations), with no fine-tune
+    of its own; ``finetune_iter`` is then the highest level's fine-tune. The
+    run costs about one fit to the highest level.
     """
     top = float(levels[-1])
     parent_context = estimator.__dict__.get("_parent_callback_ctx")
