@@ -24,7 +24,8 @@ Usage::
 
     python benchmarks/bench_path.py               # digits, regression, MNIST (1 seed)
     python benchmarks/bench_path.py --quick       # a smoke run (small subsets)
-    python benchmarks/bench_path.py --seeds 3 --quality-seeds 10 --out results/bench_path.md
+    python benchmarks/bench_path.py --datasets digits,regression --seeds 3
+    python benchmarks/bench_path.py --seeds 0 --quality-seeds 10   # path quality only
 """
 
 import argparse
@@ -191,9 +192,10 @@ def main(argv=None):
                 print(name, seed, "grid %.1f s, cv %.1f s; levels %s / %s; means grid %s cv %s"
                       % (r["grid_s"], r["cv_s"], r["grid_level"], r["cv_level"],
                          np.round(r["grid_means"], 4), np.round(r["cv_means"], 4)), flush=True)
-        table = markdown_table(SELECTION_HEADER, [
-            row for name, seed, r in rows for row in selection_table(name, [(seed, r)])])
-        lines += ["## Selection", "", table, ""]
+        if rows:
+            table = markdown_table(SELECTION_HEADER, [
+                row for name, seed, r in rows for row in selection_table(name, [(seed, r)])])
+            lines += ["## Selection", "", table, ""]
         if args.quality_seeds:
             quality = path_quality(args.quality_seeds, args.quick)
             lines += [
