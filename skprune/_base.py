@@ -324,6 +324,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             make_retrain_solver=solver_factory(
                 retrain_solver, recipe["retrain_learning_rate"], params
             ),
+            retrain_solver=retrain_solver,
             max_iter=self.max_iter,
             n_prune_steps=n_prune_steps, retrain_iter=recipe["retrain_iter"],
             finetune_iter=recipe["finetune_iter"],
@@ -497,6 +498,9 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             "weight_threshold_": config.weight_threshold,
             "neuron_threshold_": config.neuron_threshold,
             "n_prune_steps_": config.n_prune_steps,
+            "retrain_iter_": config.retrain_iter,
+            "finetune_iter_": config.finetune_iter,
+            "retrain_solver_": config.retrain_solver,
             "sparsity_": float(1 - kept.sum() / n_original.sum()),
             "layer_sparsity_": 1 - kept / n_original,
             "feature_mask_": feature_mask,

@@ -27,6 +27,8 @@ class FitConfig:
     make_retrain_solver : callable
         The same for the phases after each pruning step (``retrain_solver``).
         Solvers carry their ``name``, for messages.
+    retrain_solver : str
+        The name of the retraining solver ('auto' resolved).
     max_iter, n_prune_steps, retrain_iter, finetune_iter : int
         Iterations of the initial training, pruning steps, iterations after
         each pruning step and after the last one.
@@ -64,6 +66,7 @@ class FitConfig:
     l1_alpha: float
     make_solver: Callable[..., Any]
     make_retrain_solver: Callable[..., Any]
+    retrain_solver: str
     max_iter: int
     n_prune_steps: int
     retrain_iter: int

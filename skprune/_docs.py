@@ -42,6 +42,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
     max_iter : int, default=200
         Maximum number of solver iterations (full passes over the data, more
         for the line searches of 'lbfgs') before the first pruning step.
+        The pruning steps add at most ``retrain_iter_`` iterations after each
+        step but the last and ``finetune_iter_`` after the last to
+        ``n_iter_``; each phase can stop earlier by its own stopping rule.
 
     tol : float, default=1e-4
         Tolerance: training stops when the loss (or the validation score,
@@ -304,6 +307,13 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
 
     n_prune_steps_ : int
         The number of pruning steps used (``'auto'`` resolved).
+
+    retrain_iter_, finetune_iter_ : int
+        The most iterations after each pruning step and after the last one
+        (``'auto'`` and None resolved).
+
+    retrain_solver_ : str
+        The solver of the retraining phases (``'auto'`` resolved).
 
     t_ : int
         Number of training samples seen by the solver (``n_iter_ * n_samples``).

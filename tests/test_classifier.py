@@ -320,6 +320,40 @@ def test_sparsity_alone_lands_on_the_target(small, target):
     assert abs(clf.sparsity_ - target) <= 0.005 + 1 / clf.n_weights_original_
 
 
+@pytest.mark.parametrize("params, resolved", [
+    ({}, (50, 50, "adam")),
+    ({"solver": "lbfgs"}, (50, 50, "lbfgs")),
+    ({"retrain_iter": 7}, (7, 7, "adam")),
+    ({"sparsity": 0.9}, (15, 100, "lbfgs")),
+    ({"sparsity": 0.9, "retrain_solver": "adam"}, (10, 150, "adam")),
+    ({"sparsity": 0.5, "l1_alpha": 0.01}, (10, 150, "adam")),
+    ({"neuron_sparsity": 0.5, "finetune_iter": None, "retrain_iter": 4}, (4, 4, "lbfgs")),
+])
+def test_resolved_recipe_attributes(small, params, resolved):
+    clf = PrunedMLPClassifier((8,), max_iter=20, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(*small)
+    assert (clf.retrain_iter_, clf.finetune_iter_, clf.retrain_solver_) == resolved
+    budget = clf.max_iter + (clf.n_prune_steps_ - 1) * clf.retrain_iter_ + clf.finetune_iter_
+    assert clf.n_iter_ <= budget
+
+
+def test_n_iter_counts_every_phase(small):
+    # Without a stopping rule every phase runs its whole budget: n_iter_ is
+    # max_iter plus what the fitted recipe attributes say the steps add.
+    clf = PrunedMLPClassifier(
+        (8,), solver="gd", retrain_solver="gd", sparsity=0.6, n_prune_steps=3,
+        retrain_iter=4, finetune_iter=6, max_iter=10, n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(*small)
+    assert (clf.n_prune_steps_, clf.retrain_iter_, clf.finetune_iter_) == (3, 4, 6)
+    assert clf.n_iter_ == 10 + 2 * 4 + 6
+
+
 def test_early_stopping_scores_the_weights_after_each_step(small):
     X, y = small
     clf = PrunedMLPClassifier(
