@@ -95,6 +95,14 @@ class FitConfig:
         units = self.layer_units
         return tuple(a * b for a, b in zip(units[:-1], units[1:]))
 
+    @property
+    def retrains(self):
+        """Whether pruning steps follow the initial training, with retraining after them."""
+        prunes = (self.weight_threshold > 0 or self.neuron_threshold > 0
+                  or bool(self.sparsity) or bool(self.neuron_sparsity))
+        budget = self.finetune_iter + (self.n_prune_steps - 1) * self.retrain_iter
+        return prunes and budget > 0
+
     def phase_iterations(self, step):
         """Iterations of the phase after pruning step ``step`` (0: the initial training)."""
         if step == 0:
