@@ -57,6 +57,11 @@ class FitConfig:
     layer_units : tuple of int
         Widths of the original architecture, inputs and outputs included
         (what sparsity fractions count).
+    short_phases : bool
+        The recipe for large problems (see :mod:`._recipes`): the initial
+        training ends at its first stall when pruning and retraining follow,
+        and a round whose prune raised the loss by at most ``tol`` after a
+        converged phase skips its retraining.
     """
 
     activation: str
@@ -88,6 +93,7 @@ class FitConfig:
     score: Optional[Callable[..., float]]
     step_description: dict
     layer_units: tuple
+    short_phases: bool = False
 
     @property
     def n_original(self):

@@ -226,9 +226,11 @@ class _Trainer:
                 print("%s did not improve more than tol=%f for %s consecutive "
                       "iterations." % (what, cfg.tol, cfg.n_iter_no_change))
             self.stopped = True
-            # When pruning steps and their retraining follow, the initial
-            # training ends at its first stall: no smaller steps.
-            return STOP if self.phase.initial and cfg.retrains else STALLED
+            # In the recipe for large problems, when pruning steps and their
+            # retraining follow, the initial training ends at its first
+            # stall: no smaller steps.
+            short = self.phase.initial and cfg.short_phases and cfg.retrains
+            return STOP if short else STALLED
         return CONTINUE
 
     def finish(self, params):
@@ -385,9 +387,11 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
     weights and the history entry.
     """
     net, initial = start
-    # A round can skip its retraining when it starts from a phase that
-    # converged and its prune raises the loss by at most ``tol``.
-    settled = initial is None and not cool and record.converged and not record.diverged
+    # In the recipe for large problems, a round skips its retraining when it
+    # starts from a phase that converged and its prune raises the loss by at
+    # most ``tol``.
+    settled = (config.short_phases and initial is None and not cool and record.converged
+               and not record.diverged)
     before = settled and (record.end_loss if record.end_loss is not None
                           else _loss(config, data, net))
     net, removed = prune(config, data, net, step, rng)

@@ -33,6 +33,34 @@ _TARGETED_RECIPES = {
 }
 
 
+#: Problems of at least this size (training rows times weights of the
+#: original network: a full-batch pass costs about twice as many
+#: multiply-adds) get the recipe for expensive passes, ``short_phases``: the
+#: initial training ends at its first stall when pruning and retraining
+#: follow (no smaller steps on a plateau), and a pruning step that raised
+#: the loss by at most ``tol`` after a converged phase is not retrained.
+#: Chosen with ``benchmarks/bench_time.py``: on MNIST-10k with (300, 100)
+#: hidden layers (8,000 x 266,200 = 2.1e9) it cut the fit time of the
+#: defaults from 3.5x to 1.6x ``MLPClassifier()``'s at the same accuracy; on
+#: digits with (100,) (1,347 x 7,400 = 1.0e7) the retraining that it skips
+#: measured more accurate, so smaller problems keep the long recipe.
+LARGE_PROBLEM = 1e8
+
+
+def problem_size(n_samples, layer_units):
+    """Training rows times weights of the network of ``layer_units``; None if unknown.
+
+    Examples
+    --------
+    >>> from skprune._recipes import problem_size
+    >>> problem_size(100, (4, 8, 3))
+    5600
+    """
+    if n_samples is None:
+        return None
+    return int(n_samples) * sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+
+
 def _targeted_recipe(retrain_solver):
     """The gradual recipe of ``retrain_solver``.
 
@@ -45,13 +73,16 @@ def _targeted_recipe(retrain_solver):
     return _TARGETED_RECIPES["lbfgs" if SOLVERS[retrain_solver].stops_by_gradient else "gd"]
 
 
-def resolve_recipe(params):
-    """The 'auto' parameters resolved for the solver and the target.
+def resolve_recipe(params, size=None):
+    """The 'auto' parameters resolved for the solver, the target and the problem size.
 
     Parameters
     ----------
     params : dict
         The estimator's parameters.
+    size : int or None, default=None
+        Training rows times weights (:func:`problem_size`); None for a
+        problem of unknown size, which gets the recipe of small ones.
 
     Returns
     -------
@@ -59,7 +90,9 @@ def resolve_recipe(params):
         ``weight_threshold``, ``neuron_threshold``, ``n_prune_steps``,
         ``retrain_iter``, ``finetune_iter`` (an int), ``retrain_solver``,
         ``learning_rate_init`` (the step of ``solver``) and
-        ``retrain_learning_rate`` (the step of the retraining solver).
+        ``retrain_learning_rate`` (the step of the retraining solver) and
+        ``short_phases`` (whether the problem is large, see
+        :data:`LARGE_PROBLEM`).
 
     Examples
     --------
@@ -89,6 +122,7 @@ def resolve_recipe(params):
         resolved["finetune_iter"] = resolved["retrain_iter"]
     step = params["learning_rate_init"]
     resolved["retrain_solver"] = retrain_solver
+    resolved["short_phases"] = size is not None and size >= LARGE_PROBLEM
     resolved["learning_rate_init"] = (
         SOLVERS[params["solver"]].auto_learning_rate if step == "auto" else step
     )

@@ -354,6 +354,60 @@ def test_n_iter_counts_every_phase(small):
     assert clf.n_iter_ == 10 + 2 * 4 + 6
 
 
+def _fit_sized(X, y, large, monkeypatch, **params):
+    """A fit with the recipe of large problems (``large``) or of small ones."""
+    import skprune._recipes
+
+    monkeypatch.setattr(skprune._recipes, "LARGE_PROBLEM", 0 if large else np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return PrunedMLPClassifier((8,), random_state=0, **params).fit(X, y)
+
+
+def test_large_problem_recipe_skips_retraining_that_has_nothing_to_win(small, monkeypatch):
+    # Thresholds of 0 remove nothing: after a converged initial training the
+    # round's loss does not rise, so the recipe of large problems does not
+    # retrain; the recipe of small ones does.
+    X, y = small
+    params = dict(weight_threshold=0, neuron_threshold=0, tol=1e-3, max_iter=1000)
+    large = _fit_sized(X, y, True, monkeypatch, **params)
+    small_recipe = _fit_sized(X, y, False, monkeypatch, **params)
+    assert large.n_iter_ == large.pruning_history_[0]["iteration"] < large.max_iter
+    assert small_recipe.n_iter_ > small_recipe.pruning_history_[0]["iteration"]
+    # With nothing to prune, the initial training is the same in both.
+    assert large.loss_curve_ == small_recipe.loss_curve_[: large.n_iter_]
+    # A round whose prune raises the loss is retrained.
+    large = _fit_sized(X, y, True, monkeypatch, sparsity=0.8, n_prune_steps=2)
+    assert large.n_iter_ > large.pruning_history_[-1]["iteration"]
+
+
+def test_large_problem_recipe_ends_the_initial_training_at_its_first_stall(
+        small, monkeypatch):
+    # Adam lowers its step at a stall (up to 3 times) in the recipe of small
+    # problems; when pruning follows, the recipe of large ones stops there.
+    X, y = small
+    params = dict(n_iter_no_change=2, tol=1e-3, max_iter=500, retrain_iter=0,
+                  finetune_iter=5)
+    firsts = [_fit_sized(X, y, large, monkeypatch, **params).pruning_history_[0]["iteration"]
+              for large in (True, False)]
+    assert firsts[0] < firsts[1] < 500
+    curves = [_fit_sized(X, y, large, monkeypatch, **params).loss_curve_[: firsts[0]]
+              for large in (True, False)]
+    assert curves[0] == curves[1]
+
+
+def test_problem_size_picks_the_recipe():
+    from skprune._recipes import LARGE_PROBLEM, problem_size, resolve_recipe
+
+    params = PrunedMLPClassifier().get_params()
+    units = (784, 300, 100, 10)
+    assert problem_size(8000, units) == 8000 * 266200
+    assert resolve_recipe(params, problem_size(8000, units))["short_phases"]
+    assert not resolve_recipe(params, problem_size(1347, (64, 100, 10)))["short_phases"]
+    assert not resolve_recipe(params)["short_phases"]
+    assert resolve_recipe(params, int(LARGE_PROBLEM))["short_phases"]
+
+
 def test_early_stopping_scores_the_weights_after_each_step(small):
     X, y = small
     clf = PrunedMLPClassifier(
