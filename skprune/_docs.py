@@ -53,7 +53,10 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
 
     n_iter_no_change : int or np.inf, default=10
         See ``tol``; ``np.inf`` never stops early. 'lbfgs' also stops when
-        its projected gradient falls below ``tol`` (as scikit-learn's).
+        its projected gradient falls below ``tol`` (as scikit-learn's). On
+        large problems (see ``n_prune_steps``), when pruning steps and their
+        retraining follow, the initial training ends at the first such
+        stall, without the smaller steps of 'adam' or of 'adaptive'.
 
     momentum : float, default=0.9
         Momentum of 'gd', in [0, 1].
@@ -165,12 +168,18 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         is 1 without a sparsity target; with ``sparsity`` or
         ``neuron_sparsity`` it is the gradual recipe "prune in many small
         steps with short retraining, then fine-tune longer": 10 steps when
-        'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does.
+        'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does. On
+        large problems (training rows times weights of at least 1e8, e.g.
+        MNIST with (300, 100) hidden layers), where every pass over the data
+        is expensive, 'lbfgs' retraining takes 5 steps.
 
     retrain_iter : int or 'auto', default='auto'
         Most solver iterations after each pruning step, with pruned weights
         held at exactly zero. 'auto' is 50 without a sparsity target; with
-        one, 15 for 'lbfgs' and 'gd', 10 for 'adam'.
+        one, 15 for 'lbfgs' (10 on large problems, see ``n_prune_steps``)
+        and 'gd', 10 for 'adam'. On large problems a step after a converged
+        phase whose prune raised the training loss by at most ``tol`` is
+        not retrained.
 
     finetune_iter : int, 'auto' or None, default='auto'
         Most solver iterations after the last pruning step; None means

@@ -406,6 +406,16 @@ def test_problem_size_picks_the_recipe():
     assert not resolve_recipe(params, problem_size(1347, (64, 100, 10)))["short_phases"]
     assert not resolve_recipe(params)["short_phases"]
     assert resolve_recipe(params, int(LARGE_PROBLEM))["short_phases"]
+    # Large problems get fewer L-BFGS pruning steps; the other rows stay.
+    large = int(LARGE_PROBLEM)
+    recipe = resolve_recipe({**params, "sparsity": 0.9}, large)
+    assert (recipe["n_prune_steps"], recipe["retrain_iter"], recipe["finetune_iter"]) == (
+        5, 10, 100)
+    recipe = resolve_recipe({**params, "sparsity": 0.9, "n_prune_steps": 3}, large)
+    assert recipe["n_prune_steps"] == 3
+    recipe = resolve_recipe({**params, "sparsity": 0.9, "retrain_solver": "adam"}, large)
+    assert recipe == resolve_recipe({**params, "sparsity": 0.9, "retrain_solver": "adam"},
+                                    None) | {"short_phases": True}
 
 
 def test_early_stopping_scores_the_weights_after_each_step(small):
