@@ -350,7 +350,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             score=self._scorer(loss),
             step_description=step_descriptions(recipe, params),
             layer_units=tuple(int(u) for u in layer_units),
-            short_phases=recipe["short_phases"],
+            short_phases=recipe["short_phases"], initial_tol=recipe["initial_tol"],
         )
 
     def _start_network(self, layer_units, dtype, rng):

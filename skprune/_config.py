@@ -62,6 +62,9 @@ class FitConfig:
         training ends at its first stall when pruning and retraining follow,
         and a round whose prune raised the loss by at most ``tol`` after a
         converged phase skips its retraining.
+    initial_tol : float or None
+        The ``tol`` of the initial training's stopping rule (None: ``tol``);
+        looser in the gradual recipe of large problems.
     """
 
     activation: str
@@ -94,6 +97,7 @@ class FitConfig:
     step_description: dict
     layer_units: tuple
     short_phases: bool = False
+    initial_tol: Optional[float] = None
 
     @property
     def n_original(self):

@@ -171,13 +171,14 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does. On
         large problems (training rows times weights of at least 1e8, e.g.
         MNIST with (300, 100) hidden layers), where every pass over the data
-        is expensive, 'lbfgs' retraining takes 5 steps.
+        is expensive, 'lbfgs' retraining takes 5 steps, after an initial
+        training that stops at ``10 * tol`` (the steps retrain anyway).
 
     retrain_iter : int or 'auto', default='auto'
         Most solver iterations after each pruning step, with pruned weights
         held at exactly zero. 'auto' is 50 without a sparsity target; with
-        one, 15 for 'lbfgs' (10 on large problems, see ``n_prune_steps``)
-        and 'gd', 10 for 'adam'. On large problems a step after a converged
+        one, 15 for 'lbfgs' and 'gd', 10 for 'adam'. On large problems (see
+        ``n_prune_steps``) a step after a converged
         phase whose prune raised the training loss by at most ``tol`` is
         not retrained.
 

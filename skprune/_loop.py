@@ -176,7 +176,10 @@ class _Trainer:
             # gradient, as in scikit-learn) is not stopped by a slow stretch
             # of the loss.
             patience = np.inf
-        self.rule = StopRule(config.tol, patience, watch_score)
+        tol = config.tol
+        if phase.initial and config.initial_tol is not None:
+            tol = config.initial_tol
+        self.rule = StopRule(tol, patience, watch_score)
         self.start = len(record.loss_curve)
         self.steps = 0
         self.stopped = False
@@ -224,7 +227,7 @@ class _Trainer:
             if cfg.verbose:
                 what = "Validation score" if self.phase.use_validation else "Training loss"
                 print("%s did not improve more than tol=%f for %s consecutive "
-                      "iterations." % (what, cfg.tol, cfg.n_iter_no_change))
+                      "iterations." % (what, self.rule.tol, cfg.n_iter_no_change))
             self.stopped = True
             # In the recipe for large problems, when pruning steps and their
             # retraining follow, the initial training ends at its first

@@ -396,6 +396,23 @@ def test_large_problem_recipe_ends_the_initial_training_at_its_first_stall(
     assert curves[0] == curves[1]
 
 
+def test_large_problem_gradual_recipe_stops_the_dense_phase_at_ten_times_tol(
+        small, monkeypatch):
+    X, y = small
+    params = dict(n_iter_no_change=2, max_iter=500)
+    large = _fit_sized(X, y, True, monkeypatch, sparsity=0.8, **params)
+    first = large.pruning_history_[0]["iteration"]
+    assert (large.n_prune_steps_, large.retrain_iter_, large.retrain_solver_) == (
+        5, 15, "lbfgs")
+    # The same initial training as the small-problem recipe at tol=1e-3, up
+    # to its first stall, where the large-problem recipe stops.
+    loose = _fit_sized(X, y, False, monkeypatch, sparsity=0.8, tol=1e-3, **params)
+    assert large.loss_curve_[:first] == loose.loss_curve_[:first]
+    assert loose.pruning_history_[0]["iteration"] > first
+    dense = _fit_sized(X, y, True, monkeypatch, **params)
+    assert dense.pruning_history_[0]["iteration"] > first
+
+
 def test_problem_size_picks_the_recipe():
     from skprune._recipes import LARGE_PROBLEM, problem_size, resolve_recipe
 
@@ -410,7 +427,9 @@ def test_problem_size_picks_the_recipe():
     large = int(LARGE_PROBLEM)
     recipe = resolve_recipe({**params, "sparsity": 0.9}, large)
     assert (recipe["n_prune_steps"], recipe["retrain_iter"], recipe["finetune_iter"]) == (
-        5, 10, 100)
+        5, 15, 100)
+    assert recipe["initial_tol"] == 10 * params["tol"]
+    assert resolve_recipe(params, large)["initial_tol"] == params["tol"]  # no target
     recipe = resolve_recipe({**params, "sparsity": 0.9, "n_prune_steps": 3}, large)
     assert recipe["n_prune_steps"] == 3
     recipe = resolve_recipe({**params, "sparsity": 0.9, "retrain_solver": "adam"}, large)
