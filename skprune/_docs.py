@@ -178,9 +178,8 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         Most solver iterations after each pruning step, with pruned weights
         held at exactly zero. 'auto' is 50 without a sparsity target; with
         one, 15 for 'lbfgs' and 'gd', 10 for 'adam'. On large problems (see
-        ``n_prune_steps``) a step after a converged
-        phase whose prune raised the training loss by at most ``tol`` is
-        not retrained.
+        ``n_prune_steps``) a step after a converged phase whose prune raised
+        the training loss by at most ``tol`` is not retrained.
 
     finetune_iter : int, 'auto' or None, default='auto'
         Most solver iterations after the last pruning step; None means
