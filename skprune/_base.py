@@ -43,7 +43,7 @@ from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
 from ._network import OUTPUT_ACTIVATIONS
 from ._products import blas_threads
-from ._recipes import resolve_recipe, solver_factory, step_descriptions
+from ._recipes import problem_size, resolve_recipe, solver_factory, step_descriptions
 from ._schedules import SCHEDULES, schedule_targets
 from ._solvers import SolverNames
 from ._sparse import to_csr, to_dense
@@ -313,10 +313,14 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         """
         return resolve_recipe(self.get_params(deep=False))
 
-    def _config(self, loss, layer_units):
-        """Resolve every hyper-parameter once: the loop reads this, never the estimator."""
+    def _config(self, loss, layer_units, n_samples=None):
+        """Resolve every hyper-parameter once: the loop reads this, never the estimator.
+
+        ``n_samples`` (the training rows, after any ``early_stopping``
+        split) and ``layer_units`` size the problem for the 'auto' recipe.
+        """
         params = self.get_params(deep=False)
-        recipe = resolve_recipe(params)
+        recipe = resolve_recipe(params, problem_size(n_samples, layer_units))
         n_prune_steps = recipe["n_prune_steps"]
         retrain_solver = recipe["retrain_solver"]
         return FitConfig(
@@ -326,6 +330,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             make_retrain_solver=solver_factory(
                 retrain_solver, recipe["retrain_learning_rate"], params
             ),
+            retrain_solver=retrain_solver,
             max_iter=self.max_iter,
             n_prune_steps=n_prune_steps, retrain_iter=recipe["retrain_iter"],
             finetune_iter=recipe["finetune_iter"],
@@ -347,6 +352,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             score=self._scorer(loss),
             step_description=step_descriptions(recipe, params),
             layer_units=tuple(int(u) for u in layer_units),
+            short_phases=recipe["short_phases"], initial_tol=recipe["initial_tol"],
         )
 
     def _start_network(self, layer_units, dtype, rng):
@@ -457,7 +463,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         """Train, prune and retrain ``net`` on a data source; return the fitted attributes."""
         warm = self.warm_start and hasattr(self, "coefs_")
         layer_units = self._layer_units(data.n_features, data.n_outputs)
-        config = self._config(loss, layer_units)
+        config = self._config(loss, layer_units, data.n_samples)
         # skprune.pruning_path makes every requested level a step and keeps its model.
         path = self.__dict__.get("_path_plan")
         if path is not None:
@@ -503,6 +509,9 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             "weight_threshold_": config.weight_threshold,
             "neuron_threshold_": config.neuron_threshold,
             "n_prune_steps_": config.n_prune_steps,
+            "retrain_iter_": config.retrain_iter,
+            "finetune_iter_": config.finetune_iter,
+            "retrain_solver_": config.retrain_solver,
             "sparsity_": float(1 - kept.sum() / n_original.sum()),
             "layer_sparsity_": 1 - kept / n_original,
             "feature_mask_": feature_mask,

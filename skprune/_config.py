@@ -27,6 +27,8 @@ class FitConfig:
     make_retrain_solver : callable
         The same for the phases after each pruning step (``retrain_solver``).
         Solvers carry their ``name``, for messages.
+    retrain_solver : str
+        The name of the retraining solver ('auto' resolved).
     max_iter, n_prune_steps, retrain_iter, finetune_iter : int
         Iterations of the initial training, pruning steps, iterations after
         each pruning step and after the last one.
@@ -55,6 +57,14 @@ class FitConfig:
     layer_units : tuple of int
         Widths of the original architecture, inputs and outputs included
         (what sparsity fractions count).
+    short_phases : bool
+        The recipe for large problems (see :mod:`._recipes`): the initial
+        training ends at its first stall when pruning and retraining follow,
+        and a round whose prune raised the loss by at most ``tol`` after a
+        converged phase skips its retraining.
+    initial_tol : float or None
+        The ``tol`` of the initial training's stopping rule (None: ``tol``);
+        looser in the gradual recipe of large problems.
     """
 
     activation: str
@@ -64,6 +74,7 @@ class FitConfig:
     l1_alpha: float
     make_solver: Callable[..., Any]
     make_retrain_solver: Callable[..., Any]
+    retrain_solver: str
     max_iter: int
     n_prune_steps: int
     retrain_iter: int
@@ -85,12 +96,22 @@ class FitConfig:
     score: Optional[Callable[..., float]]
     step_description: dict
     layer_units: tuple
+    short_phases: bool = False
+    initial_tol: Optional[float] = None
 
     @property
     def n_original(self):
         """Number of weights of every layer of the original architecture."""
         units = self.layer_units
         return tuple(a * b for a, b in zip(units[:-1], units[1:]))
+
+    @property
+    def retrains(self):
+        """Whether pruning steps follow the initial training, with retraining after them."""
+        prunes = (self.weight_threshold > 0 or self.neuron_threshold > 0
+                  or bool(self.sparsity) or bool(self.neuron_sparsity))
+        budget = self.finetune_iter + (self.n_prune_steps - 1) * self.retrain_iter
+        return prunes and budget > 0
 
     def phase_iterations(self, step):
         """Iterations of the phase after pruning step ``step`` (0: the initial training)."""

@@ -42,6 +42,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
     max_iter : int, default=200
         Maximum number of solver iterations (full passes over the data, more
         for the line searches of 'lbfgs') before the first pruning step.
+        The pruning steps add at most ``retrain_iter_`` iterations after each
+        step but the last and ``finetune_iter_`` after the last to
+        ``n_iter_``; each phase can stop earlier by its own stopping rule.
 
     tol : float, default=1e-4
         Tolerance: training stops when the loss (or the validation score,
@@ -50,7 +53,10 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
 
     n_iter_no_change : int or np.inf, default=10
         See ``tol``; ``np.inf`` never stops early. 'lbfgs' also stops when
-        its projected gradient falls below ``tol`` (as scikit-learn's).
+        its projected gradient falls below ``tol`` (as scikit-learn's). On
+        large problems (see ``n_prune_steps``), when pruning steps and their
+        retraining follow, the initial training ends at the first such
+        stall, without the smaller steps of 'adam' or of 'adaptive'.
 
     momentum : float, default=0.9
         Momentum of 'gd', in [0, 1].
@@ -162,12 +168,18 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         is 1 without a sparsity target; with ``sparsity`` or
         ``neuron_sparsity`` it is the gradual recipe "prune in many small
         steps with short retraining, then fine-tune longer": 10 steps when
-        'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does.
+        'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does. On
+        large problems (training rows times weights of at least 1e8, e.g.
+        MNIST with (300, 100) hidden layers), where every pass over the data
+        is expensive, 'lbfgs' retraining takes 5 steps, after an initial
+        training that stops at ``10 * tol`` (the steps retrain anyway).
 
     retrain_iter : int or 'auto', default='auto'
         Most solver iterations after each pruning step, with pruned weights
         held at exactly zero. 'auto' is 50 without a sparsity target; with
-        one, 15 for 'lbfgs' and 'gd', 10 for 'adam'.
+        one, 15 for 'lbfgs' and 'gd', 10 for 'adam'. On large problems (see
+        ``n_prune_steps``) a step after a converged phase whose prune raised
+        the training loss by at most ``tol`` is not retrained.
 
     finetune_iter : int, 'auto' or None, default='auto'
         Most solver iterations after the last pruning step; None means
@@ -304,6 +316,13 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
 
     n_prune_steps_ : int
         The number of pruning steps used (``'auto'`` resolved).
+
+    retrain_iter_, finetune_iter_ : int
+        The most iterations after each pruning step and after the last one
+        (``'auto'`` and None resolved).
+
+    retrain_solver_ : str
+        The solver of the retraining phases (``'auto'`` resolved).
 
     t_ : int
         Number of training samples seen by the solver (``n_iter_ * n_samples``).

@@ -38,6 +38,10 @@ class Record:
     diverged: bool = False
     #: Whether a warning has already named why the model fits badly.
     warned: bool = False
+    #: Whether the latest phase ended by its stopping rule (not its budget),
+    #: and the loss of the weights it ended with (None when not known).
+    converged: bool = False
+    end_loss: float = None
 
     def __post_init__(self):
         #: Iterations done by earlier fits (a warm start continues the record).
@@ -172,7 +176,10 @@ class _Trainer:
             # gradient, as in scikit-learn) is not stopped by a slow stretch
             # of the loss.
             patience = np.inf
-        self.rule = StopRule(config.tol, patience, watch_score)
+        tol = config.tol
+        if phase.initial and config.initial_tol is not None:
+            tol = config.initial_tol
+        self.rule = StopRule(tol, patience, watch_score)
         self.start = len(record.loss_curve)
         self.steps = 0
         self.stopped = False
@@ -220,9 +227,13 @@ class _Trainer:
             if cfg.verbose:
                 what = "Validation score" if self.phase.use_validation else "Training loss"
                 print("%s did not improve more than tol=%f for %s consecutive "
-                      "iterations." % (what, cfg.tol, cfg.n_iter_no_change))
+                      "iterations." % (what, self.rule.tol, cfg.n_iter_no_change))
             self.stopped = True
-            return STALLED
+            # In the recipe for large problems, when pruning steps and their
+            # retraining follow, the initial training ends at its first
+            # stall: no smaller steps.
+            short = self.phase.initial and cfg.short_phases and cfg.retrains
+            return STOP if short else STALLED
         return CONTINUE
 
     def finish(self, params):
@@ -230,6 +241,8 @@ class _Trainer:
         cfg, record, phase = self.config, self.record, self.phase
         if record.diverged:
             return self.best.lowest[1] or params
+        record.converged = self.stopped or self.steps < phase.n_iter
+        record.end_loss = None
         if phase.initial and self.steps >= phase.n_iter and not self.stopped:
             warnings.warn(
                 "%s: maximum iterations (%d) reached and the optimization hasn't "
@@ -259,9 +272,11 @@ class _Trainer:
                     or final > BLOWUP_FACTOR * max(first, 1.0)):
                 diverge(cfg, record, self.solver_name,
                         "a training loss that rose from %.4g to %.4g" % (first, final))
+            record.end_loss = self.best.lowest[0]
             return self.best.lowest[1]
         if phase.use_validation and self.best.best_score[1] is not None:
             return self.best.best_score[1]
+        record.end_loss = final
         return params
 
 
@@ -375,6 +390,13 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
     weights and the history entry.
     """
     net, initial = start
+    # In the recipe for large problems, a round skips its retraining when it
+    # starts from a phase that converged and its prune raises the loss by at
+    # most ``tol``.
+    settled = (config.short_phases and initial is None and not cool and record.converged
+               and not record.diverged)
+    before = settled and (record.end_loss if record.end_loss is not None
+                          else _loss(config, data, net))
     net, removed = prune(config, data, net, step, rng)
     if initial is not None:
         initial = rewind(initial, removed)
@@ -382,9 +404,24 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
     if cool:
         net = cool_outputs(config, data, net)
     entry = _history_record(config, data, record, net, step)
-    net = train(config, data, validation, record, net,
-                Phase(config.phase_iterations(step), False, False), task, attributes)
+    n_iter = config.phase_iterations(step)
+    if settled and entry["loss"] - before <= config.tol:
+        # What the step removed did not matter to the loss: retraining has
+        # less than ``tol`` to win back, which the stopping rule counts as
+        # no improvement.
+        n_iter = 0
+    net = train(config, data, validation, record, net, Phase(n_iter, False, False), task,
+                attributes)
+    if n_iter == 0:
+        record.end_loss = entry["loss"]
     return net, initial, entry
+
+
+def _loss(config, data, net):
+    """The training loss (penalties included) of ``net = (coefs, intercepts, masks)``."""
+    coefs, intercepts, masks = net
+    return _Objective(config, data, masks, [None] * len(masks)).loss(
+        list(coefs) + list(intercepts))
 
 
 def rewind(initial, removed):
@@ -405,9 +442,7 @@ def _history_record(config, data, record, net, step):
         "target_neuron_sparsity": neuron_target,
         "weights_kept": int(sum(m.sum() for m in masks)),
         "neurons_kept": tuple(W.shape[1] for W in coefs[:-1]),
-        "loss": _Objective(config, data, masks, [None] * len(masks)).loss(
-            list(coefs) + list(intercepts)
-        ),
+        "loss": _loss(config, data, net),
     }
     if config.verbose:
         print("Pruning step %d: %d weights and %s neurons kept, loss = %.8f"

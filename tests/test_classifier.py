@@ -320,6 +320,123 @@ def test_sparsity_alone_lands_on_the_target(small, target):
     assert abs(clf.sparsity_ - target) <= 0.005 + 1 / clf.n_weights_original_
 
 
+@pytest.mark.parametrize("params, resolved", [
+    ({}, (50, 50, "adam")),
+    ({"solver": "lbfgs"}, (50, 50, "lbfgs")),
+    ({"retrain_iter": 7}, (7, 7, "adam")),
+    ({"sparsity": 0.9}, (15, 100, "lbfgs")),
+    ({"sparsity": 0.9, "retrain_solver": "adam"}, (10, 150, "adam")),
+    ({"sparsity": 0.5, "l1_alpha": 0.01}, (10, 150, "adam")),
+    ({"neuron_sparsity": 0.5, "finetune_iter": None, "retrain_iter": 4}, (4, 4, "lbfgs")),
+])
+def test_resolved_recipe_attributes(small, params, resolved):
+    clf = PrunedMLPClassifier((8,), max_iter=20, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(*small)
+    assert (clf.retrain_iter_, clf.finetune_iter_, clf.retrain_solver_) == resolved
+    budget = clf.max_iter + (clf.n_prune_steps_ - 1) * clf.retrain_iter_ + clf.finetune_iter_
+    assert clf.n_iter_ <= budget
+
+
+def test_n_iter_counts_every_phase(small):
+    # Without a stopping rule every phase runs its whole budget: n_iter_ is
+    # max_iter plus what the fitted recipe attributes say the steps add.
+    clf = PrunedMLPClassifier(
+        (8,), solver="gd", retrain_solver="gd", sparsity=0.6, n_prune_steps=3,
+        retrain_iter=4, finetune_iter=6, max_iter=10, n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(*small)
+    assert (clf.n_prune_steps_, clf.retrain_iter_, clf.finetune_iter_) == (3, 4, 6)
+    assert clf.n_iter_ == 10 + 2 * 4 + 6
+
+
+def _fit_sized(X, y, large, monkeypatch, **params):
+    """A fit with the recipe of large problems (``large``) or of small ones."""
+    import skprune._recipes
+
+    monkeypatch.setattr(skprune._recipes, "LARGE_PROBLEM", 0 if large else np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return PrunedMLPClassifier((8,), random_state=0, **params).fit(X, y)
+
+
+def test_large_problem_recipe_skips_retraining_that_has_nothing_to_win(small, monkeypatch):
+    # Thresholds of 0 remove nothing: after a converged initial training the
+    # round's loss does not rise, so the recipe of large problems does not
+    # retrain; the recipe of small ones does.
+    X, y = small
+    params = dict(weight_threshold=0, neuron_threshold=0, tol=1e-3, max_iter=1000)
+    large = _fit_sized(X, y, True, monkeypatch, **params)
+    small_recipe = _fit_sized(X, y, False, monkeypatch, **params)
+    assert large.n_iter_ == large.pruning_history_[0]["iteration"] < large.max_iter
+    assert small_recipe.n_iter_ > small_recipe.pruning_history_[0]["iteration"]
+    # With nothing to prune, the initial training is the same in both.
+    assert large.loss_curve_ == small_recipe.loss_curve_[: large.n_iter_]
+    # A round whose prune raises the loss is retrained.
+    large = _fit_sized(X, y, True, monkeypatch, sparsity=0.8, n_prune_steps=2)
+    assert large.n_iter_ > large.pruning_history_[-1]["iteration"]
+
+
+def test_large_problem_recipe_ends_the_initial_training_at_its_first_stall(
+        small, monkeypatch):
+    # Adam lowers its step at a stall (up to 3 times) in the recipe of small
+    # problems; when pruning follows, the recipe of large ones stops there.
+    X, y = small
+    params = dict(n_iter_no_change=2, tol=1e-3, max_iter=500, retrain_iter=0,
+                  finetune_iter=5)
+    firsts = [_fit_sized(X, y, large, monkeypatch, **params).pruning_history_[0]["iteration"]
+              for large in (True, False)]
+    assert firsts[0] < firsts[1] < 500
+    curves = [_fit_sized(X, y, large, monkeypatch, **params).loss_curve_[: firsts[0]]
+              for large in (True, False)]
+    assert curves[0] == curves[1]
+
+
+def test_large_problem_gradual_recipe_stops_the_dense_phase_at_ten_times_tol(
+        small, monkeypatch):
+    X, y = small
+    params = dict(n_iter_no_change=2, max_iter=500)
+    large = _fit_sized(X, y, True, monkeypatch, sparsity=0.8, **params)
+    first = large.pruning_history_[0]["iteration"]
+    assert (large.n_prune_steps_, large.retrain_iter_, large.retrain_solver_) == (
+        5, 15, "lbfgs")
+    # The same initial training as the small-problem recipe at tol=1e-3, up
+    # to its first stall, where the large-problem recipe stops.
+    loose = _fit_sized(X, y, False, monkeypatch, sparsity=0.8, tol=1e-3, **params)
+    assert large.loss_curve_[:first] == loose.loss_curve_[:first]
+    assert loose.pruning_history_[0]["iteration"] > first
+    dense = _fit_sized(X, y, True, monkeypatch, **params)
+    assert dense.pruning_history_[0]["iteration"] > first
+
+
+def test_problem_size_picks_the_recipe():
+    from skprune._recipes import LARGE_PROBLEM, problem_size, resolve_recipe
+
+    params = PrunedMLPClassifier().get_params()
+    units = (784, 300, 100, 10)
+    assert problem_size(8000, units) == 8000 * 266200
+    assert resolve_recipe(params, problem_size(8000, units))["short_phases"]
+    assert not resolve_recipe(params, problem_size(1347, (64, 100, 10)))["short_phases"]
+    assert not resolve_recipe(params)["short_phases"]
+    assert resolve_recipe(params, int(LARGE_PROBLEM))["short_phases"]
+    # Large problems get fewer L-BFGS pruning steps; the other rows stay.
+    large = int(LARGE_PROBLEM)
+    recipe = resolve_recipe({**params, "sparsity": 0.9}, large)
+    assert (recipe["n_prune_steps"], recipe["retrain_iter"], recipe["finetune_iter"]) == (
+        5, 15, 100)
+    assert recipe["initial_tol"] == 10 * params["tol"]
+    assert resolve_recipe(params, large)["initial_tol"] == params["tol"]  # no target
+    recipe = resolve_recipe({**params, "sparsity": 0.9, "n_prune_steps": 3}, large)
+    assert recipe["n_prune_steps"] == 3
+    recipe = resolve_recipe({**params, "sparsity": 0.9, "retrain_solver": "adam"}, large)
+    assert recipe == resolve_recipe({**params, "sparsity": 0.9, "retrain_solver": "adam"},
+                                    None) | {"short_phases": True}
+
+
 def test_early_stopping_scores_the_weights_after_each_step(small):
     X, y = small
     clf = PrunedMLPClassifier(

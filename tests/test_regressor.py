@@ -33,6 +33,16 @@ def test_fits_and_prunes(data):
     assert reg.predict(X).shape == (300,)
 
 
+def test_resolved_recipe_attributes(data):
+    X, y = data
+    reg = PrunedMLPRegressor((8,), max_iter=30, random_state=0).fit(X, y)
+    assert (reg.retrain_iter_, reg.finetune_iter_, reg.retrain_solver_) == (50, 50, "adam")
+    reg = PrunedMLPRegressor((8,), sparsity=0.7, finetune_iter=12, max_iter=30,
+                             random_state=0).fit(X, y)
+    assert (reg.retrain_iter_, reg.finetune_iter_, reg.retrain_solver_) == (15, 12, "lbfgs")
+    assert reg.n_iter_ <= 30 + (reg.n_prune_steps_ - 1) * 15 + 12
+
+
 def test_multi_output(data):
     X, y = data
     Y = np.c_[y, -2 * y + X[:, 0]]
