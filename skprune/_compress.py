@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn.cluster import KMeans
 
 from ._inference import pack_csr, unpack_csr
-from ._network import loss_and_gradients
+from ._sparse import to_csr, to_dense
 
 
 def _canonical(W):
@@ -31,8 +31,28 @@ def _canonical(W):
     return W
 
 
+def _kmeans_1d(values, k, random_state):
+    """At most ``k`` sorted centres of 1-D ``values`` and each value's centre index."""
+    unique = np.unique(values)
+    if unique.size <= k:  # exact: every distinct value is a centre
+        return unique.astype(np.float64), np.searchsorted(unique, values)
+    init = np.linspace(unique[0], unique[-1], k).reshape(-1, 1)
+    km = KMeans(k, init=init, n_init=1, random_state=random_state)
+    labels = km.fit_predict(values.reshape(-1, 1).astype(np.float64))
+    centres = km.cluster_centers_.ravel()
+    order = np.argsort(centres)
+    rank = np.empty(k, dtype=np.intp)
+    rank[order] = np.arange(k)
+    return centres[order], rank[labels]
+
+
 def fit_codebook(values, n_bits, random_state=None):
     """A codebook of at most ``2 ** n_bits`` shared values and each value's code.
+
+    Negative and positive values get codes of their own (shared in
+    proportion to their counts), so a shared value never changes a
+    weight's sign and is never zero: a weight kept by pruning stays a
+    weight, as large as the pruning threshold required.
 
     Parameters
     ----------
@@ -55,23 +75,30 @@ def fit_codebook(values, n_bits, random_state=None):
     --------
     >>> import numpy as np
     >>> from skprune._compress import fit_codebook
-    >>> codebook, codes = fit_codebook(np.array([-1.0, -0.9, 0.5, 0.6]), 1)
+    >>> codebook, codes = fit_codebook(np.array([-1.0, -0.9, 0.5, 0.6, 0.7]), 1)
     >>> codebook.round(2).tolist(), codes.tolist()
-    ([-0.95, 0.55], [0, 0, 1, 1])
+    ([-0.95, 0.6], [0, 0, 1, 1, 1])
     """
     values = np.asarray(values)
-    unique = np.unique(values)
-    if unique.size <= 2**n_bits:  # exact: every distinct value is a code
-        return unique.copy(), np.searchsorted(unique, values).astype(np.uint32)
     k = 2**n_bits
-    init = np.linspace(unique[0], unique[-1], k).reshape(-1, 1)
-    km = KMeans(k, init=init, n_init=1, random_state=random_state)
-    labels = km.fit_predict(values.reshape(-1, 1).astype(np.float64))
-    centres = km.cluster_centers_.ravel()
-    order = np.argsort(centres)
-    rank = np.empty(k, dtype=np.uint32)
-    rank[order] = np.arange(k, dtype=np.uint32)
-    return centres[order].astype(values.dtype), rank[labels]
+    negative = values < 0
+    parts = [values[negative], values[~negative]]
+    counts = [np.unique(p).size for p in parts]
+    if sum(counts) <= k or min(counts) == 0:
+        book, codes = _kmeans_1d(values, k, random_state)
+        books = [book]
+    else:
+        share = int(round(k * len(parts[0]) / len(values)))
+        k_neg = min(max(share, 1), k - 1, counts[0])
+        k_pos = min(k - k_neg, counts[1])
+        k_neg = min(k - k_pos, counts[0])
+        (neg, c_neg), (pos, c_pos) = (
+            _kmeans_1d(p, n, random_state) for p, n in zip(parts, (k_neg, k_pos)))
+        books = [neg, pos]
+        codes = np.empty(len(values), dtype=np.intp)
+        codes[negative], codes[~negative] = c_neg, c_pos + len(neg)
+    codebook = np.concatenate(books).astype(values.dtype)
+    return codebook, codes.astype(np.uint32)
 
 
 def pack_codes(codes, n_bits):
@@ -247,54 +274,87 @@ def stored_bytes(shared_layers, intercepts):
     return parts
 
 
+#: The fine-tune of the shared values after sharing: full-batch Adam steps
+#: and their step size (what ``benchmarks/bench_compress.py`` measured).
+SHARE_ITER = 30
+SHARE_LEARNING_RATE = 1e-3
+
+
+def magnitude_floor(threshold, dtype):
+    """The smallest magnitude of ``dtype`` that is nonzero and ``>= threshold``."""
+    floor = np.asarray(max(threshold, 0.0), dtype=dtype)
+    if floor < threshold:
+        floor = np.nextafter(floor, np.asarray(np.inf, dtype=dtype))
+    return max(floor, np.finfo(dtype).tiny)
+
+
+def _keep_signs(book, signs, floor):
+    """Clip shared values in place to their sign and to at least ``floor`` in magnitude."""
+    np.multiply(signs, np.maximum(signs * book, floor), out=book)
+
+
 def fine_tune_codebooks(
-    X,
-    Y,
-    sample_weight,
+    data,
     shared_layers,
     intercepts,
     activation,
     loss,
     alpha,
-    n_iter=30,
-    learning_rate=1e-3,
+    l1_alpha=0.0,
+    floor=0.0,
+    n_iter=SHARE_ITER,
+    learning_rate=SHARE_LEARNING_RATE,
 ):
     """Full-batch Adam on the shared values and biases, assignments fixed.
 
-    The gradient of a shared value is the sum of the gradients of the
-    stored weights coded to it. The codebooks and biases with the lowest
-    training loss seen (the starting ones included) are returned, so the
-    fine-tune never ends worse than it started on the training data.
+    ``data`` is a training data source (:mod:`._data`). The gradient of a
+    shared value is the sum of the gradients of the stored weights coded
+    to it; after every step each shared value keeps its sign and a
+    magnitude of at least ``floor``. The codebooks and biases with the
+    lowest training loss seen (the starting ones included) are returned,
+    so the fine-tune never ends worse than it started on the training data.
 
     Returns
     -------
     codebooks : list of ndarray
     intercepts : list of ndarray
     losses : list of float
-        Training loss before each step, then after the last.
+        Training loss (penalties included) before each step, then after the
+        last; it stops early at a non-finite loss.
+    best : int
+        Index in ``losses`` of the returned parameters.
     """
     codes = [layer_codes(s).astype(np.intp) for s in shared_layers]
     coefs = [decode_layer(s) for s in shared_layers]
     params = [np.array(s["codebook"]) for s in shared_layers]
     params += [np.array(b) for b in intercepts]
     n_books = len(shared_layers)
+    signs = [np.where(book < 0, -1, 1).astype(book.dtype) for book in params[:n_books]]
+    counts = [np.bincount(c, minlength=len(book)) for c, book in zip(codes, params)]
+    l1 = l1_alpha / data.sw_sum
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     best, best_loss, losses = [p.copy() for p in params], np.inf, []
     for step in range(n_iter + 1):
         for W, book, c in zip(coefs, params[:n_books], codes):
             W.data[:] = book[c]
-        value, gW, gb = loss_and_gradients(
-            X, Y, sample_weight, coefs, params[n_books:], activation, loss, alpha
-        )
+        with np.errstate(over="raise", invalid="raise"):
+            try:
+                value, gW, gb = data.loss_and_gradients(
+                    coefs, params[n_books:], activation, loss, alpha)
+            except FloatingPointError:
+                break
+        value += l1 * sum(float(n @ np.abs(b)) for n, b in zip(counts, params))
+        if not np.isfinite(value):
+            break
         losses.append(value)
         if value < best_loss:
-            best, best_loss = [p.copy() for p in params], value
+            best, best_loss, best_step = [p.copy() for p in params], value, step
         if step == n_iter:
             break
         grads = [
-            np.bincount(c, weights=g, minlength=len(book)).astype(book.dtype)
-            for c, g, book in zip(codes, gW, params[:n_books])
+            (np.bincount(c, weights=g, minlength=len(book)) + l1 * n * s).astype(book.dtype)
+            for c, g, book, n, s in zip(codes, gW, params, counts, signs)
         ] + list(gb)
         for p, g, mi, vi in zip(params, grads, m, v):  # Adam
             mi += 0.1 * (g - mi)
@@ -302,4 +362,73 @@ def fine_tune_codebooks(
             m_hat = mi / (1 - 0.9 ** (step + 1))
             v_hat = vi / (1 - 0.999 ** (step + 1))
             p -= learning_rate * m_hat / (np.sqrt(v_hat) + 1e-8)
-    return best[:n_books], best[n_books:], losses
+        for book, s in zip(params, signs):
+            _keep_signs(book, s, floor)
+    if not losses:  # the start itself overflowed: keep it as it is
+        return best[:n_books], best[n_books:], losses, 0
+    return best[:n_books], best[n_books:], losses, best_step
+
+
+def share_network(config, data, net, record, n_bits):
+    """Share the fitted network's weights at ``n_bits`` and fine-tune the shared values.
+
+    Every layer of ``net`` (dense weights, biases, masks, as the training
+    loop leaves them) gets a codebook of at most ``2 ** n_bits`` values;
+    the shared values and the biases are fine-tuned on ``data`` for
+    :data:`SHARE_ITER` full-batch Adam steps, and the training losses up to
+    the kept step are appended to ``record``.
+
+    Returns
+    -------
+    net : tuple
+        The decoded network, in the loop's form.
+    shared_layers : list of dict
+        Each layer as :func:`share_layer` gives it, with the tuned codebook.
+    """
+    coefs, intercepts, masks = net
+    dtype = np.result_type(*intercepts)
+    floor = magnitude_floor(config.weight_threshold, dtype)
+    layers = [share_layer(to_csr(W), n_bits, random_state=0) for W in coefs]
+    for shared in layers:
+        book = shared["codebook"]
+        _keep_signs(book, np.where(book < 0, -1, 1).astype(dtype), floor)
+    books, intercepts, losses, best = fine_tune_codebooks(
+        data, layers, intercepts, config.activation, config.loss, config.alpha,
+        config.l1_alpha, floor,
+    )
+    for shared, book in zip(layers, books):
+        shared["codebook"] = book
+    kept = losses[: best + 1]
+    record.loss_curve.extend(kept)
+    record.n_iter += len(kept)
+    if config.verbose and losses:
+        print("Weight sharing: %d bits per weight, loss %.8f after sharing, %.8f "
+              "after %d fine-tune steps" % (n_bits, losses[0], losses[best], best))
+    decoded = [to_dense(decode_layer(s)) for s in layers]
+    return (decoded, intercepts, masks), layers
+
+
+def shared_attributes(shared_layers):
+    """The fitted attributes of a shared network (or of an unshared one, for None).
+
+    ``coefs_`` is decoded from the shared layers, exactly as loading a saved
+    model decodes it; ``_shared_coefs`` remembers those very arrays, so that
+    :func:`current_sharing` can tell whether ``coefs_`` still holds them.
+    """
+    if shared_layers is None:
+        return {"_shared_layers": None, "_shared_coefs": None}
+    coefs = [decode_layer(s) for s in shared_layers]
+    return {"coefs_": coefs, "_shared_layers": shared_layers,
+            "_shared_coefs": tuple(coefs)}
+
+
+def current_sharing(estimator):
+    """The shared layers of a fitted estimator whose ``coefs_`` are still theirs, else None."""
+    state = estimator.__dict__
+    layers, source = state.get("_shared_layers"), state.get("_shared_coefs")
+    coefs = state.get("coefs_")
+    if layers is None or source is None or not isinstance(coefs, list):
+        return None
+    if len(coefs) != len(source) or any(a is not b for a, b in zip(coefs, source)):
+        return None
+    return layers

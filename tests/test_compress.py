@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from sklearn.datasets import load_digits
 
 from skprune import PrunedMLPClassifier
+from skprune._data import InMemoryData
 from skprune._compress import (
     decode_layer,
     fine_tune_codebooks,
@@ -31,13 +32,26 @@ def test_pack_codes_round_trip(n_bits, n):
 
 
 @pytest.mark.parametrize("n_bits", [1, 3, 6])
-def test_codebook_is_sorted_and_codes_point_to_nearest(n_bits):
+def test_codebook_is_sorted_and_codes_point_to_nearest_of_same_sign(n_bits):
     values = np.random.default_rng(0).normal(size=500)
     codebook, codes = fit_codebook(values, n_bits, random_state=0)
     assert len(codebook) == 2**n_bits
     assert np.all(np.diff(codebook) > 0)
-    nearest = np.abs(values[:, None] - codebook[None, :]).argmin(1)
-    np.testing.assert_array_equal(codes, nearest)
+    # Signs are coded apart: a value's code is the nearest of its own sign.
+    np.testing.assert_array_equal(np.sign(codebook[codes]), np.sign(values))
+    same_sign = np.sign(values[:, None]) == np.sign(codebook[None, :])
+    distance = np.where(same_sign, np.abs(values[:, None] - codebook[None, :]), np.inf)
+    np.testing.assert_array_equal(codes, distance.argmin(1))
+    # Codes are shared in proportion to the values of each sign.
+    n_negative = int((codebook < 0).sum())
+    assert abs(n_negative - 2**n_bits * (values < 0).mean()) <= 1
+
+
+def test_codebook_of_one_sign_uses_every_code():
+    values = np.random.default_rng(0).uniform(0.1, 1.0, 300)
+    codebook, codes = fit_codebook(values, 2, random_state=0)
+    assert len(codebook) == 4 and codebook.min() > 0
+    assert len(np.unique(codes)) == 4
 
 
 def test_few_distinct_values_are_kept_exactly():
@@ -71,13 +85,17 @@ def test_fine_tune_lowers_the_training_loss_and_keeps_codes():
     X, y = X[:300] / 16, y[:300]
     clf = PrunedMLPClassifier((20,), sparsity=0.8, max_iter=40, random_state=0)
     clf.fit(X, y)
-    Y = np.eye(10)[y]
+    data = InMemoryData(X, np.eye(10)[y], np.ones(len(y)))
     shared = [share_layer(W, 2, random_state=0) for W in clf.coefs_]
-    books, biases, losses = fine_tune_codebooks(
-        X, Y, np.ones(len(y)), shared, clf.intercepts_, clf.activation,
-        "log_loss", clf.alpha, n_iter=15, learning_rate=1e-2,
+    books, biases, losses, best = fine_tune_codebooks(
+        data, shared, clf.intercepts_, clf.activation,
+        "log_loss", clf.alpha, floor=0.05, n_iter=15, learning_rate=1e-2,
     )
-    assert min(losses) < losses[0]
+    assert losses[best] == min(losses) < losses[0]
+    for book, s in zip(books, shared):
+        # Signs kept, magnitudes at least the floor.
+        np.testing.assert_array_equal(np.sign(book), np.sign(s["codebook"]))
+        assert np.abs(book).min() >= 0.05
     for s, book in zip(shared, books):
         assert book.shape == s["codebook"].shape
         decoded = decode_layer(s, book)

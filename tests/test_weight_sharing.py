@@ -1,0 +1,171 @@
+"""``weight_bits``: weights shared through per-layer codebooks as a step of ``fit``."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune._compress import decode_layer
+from skprune._network import predict_output
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    return train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+
+
+def _fit(est, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+def _small(**params):
+    params = {"sparsity": 0.8, **params}
+    return PrunedMLPClassifier(
+        (24,), max_iter=40, n_prune_steps=2, random_state=0, **params)
+
+
+def _regression(dtype=np.float64):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 6)).astype(dtype)
+    Y = np.c_[X[:, 0] - 2 * X[:, 1], np.tanh(X[:, 2])].astype(dtype)
+    return X, Y
+
+
+@pytest.mark.parametrize("n_bits", [1, 2, 4, 8])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_each_layer_holds_at_most_2_to_the_bits_values(digits, n_bits, dtype):
+    X_train, _, y_train, _ = digits
+    X = X_train[:300].astype(dtype)
+    clf = _fit(_small(weight_bits=n_bits, weight_threshold=0.01), X, y_train[:300])
+    unshared = _fit(_small(weight_threshold=0.01), X, y_train[:300])
+    for W, W_free in zip(clf.coefs_, unshared.coefs_):
+        assert W.format == "csr" and W.dtype == dtype
+        assert len(np.unique(W.data)) <= 2**n_bits
+        # Sharing comes after the final prune: the same weights survive,
+        # each keeps its sign and stays above the threshold.
+        np.testing.assert_array_equal(W.indptr, W_free.indptr)
+        np.testing.assert_array_equal(W.indices, W_free.indices)
+        np.testing.assert_array_equal(np.sign(W.data), np.sign(W_free.data))
+        assert np.abs(W.data).min() >= 0.01
+    assert clf.sparsity_ == unshared.sparsity_
+
+
+def test_predictions_come_from_the_shared_values(digits):
+    X_train, X_test, y_train, _ = digits
+    clf = _fit(_small(weight_bits=3), X_train[:300], y_train[:300])
+    coefs = [decode_layer(s) for s in clf._shared_layers]
+    for W, D, s in zip(clf.coefs_, coefs, clf._shared_layers):
+        assert len(s["codebook"]) <= 8
+        np.testing.assert_array_equal(W.toarray(), D.toarray())
+    expected = predict_output(X_test, coefs, clf.intercepts_, clf.activation, "softmax")
+    np.testing.assert_allclose(clf.predict_proba(X_test), expected, rtol=1e-12)
+
+
+def test_fine_tune_continues_the_loss_curve(digits):
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:300], y_train[:300]
+    shared = _fit(_small(weight_bits=2), X, y)
+    free = _fit(_small(), X, y)
+    n = len(free.loss_curve_)
+    # The same training, then the losses of the shared network's fine-tune
+    # up to the kept step; n_iter_ counts them.
+    assert shared.loss_curve_[:n] == free.loss_curve_
+    tail = shared.loss_curve_[n:]
+    assert len(tail) >= 1 and shared.n_iter_ == len(shared.loss_curve_)
+    assert shared.loss_ == tail[-1] == min(tail)
+    np.testing.assert_array_equal(shared.coefs_[0].indices, free.coefs_[0].indices)
+
+
+def test_accuracy_on_digits_is_close_to_unshared(digits):
+    X_train, X_test, y_train, y_test = digits
+    params = dict(hidden_layer_sizes=(100,), sparsity=0.9, random_state=0)
+    free = _fit(PrunedMLPClassifier(**params), X_train, y_train)
+    shared = _fit(PrunedMLPClassifier(weight_bits=4, **params), X_train, y_train)
+    assert [len(np.unique(W.data)) for W in shared.coefs_] == [16, 16]
+    assert shared.score(X_test, y_test) >= free.score(X_test, y_test) - 0.01
+
+
+def test_regressor_shares_too():
+    X, Y = _regression(np.float32)
+    est = PrunedMLPRegressor((16,), sparsity=0.7, max_iter=100, n_prune_steps=2,
+                             weight_bits=2, random_state=0)
+    est = _fit(est, X, Y)
+    assert all(len(np.unique(W.data)) <= 4 for W in est.coefs_)
+    assert est.predict(X).dtype == np.float32
+    assert est.score(X, Y) > 0.5
+
+
+def test_warm_start_continues_from_the_shared_values(digits):
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:300], y_train[:300]
+    clf = _fit(_small(weight_bits=2), X, y)
+    layer_units = clf.layer_units_original_
+    clf.set_params(warm_start=True)
+    start, _, _ = clf._start_network(layer_units, X.dtype, np.random.RandomState(0))
+    for W, S in zip(clf.coefs_, start):
+        np.testing.assert_array_equal(W.toarray(), S)
+    before = [W.toarray() != 0 for W in clf.coefs_]
+    n_before = len(clf.loss_curve_)
+    # Sharing again after more training: still 4 values, no weight revived.
+    _fit(clf.set_params(max_iter=5, retrain_iter=3), X, y)
+    assert len(clf.loss_curve_) > n_before
+    for W, b in zip(clf.coefs_, before):
+        assert len(np.unique(W.data)) <= 4
+        if W.shape == b.shape:
+            assert not np.any((W.toarray() != 0) & ~b)
+    # Without weight_bits the next fit frees the values again.
+    _fit(clf.set_params(weight_bits=None, max_iter=20), X, y)
+    assert clf._shared_layers is None
+    assert len(np.unique(clf.coefs_[0].data)) > 4
+
+
+def test_a_constant_network_shares_its_empty_layers(digits):
+    X_train, _, y_train, _ = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = _small(weight_bits=2, weight_threshold=100.0, sparsity=None).fit(
+            X_train[:200], y_train[:200])
+    assert sum(W.nnz for W in clf.coefs_) == 0
+    proba = clf.predict_proba(X_train[:5])
+    np.testing.assert_allclose(proba, np.broadcast_to(proba[0], proba.shape))
+
+
+@pytest.mark.parametrize("value", [0, 9, -1, 2.5, "4"])
+@pytest.mark.parametrize("Estimator", [PrunedMLPClassifier, PrunedMLPRegressor])
+def test_bad_weight_bits_are_refused(Estimator, value):
+    X, Y = _regression()
+    y = (Y[:, 0] > 0).astype(int) if Estimator is PrunedMLPClassifier else Y
+    message = (r"The 'weight_bits' parameter of %s must be None or an int in the "
+               r"range \[1, 8\]" % Estimator.__name__)
+    with pytest.raises(InvalidParameterError, match=message):
+        Estimator(weight_bits=value).fit(X, y)
+
+
+def test_dask_fit_shares_like_the_in_memory_fit(digits):
+    distributed = pytest.importorskip("distributed")
+    da = pytest.importorskip("dask.array")
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:300], y_train[:300]
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, timeout="30s"),
+    ):
+        clf = _fit(_small(weight_bits=3), da.from_array(X, chunks=300),
+                   da.from_array(y, chunks=300))
+    memory = _fit(_small(weight_bits=3), X, y)
+    for W, M in zip(clf.coefs_, memory.coefs_):
+        assert len(np.unique(W.data)) <= 8
+        np.testing.assert_array_equal(W.indices, M.indices)
+        np.testing.assert_allclose(W.data, M.data, rtol=1e-6)
