@@ -8,7 +8,6 @@ import scipy.sparse as sp
 from sklearn.datasets import load_digits
 
 from skprune import PrunedMLPClassifier
-from skprune._data import InMemoryData
 from skprune._compress import (
     decode_layer,
     fine_tune_codebooks,
@@ -20,6 +19,7 @@ from skprune._compress import (
     unpack_codes,
     unpack_gaps,
 )
+from skprune._data import InMemoryData
 
 
 @pytest.mark.parametrize("n_bits", [1, 2, 3, 5, 8, 12])
