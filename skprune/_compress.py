@@ -432,3 +432,80 @@ def current_sharing(estimator):
     if len(coefs) != len(source) or any(a is not b for a, b in zip(coefs, source)):
         return None
     return layers
+
+
+# One byte buffer for all shared layers: a pickle or skops file then holds
+# one small array instead of a dozen tiny ones, each with its own header.
+_FLOATS = {0: np.dtype("<f4"), 1: np.dtype("<f8")}
+_PATTERNS = ("mask", "indices", "gaps")
+_HEADER = np.dtype([("dtype", "u1"), ("n_bits", "u1"), ("pattern", "u1"),
+                    ("gap_bits", "u1"), ("n_codes", "<u4"), ("n_rows", "<u8"),
+                    ("n_cols", "<u8"), ("nnz", "<u8"), ("n_symbols", "<u8")])
+
+
+def pack_shared(layers):
+    """Shared layers (see :func:`share_layer`) as one uint8 array.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> from skprune._compress import share_layer, pack_shared, unpack_shared
+    >>> W = sp.random_array((30, 20), density=0.2, format="csr", rng=0)
+    >>> buffer = pack_shared([share_layer(W, 3, random_state=0)])
+    >>> buffer.dtype, buffer.nbytes < W.data.nbytes / 4
+    (dtype('uint8'), True)
+    >>> (decode_layer(unpack_shared(buffer)[0]) != decode_layer(
+    ...     share_layer(W, 3, random_state=0))).nnz
+    0
+    """
+    parts = []
+    for layer in layers:
+        pattern = layer["pattern"]
+        kind = next(i for i, name in enumerate(_PATTERNS) if name in pattern)
+        book = np.asarray(layer["codebook"])
+        header = np.zeros(1, dtype=_HEADER)
+        header[0] = (int(book.dtype.itemsize == 8), int(layer["n_bits"]), kind,
+                     int(pattern.get("gap_bits", 0)), len(book), *pattern["shape"],
+                     len(layer_codes(layer)), int(pattern.get("n_symbols", 0)))
+        blocks = [header, book.astype(_FLOATS[header["dtype"][0]]), layer["codes"]]
+        if kind == 1:
+            blocks += [pattern["indices"].astype("<u2"), pattern["indptr"].astype("<i8")]
+        else:
+            blocks.append(pattern[_PATTERNS[kind]])
+        parts.extend(np.ascontiguousarray(b).view(np.uint8).ravel() for b in blocks)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+
+
+def unpack_shared(buffer):
+    """The shared layers that :func:`pack_shared` packed."""
+    buffer, offset, layers = np.asarray(buffer, dtype=np.uint8), 0, []
+
+    def take(dtype, count):
+        nonlocal offset
+        dtype = np.dtype(dtype)
+        block = buffer[offset: offset + dtype.itemsize * count].view(dtype)
+        offset += dtype.itemsize * count
+        return block.astype(dtype.newbyteorder("="))
+
+    while offset < len(buffer):
+        head = buffer[offset: offset + _HEADER.itemsize].view(_HEADER)[0]
+        offset += _HEADER.itemsize
+        n_rows, n_cols, nnz, n_bits = (int(head[k]) for k in ("n_rows", "n_cols", "nnz",
+                                                              "n_bits"))
+        book = take(_FLOATS[int(head["dtype"])], int(head["n_codes"]))
+        codes = take("u1", (nnz * n_bits + 7) // 8)
+        shape = np.array([n_rows, n_cols], dtype=np.int64)
+        kind = _PATTERNS[int(head["pattern"])]
+        if kind == "mask":
+            pattern = {"shape": shape, "mask": take("u1", (n_rows * n_cols + 7) // 8)}
+        elif kind == "indices":
+            pattern = {"shape": shape, "indices": take("<u2", nnz),
+                       "indptr": take("<i8", n_rows + 1)}
+        else:
+            gap_bits, n_symbols = int(head["gap_bits"]), int(head["n_symbols"])
+            pattern = {"shape": shape, "gaps": take("u1", (n_symbols * gap_bits + 7) // 8),
+                       "gap_bits": np.int64(gap_bits), "n_symbols": np.int64(n_symbols),
+                       "nnz": np.int64(nnz)}
+        layers.append({"codebook": book, "codes": codes, "n_bits": np.int64(n_bits),
+                       "pattern": pattern})
+    return layers

@@ -14,10 +14,12 @@ from skprune._compress import (
     fit_codebook,
     pack_codes,
     pack_gaps,
+    pack_shared,
     share_layer,
     stored_bytes,
     unpack_codes,
     unpack_gaps,
+    unpack_shared,
 )
 from skprune._data import InMemoryData
 
@@ -121,3 +123,27 @@ def test_relative_pattern_beats_the_bit_mask_at_low_density():
     assert shared["pattern"]["gaps"].nbytes < 0.6 * (784 * 300 / 8)
     decoded = decode_layer(shared)
     np.testing.assert_array_equal(decoded.indices, W.indices)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape, density", [
+    ((40, 30), 0.0), ((40, 30), 0.02), ((40, 30), 0.5), ((300, 100), 0.05),
+    ((1, 1), 1.0), ((5, 3000), 0.001),
+])
+def test_shared_layers_pack_into_one_buffer_and_back(dtype, shape, density):
+    W = sp.random_array(shape, density=density, format="csr", rng=2, dtype=dtype)
+    W.data -= 0.5
+    layers = [share_layer(W, bits, random_state=0) for bits in (1, 3, 8)]
+    buffer = pack_shared(layers)
+    assert buffer.dtype == np.uint8 and buffer.ndim == 1
+    back = unpack_shared(buffer.copy())
+    assert len(back) == 3
+    for a, b in zip(layers, back):
+        A, B = decode_layer(a), decode_layer(b)
+        assert B.dtype == dtype and B.shape == A.shape
+        for part in ("data", "indices", "indptr"):
+            np.testing.assert_array_equal(getattr(A, part), getattr(B, part))
+    # Nothing but the header per layer on top of the arrays themselves.
+    payload = sum(s["codebook"].nbytes + s["codes"].nbytes for s in layers)
+    assert len(unpack_shared(pack_shared([]))) == 0
+    assert buffer.nbytes >= payload
