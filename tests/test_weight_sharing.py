@@ -12,7 +12,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPRegressor,
+    compression_report,
+    format_report,
+)
 from skprune._compress import decode_layer
 from skprune._network import predict_output
 
@@ -242,3 +247,52 @@ def test_copies_stay_shared_and_replaced_weights_are_saved_as_they_are(digits):
     np.testing.assert_allclose(loaded.predict_proba(X_test), copied.predict_proba(X_test),
                                rtol=1e-9, atol=1e-300)
     assert not np.array_equal(loaded.predict_proba(X_test), shared.predict_proba(X_test))
+
+
+# --------------------------------------------------------------------- #
+# compression_report: bits per stored weight, bytes per part.
+# --------------------------------------------------------------------- #
+def test_compression_report_counts_the_shared_parts(digits):
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:300].astype(np.float32), y_train[:300]
+    shared = _fit(_small(weight_bits=3), X, y)
+    free = _fit(_small(), X, y)
+    report, plain = compression_report(shared), compression_report(free)
+    nnz = report["n_weights_nonzero"]
+    assert nnz == plain["n_weights_nonzero"] > 0
+    assert report["weight_bits"] == 3 and plain["weight_bits"] is None
+    layers = shared._shared_layers
+    assert report["values_bytes"] == sum(s["codebook"].nbytes for s in layers) <= 2 * 8 * 4
+    assert report["codes_bytes"] == sum((W.nnz * 3 + 7) // 8 for W in shared.coefs_)
+    assert report["biases_bytes"] == sum(b.nbytes for b in shared.intercepts_)
+    weights = report["values_bytes"] + report["codes_bytes"] + report["pattern_bytes"]
+    assert report["stored_bytes"] == weights + report["biases_bytes"]
+    assert report["bits_per_weight"] == pytest.approx(8 * weights / nnz)
+    # What a saved model holds, up to a few bytes of header per layer.
+    saved = shared.__getstate__()["_shared_layers"].nbytes
+    assert abs(saved - weights) <= 64 * len(layers)
+    # The plain CSR parts without sharing.
+    assert plain["values_bytes"] == sum(W.data.nbytes for W in free.coefs_)
+    assert plain["codes_bytes"] == 0
+    assert plain["pattern_bytes"] == sum(W.indices.nbytes + W.indptr.nbytes
+                                         for W in free.coefs_)
+    assert plain["bits_per_weight"] > 32 > 3 + report["pattern_bytes"] * 8 / nnz
+    assert report["stored_bytes"] < plain["stored_bytes"] / 3
+    table = format_report(report)
+    assert "| bits_per_weight |" in table and table.count("\n") == len(report) + 1
+
+
+def test_compression_report_of_edited_or_empty_shared_models(digits):
+    X_train, _, y_train, _ = digits
+    shared = _fit(_small(weight_bits=2), X_train[:300], y_train[:300])
+    shared.coefs_ = list(shared.coefs_)  # the same arrays: still shared
+    assert compression_report(shared)["weight_bits"] == 2
+    shared.coefs_ = [W.copy() for W in shared.coefs_]  # replaced: read as CSR
+    assert compression_report(shared)["weight_bits"] is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        empty = _small(weight_bits=2, weight_threshold=100.0, sparsity=None).fit(
+            X_train[:200], y_train[:200])
+    report = compression_report(empty)
+    assert report["weight_bits"] == 2 and report["codes_bytes"] == 0
+    assert np.isnan(report["bits_per_weight"])
