@@ -478,7 +478,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         if self.weight_bits is not None:
             net, shared = share_network(config, data, net, record, self.weight_bits)
         fitted = self._fitted_attributes(config, record, net, history, validation)
-        fitted.update(shared_attributes(shared))
+        if shared is not None:
+            fitted.update(shared_attributes(shared))
         n_iter = record.n_iter - n_iter_before
         fitted["n_iter_"] = n_iter  # this fit's iterations, as in scikit-learn's MLP
         fitted["t_"] = getattr(self, "t_", 0) * warm + n_iter * data.n_samples
@@ -520,4 +521,5 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                 if validated and np.isfinite(record.best_validation_score)
                 else None
             ),
+            **shared_attributes(None),  # weight_bits: set by _train after sharing
         }

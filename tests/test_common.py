@@ -32,6 +32,9 @@ ESTIMATORS = [
     # for values strictly inside (0, 1)).
     PrunedMLPClassifier(solver="lbfgs", sparsity=0.5, n_prune_steps=2, alpha=0.1),
     PrunedMLPRegressor(solver="lbfgs"),
+    # Shared weights: codebooks in the fitted model and in its pickle.
+    PrunedMLPClassifier(sparsity=0.5, n_prune_steps=2, weight_bits=2),
+    PrunedMLPRegressor(weight_bits=4),
 ]
 
 # Every instance must pass every check: nothing is expected to fail, and

@@ -17,6 +17,7 @@ from skprune import (
     PrunedMLPRegressor,
     compression_report,
     format_report,
+    pruning_path,
 )
 from skprune._compress import decode_layer
 from skprune._network import predict_output
@@ -36,9 +37,8 @@ def _fit(est, X, y):
 
 
 def _small(**params):
-    params = {"sparsity": 0.8, **params}
-    return PrunedMLPClassifier(
-        (24,), max_iter=40, n_prune_steps=2, random_state=0, **params)
+    params = {"sparsity": 0.8, "n_prune_steps": 2, **params}
+    return PrunedMLPClassifier((24,), max_iter=40, random_state=0, **params)
 
 
 def _regression(dtype=np.float64):
@@ -296,3 +296,17 @@ def test_compression_report_of_edited_or_empty_shared_models(digits):
     report = compression_report(empty)
     assert report["weight_bits"] == 2 and report["codes_bytes"] == 0
     assert np.isnan(report["bits_per_weight"])
+
+
+def test_pruning_path_models_save_their_own_weights(digits):
+    X_train, X_test, y_train, _ = digits
+    est = _small(weight_bits=2, n_prune_steps=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        levels, models = pruning_path(est, X_train[:300], y_train[:300], [0.5, 0.8])
+    top = models[-1]
+    assert compression_report(top)["weight_bits"] == 2
+    for model in models:
+        loaded = pickle.loads(pickle.dumps(model))
+        _assert_same_coefs(model, loaded)
+        np.testing.assert_array_equal(loaded.predict_proba(X_test), model.predict_proba(X_test))
