@@ -283,7 +283,7 @@ SHARE_LEARNING_RATE = 1e-3
 def magnitude_floor(threshold, dtype):
     """The smallest magnitude of ``dtype`` that is nonzero and ``>= threshold``."""
     floor = np.asarray(max(threshold, 0.0), dtype=dtype)
-    if floor < threshold:
+    if float(floor) < threshold:  # compared in float64: rounded down to dtype
         floor = np.nextafter(floor, np.asarray(np.inf, dtype=dtype))
     return max(floor, np.finfo(dtype).tiny)
 

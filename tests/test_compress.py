@@ -12,6 +12,7 @@ from skprune._compress import (
     decode_layer,
     fine_tune_codebooks,
     fit_codebook,
+    magnitude_floor,
     pack_codes,
     pack_gaps,
     pack_shared,
@@ -147,3 +148,13 @@ def test_shared_layers_pack_into_one_buffer_and_back(dtype, shape, density):
     payload = sum(s["codebook"].nbytes + s["codes"].nbytes for s in layers)
     assert len(unpack_shared(pack_shared([]))) == 0
     assert buffer.nbytes >= payload
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("threshold", [0.0, 1e-3, 0.01, 0.1, 1 / 3, 100.0])
+def test_magnitude_floor_passes_the_threshold_in_float64(dtype, threshold):
+    floor = magnitude_floor(threshold, dtype)
+    assert floor.dtype == dtype and float(floor) >= threshold and floor > 0
+    # The smallest such value of the dtype.
+    below = np.nextafter(floor, np.asarray(0, dtype=dtype))
+    assert float(below) < threshold or below < np.finfo(dtype).tiny
