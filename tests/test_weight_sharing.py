@@ -310,3 +310,20 @@ def test_pruning_path_models_save_their_own_weights(digits):
         loaded = pickle.loads(pickle.dumps(model))
         _assert_same_coefs(model, loaded)
         np.testing.assert_array_equal(loaded.predict_proba(X_test), model.predict_proba(X_test))
+
+
+def test_onnx_export_of_a_shared_model_predicts_the_same(digits):
+    skl2onnx = pytest.importorskip("skl2onnx")
+    ort = pytest.importorskip("onnxruntime")
+    import skprune.onnx
+
+    skprune.onnx.register()
+    X_train, X_test, y_train, _ = digits
+    X = X_train[:300].astype(np.float32)
+    clf = _fit(_small(weight_bits=3), X, y_train[:300])
+    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    session = ort.InferenceSession(onx.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    X_test = X_test.astype(np.float32)
+    _, proba = session.run(None, {session.get_inputs()[0].name: X_test})
+    np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=1e-5)
