@@ -217,10 +217,11 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         fitted by scikit-learn's :class:`~sklearn.cluster.KMeans` on the
         layer's weights, negative and positive weights coded apart, so no
         weight changes sign or falls below ``weight_threshold``), and the
-        shared values and the biases are fine-tuned for 30 full-batch Adam
-        steps with every weight's code fixed (Han et al., *Deep
-        Compression*, 2016); the fine-tune keeps the values with the lowest
-        training loss and its losses are appended to ``loss_curve_``.
+        shared values and the biases are fine-tuned with every weight's
+        code fixed (Han et al., *Deep Compression*, 2016), by at most 30
+        full-batch L-BFGS-B iterations; the fine-tune keeps the values with
+        the lowest training loss and its losses are appended to
+        ``loss_curve_``.
         ``coefs_`` holds the shared values, and a pickle or skops file
         stores each layer as its codebook, ``weight_bits``-bit codes and a
         compact sparsity pattern instead of floats and indices (see

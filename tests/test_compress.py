@@ -92,7 +92,7 @@ def test_fine_tune_lowers_the_training_loss_and_keeps_codes():
     shared = [share_layer(W, 2, random_state=0) for W in clf.coefs_]
     books, biases, losses, best = fine_tune_codebooks(
         data, shared, clf.intercepts_, clf.activation,
-        "log_loss", clf.alpha, floor=0.05, n_iter=15, learning_rate=1e-2,
+        "log_loss", clf.alpha, floor=0.05, n_iter=15,
     )
     assert losses[best] == min(losses) < losses[0]
     for book, s in zip(books, shared):
