@@ -15,6 +15,7 @@ from ._criteria import (
     VarianceCriterion,
     WeightCriterion,
 )
+from ._cv import PrunedMLPClassifierCV, PrunedMLPRegressorCV
 from ._inference import InconsistentVersionWarning
 from ._path import pruning_path
 from ._plot import PruningCurveDisplay
@@ -33,7 +34,9 @@ __all__ = [
     "NeuronTaylorCriterion",
     "OBDCriterion",
     "PrunedMLPClassifier",
+    "PrunedMLPClassifierCV",
     "PrunedMLPRegressor",
+    "PrunedMLPRegressorCV",
     "PruningCollapseWarning",
     "PruningCurveDisplay",
     "PruningState",

@@ -12,6 +12,7 @@ builds everything in local variables and sets the fitted attributes at the
 end, so an interrupted fit leaves the estimator as it was.
 """
 
+import contextlib
 import functools
 import warnings
 from numbers import Integral, Real
@@ -42,6 +43,7 @@ from ._docs import _FIT_DOC
 from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
 from ._network import OUTPUT_ACTIVATIONS
+from ._products import blas_threads
 from ._recipes import resolve_recipe, solver_factory, step_descriptions
 from ._schedules import SCHEDULES, schedule_targets
 from ._solvers import SolverNames
@@ -435,7 +437,11 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         if self.early_stopping:
             data, validation = data.split(
                 self.validation_fraction, rng, functools.partial(self._stratify, loss=loss))
-        return self._train(data, validation, loss, target_attrs, rng, hooks, net)
+        threads = (contextlib.nullcontext() if is_dask_collection(X)
+                   else blas_threads(data.n_samples,
+                                     self._layer_units(data.n_features, data.n_outputs)))
+        with threads:
+            return self._train(data, validation, loss, target_attrs, rng, hooks, net)
 
     def _checked_start(self, n_features, n_outputs, n_samples, dtype, rng):
         """The start network, once the memory it needs is known to be there."""

@@ -201,7 +201,12 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
                          % (finetune_iter,))
     levels = _check_levels(sparsities)
     top = float(levels[-1])
+    parent_context = estimator.__dict__.get("_parent_callback_ctx")
     estimator = clone(estimator).set_params(sparsity=top, warm_start=False)
+    if parent_context is not None:
+        # A meta-estimator's callback context (clone drops it): the run
+        # reports into the meta-estimator's task tree.
+        estimator._parent_callback_ctx = parent_context
     if not shares_path(estimator, top):
         models = [_independent_fit(estimator, float(s), X, y, sample_weight, finetune_iter)
                   for s in levels]
@@ -212,6 +217,7 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
         estimator.fit(X, y, sample_weight=sample_weight)
     finally:
         estimator.__dict__.pop("_path_plan", None)
+        estimator.__dict__.pop("_parent_callback_ctx", None)
     return levels, [
         estimator if s == top else _level_model(estimator, float(s), plan.snapshots.get(s))
         for s in levels

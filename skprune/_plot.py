@@ -4,13 +4,12 @@ matplotlib is optional (the ``plot`` extra): it is imported inside the
 methods that draw, so ``import skprune`` works without it.
 """
 
-from numbers import Real
 
 import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.model_selection import check_cv, cross_validate
 
-from ._report import pruning_off_params
+from ._sweep import checked_sweep, fitted_sparsity, path_sweep, path_target
 
 
 def _check_matplotlib(caller):
@@ -29,84 +28,6 @@ def _check_score_type(score_type):
             f"Unknown score_type: {score_type!r}. Should be one of 'test', "
             "'train' or 'both'."
         )
-
-
-def _resolve_param_name(estimator, name):
-    """Full name of parameter ``name`` of ``estimator``, or None if it has none.
-
-    ``"sparsity"`` resolves to ``"prunedmlpclassifier__sparsity"`` in a
-    pipeline, provided exactly one nested parameter ends that way.
-    """
-    params = estimator.get_params(deep=True)
-    if name in params:
-        return name
-    matches = sorted(key for key in params if key.endswith("__" + name))
-    if len(matches) > 1:
-        raise ValueError(
-            f"Parameter {name!r} is ambiguous: it matches {matches}. "
-            "Pass the full name."
-        )
-    return matches[0] if matches else None
-
-
-def _check_params(estimator, params, what):
-    """Validate ``params`` on a clone of ``estimator`` (nested estimators too), fitting nothing."""
-    candidate = clone(estimator).set_params(**params)
-    parts = [candidate, *candidate.get_params(deep=True).values()]
-    for part in parts:
-        if hasattr(part, "_validate_params") and hasattr(part, "get_params"):
-            try:
-                part._validate_params()
-            except ValueError as exc:
-                raise ValueError(f"{what} is not a valid value: {exc}") from None
-
-
-def _fitted_sparsity(estimator):
-    """``sparsity_`` of a fitted pruned estimator, also inside a Pipeline or search."""
-    found = estimator
-    while not hasattr(found, "sparsity_"):
-        if hasattr(found, "steps"):
-            found = found.steps[-1][1]
-        elif hasattr(found, "best_estimator_"):
-            found = found.best_estimator_
-        elif hasattr(found, "regressor_"):
-            found = found.regressor_
-        else:
-            raise ValueError(
-                f"{type(estimator).__name__} has no fitted attribute 'sparsity_' "
-                "(nor has its last step): PruningCurveDisplay needs a pruned "
-                "estimator such as PrunedMLPClassifier."
-            )
-    return float(found.sparsity_)
-
-
-def _checked_sweep(estimator, param_name, param_range, unpruned):
-    """``(full parameter name, values, unpruned-reference params)``, each value checked.
-
-    Every value (and the reference) is validated before anything is fitted.
-    The "unpruned" reference keeps the rest of the configuration, including
-    the retraining iterations, so it sees the same training budget.
-    """
-    full_name = _resolve_param_name(estimator, param_name)
-    if full_name is None:
-        raise ValueError(f"{type(estimator).__name__} has no parameter {param_name!r}.")
-    param_range = np.asarray(param_range, dtype=object)
-    if param_range.ndim != 1 or len(param_range) == 0:
-        raise ValueError("param_range must be a non-empty 1d sequence of values.")
-    if all(isinstance(v, Real) for v in param_range):
-        param_range = param_range.astype(float)
-    off = {}
-    if unpruned:
-        try:
-            off = pruning_off_params(estimator)
-        except ValueError as exc:
-            raise ValueError(f"{exc} Pass unpruned=False.") from None
-    for i, value in enumerate(param_range):
-        shown = value.item() if isinstance(value, np.generic) else value
-        _check_params(estimator, {full_name: value}, f"param_range[{i}]={shown!r}")
-    if off:
-        _check_params(estimator, off, "the unpruned reference")
-    return full_name, param_range, off
 
 
 def _score_name(score_name, scoring, negate_score, estimator):
@@ -165,6 +86,10 @@ class PruningCurveDisplay:
     score_name : str, default=None
         Label of the score axis; "Score" if None.
 
+    best_sparsity : float, default=None
+        A chosen level to mark with a vertical line, if any (a CV
+        estimator's ``best_sparsity_``, see :meth:`from_cv_results`).
+
     Attributes
     ----------
     ax_ : matplotlib Axes
@@ -184,6 +109,9 @@ class PruningCurveDisplay:
 
     unpruned_line_ : matplotlib Line2D or None
         Horizontal line at the mean unpruned test score.
+
+    best_line_ : matplotlib Line2D or None
+        Vertical line at ``best_sparsity``.
 
     See Also
     --------
@@ -220,7 +148,9 @@ class PruningCurveDisplay:
         train_scores=None,
         unpruned_scores=None,
         score_name=None,
+        best_sparsity=None,
     ):
+        self.best_sparsity = best_sparsity
         self.param_name = param_name
         self.param_range = param_range
         self.sparsity = sparsity
@@ -321,6 +251,12 @@ class PruningCurveDisplay:
                 sign * np.mean(self.unpruned_scores), **{**kw, **(unpruned_kw or {})}
             )
 
+        self.best_line_ = None
+        if self.best_sparsity is not None:
+            self.best_line_ = ax.axvline(
+                self.best_sparsity, linestyle=":", color="0.3",
+                label="Chosen (%.3g)" % self.best_sparsity)
+
         ax.set_xlabel("Sparsity (fraction of weights pruned)")
         ax.set_ylabel(score_name or self.score_name or "Score")
         ax.legend()
@@ -359,6 +295,93 @@ class PruningCurveDisplay:
             self.fill_between_ = (self.fill_between_ or []) + [band]
 
     @classmethod
+    def from_cv_results(
+        cls,
+        cv_estimator,
+        *,
+        ax=None,
+        negate_score=False,
+        score_name=None,
+        std_display_style="fill_between",
+        label=None,
+        line_kw=None,
+        fill_between_kw=None,
+        errorbar_kw=None,
+    ):
+        """Plot a fitted CV estimator's curve, with its chosen level marked.
+
+        Nothing is fitted: the curve is the held-out score of every level on
+        every fold (``scores_path_``) against the level, as
+        :class:`~skprune.PrunedMLPClassifierCV` and
+        :class:`~skprune.PrunedMLPRegressorCV` computed it, and a dotted
+        vertical line marks ``best_sparsity_``.
+
+        Parameters
+        ----------
+        cv_estimator : PrunedMLPClassifierCV or PrunedMLPRegressorCV
+            A fitted CV estimator, or a Pipeline ending with one.
+
+        ax : matplotlib Axes, default=None
+            Axes to plot on; a new figure is created if None.
+
+        negate_score : bool, default=False
+            Whether to negate the scores.
+
+        score_name : str, default=None
+            Label of the score axis; inferred from the estimator's
+            ``scoring`` if None.
+
+        std_display_style : {"fill_between", "errorbar"} or None, default="fill_between"
+            How to show the standard deviation over the folds.
+
+        label : str, default=None
+            Legend label of the curve.
+
+        line_kw, fill_between_kw, errorbar_kw : dict, default=None
+            Keyword arguments for the matplotlib calls, as in :meth:`plot`.
+
+        Returns
+        -------
+        display : PruningCurveDisplay
+            The display, with the matplotlib objects.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from sklearn.datasets import load_digits
+        >>> from skprune import PrunedMLPClassifierCV, PruningCurveDisplay
+        >>> X, y = load_digits(return_X_y=True)
+        >>> cv = PrunedMLPClassifierCV((16,), sparsities=[0.5, 0.9], cv=2, max_iter=40,
+        ...                            random_state=0).fit(X[:400] / 16, y[:400])
+        >>> display = PruningCurveDisplay.from_cv_results(cv)
+        >>> display.best_line_.get_xdata()[0] == cv.best_sparsity_
+        True
+        >>> plt.close(display.figure_)
+        """
+        _check_matplotlib(f"{cls.__name__}.from_cv_results")
+        found = cv_estimator.steps[-1][1] if hasattr(cv_estimator, "steps") else cv_estimator
+        if not hasattr(found, "scores_path_"):
+            raise ValueError(
+                f"{type(found).__name__} has no fitted attribute 'scores_path_': "
+                "from_cv_results needs a fitted PrunedMLPClassifierCV or "
+                "PrunedMLPRegressorCV (or a Pipeline ending with one)."
+            )
+        levels = np.asarray(found.sparsities_, dtype=float)
+        display = cls(
+            param_name="sparsity",
+            param_range=levels,
+            sparsity=np.repeat(levels[:, np.newaxis], found.scores_path_.shape[1], axis=1),
+            test_scores=found.scores_path_,
+            score_name=_score_name(score_name, found.scoring, negate_score, found),
+            best_sparsity=found.best_sparsity_,
+        )
+        return display.plot(
+            ax=ax, negate_score=negate_score, std_display_style=std_display_style,
+            label=label, line_kw=line_kw, fill_between_kw=fill_between_kw,
+            errorbar_kw=errorbar_kw,
+        )
+
+    @classmethod
     def from_estimator(
         cls,
         estimator,
@@ -389,7 +412,11 @@ class PruningCurveDisplay:
         Every value is evaluated on the same splits, and the x coordinate of
         each point is the ``sparsity_`` the fitted models actually reached,
         so thresholds (which do not fix the sparsity) and sparsity targets
-        give comparable curves.
+        give comparable curves. A sweep over ``sparsity`` with a schedule of
+        several steps fits one :func:`~skprune.pruning_path` per split (the
+        models of every level from one gradual run) instead of one model per
+        value and split; any other parameter, a one-step schedule or a
+        Pipeline with ``fit_params`` fits one model per value and split.
 
         Parameters
         ----------
@@ -481,7 +508,7 @@ class PruningCurveDisplay:
         """
         _check_matplotlib(f"{cls.__name__}.from_estimator")
         _check_score_type(score_type)
-        full_name, param_range, off = _checked_sweep(
+        full_name, param_range, off = checked_sweep(
             estimator, param_name, param_range, unpruned
         )
 
@@ -505,15 +532,21 @@ class PruningCurveDisplay:
                 return_estimator=True,
                 error_score="raise",
             )
-            sparsity = [_fitted_sparsity(est) for est in result["estimator"]]
+            sparsity = [fitted_sparsity(est) for est in result["estimator"]]
             return sparsity, result["test_score"], result.get("train_score")
 
-        sparsity, test_scores, train_scores = [], [], []
-        for value in param_range:
-            s, test, train = evaluate({full_name: value})
-            sparsity.append(s)
-            test_scores.append(test)
-            train_scores.append(train)
+        target = path_target(estimator, full_name, param_range, fit_params)
+        if target is not None:
+            sparsity, test_scores, train_scores = path_sweep(
+                target, estimator, X, y, splits, param_range, scoring, n_jobs,
+                return_train, fit_params)
+        else:
+            sparsity, test_scores, train_scores = [], [], []
+            for value in param_range:
+                s, test, train = evaluate({full_name: value})
+                sparsity.append(s)
+                test_scores.append(test)
+                train_scores.append(train)
         unpruned_scores = evaluate(off)[1] if unpruned else None
 
         display = cls(

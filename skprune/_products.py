@@ -15,8 +15,11 @@ float64 and float32, 784x300 and 100x256 layers; the performance page of the
 documentation reproduces the measurements (``benchmarks/``).
 """
 
+import contextlib
+
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 #: Below this density a masked layer is retrained as a CSR array: its forward
 #: and backward products use scipy's sparse kernel, which costs several times
@@ -319,3 +322,38 @@ def layer_dot(A, W):
         block = A[start : start + _SPARSE_BLOCK_ROWS]
         out[start : start + _SPARSE_BLOCK_ROWS] = (WT @ np.ascontiguousarray(block.T)).T
     return out
+
+
+#: A fit whose full-batch pass is below this many multiply-adds (training
+#: rows times weights) runs BLAS on one thread. Passes this small gain little
+#: from a second thread, and lose most when the cores are shared: OpenBLAS's
+#: idle threads spin, and ``benchmarks/bench_threads.py`` measured fits of
+#: 1e6 to 1e8 multiply-adds per pass 8 to 18 times slower in wall time with
+#: two threads than with one on a busy 2-core machine.
+ONE_THREAD_BELOW = 1e8
+
+
+def blas_threads(n_samples, layer_units):
+    """A context manager: one BLAS thread for a fit too small to share, else no change.
+
+    Parameters
+    ----------
+    n_samples : int
+        Training rows.
+    layer_units : sequence of int
+        Units per layer, input and output included.
+
+    Returns
+    -------
+    context : context manager
+
+    Examples
+    --------
+    >>> from skprune._products import blas_threads
+    >>> with blas_threads(1000, (64, 100, 10)):  # 7.4e6 multiply-adds: one thread
+    ...     pass
+    """
+    work = n_samples * sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+    if work >= ONE_THREAD_BELOW:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")

@@ -7,7 +7,12 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPClassifierCV,
+    PrunedMLPRegressor,
+    PrunedMLPRegressorCV,
+)
 
 ESTIMATORS = [
     PrunedMLPClassifier(),
@@ -35,6 +40,12 @@ ESTIMATORS = [
     # Shared weights: codebooks in the fitted model and in its pickle.
     PrunedMLPClassifier(sparsity=0.5, n_prune_steps=2, weight_bits=2),
     PrunedMLPRegressor(weight_bits=4),
+    # The CV estimators, on short grids (each fit is one pruning run per fold
+    # and a refit); the other selection rule and L-BFGS once.
+    PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=3, n_prune_steps=2),
+    PrunedMLPRegressorCV(sparsities=[0.5, 0.8], cv=3, n_prune_steps=2),
+    PrunedMLPClassifierCV(sparsities=[0.3, 0.6], cv=2, selection="one-standard-error",
+                          solver="lbfgs", n_prune_steps=2, alpha=0.1),
 ]
 
 # Every instance must pass every check: nothing is expected to fail, and

@@ -5,13 +5,19 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ShuffleSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skprune import PrunedMLPClassifier, PruningCurveDisplay
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPClassifierCV,
+    PruningCurveDisplay,
+    pruning_path,
+)
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -330,3 +336,77 @@ def test_every_param_range_value_is_validated_before_any_fit(digits, monkeypatch
         PruningCurveDisplay.from_estimator(
             pipe, X, y, param_name="weight_threshold", param_range=[0.1, -1], cv=2
         )
+
+
+def test_a_sparsity_sweep_is_one_pruning_path_per_split(digits, monkeypatch):
+    from skprune import _path
+
+    X, y = digits
+    runs = []
+    real = _path.pruning_path
+
+    def counting(*args, **kwargs):
+        runs.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_path, "pruning_path", counting)
+    cv = [(np.arange(0, 300), np.arange(300, 400)), (np.arange(100, 400), np.arange(0, 100))]
+    display = PruningCurveDisplay.from_estimator(
+        small_mlp(), X, y, param_name="sparsity", param_range=[0.9, 0.5, 0.9], cv=cv,
+        unpruned=False, score_type="both",
+    )
+    assert len(runs) == 2  # one path per split, every level in it
+    assert all(list(levels) == [0.5, 0.9] for levels in runs)
+    for k, (train, test) in enumerate(cv):
+        _, models = real(small_mlp(), X[train], y[train], [0.5, 0.9])
+        expected = [m.score(X[test], y[test]) for m in models]
+        # Rows follow param_range, repeats included.
+        np.testing.assert_allclose(display.test_scores[:, k], [expected[1], expected[0],
+                                                               expected[1]])
+        np.testing.assert_allclose(display.sparsity[:, k], [models[1].sparsity_,
+                                                            models[0].sparsity_,
+                                                            models[1].sparsity_])
+        assert display.train_scores[0, k] == pytest.approx(models[1].score(X[train], y[train]))
+
+
+def test_a_pipeline_sweep_uses_the_path_on_the_transformed_data(digits):
+    X, y = digits
+    cv = [(np.arange(0, 300), np.arange(300, 400))]
+    display = PruningCurveDisplay.from_estimator(
+        make_pipeline(StandardScaler(), small_mlp()), X, y, param_name="sparsity",
+        param_range=[0.5, 0.8], cv=cv, unpruned=False,
+    )
+    scaler = StandardScaler().fit(X[:300])
+    _, models = pruning_path(small_mlp(), scaler.transform(X[:300]), y[:300], [0.5, 0.8])
+    np.testing.assert_allclose(
+        display.test_scores[:, 0],
+        [m.score(scaler.transform(X[300:]), y[300:]) for m in models])
+
+
+def test_one_step_schedules_fit_one_model_per_value(digits):
+    X, y = digits
+    cv = [(np.arange(0, 300), np.arange(300, 400))]
+    display = PruningCurveDisplay.from_estimator(
+        small_mlp(schedule="one-shot"), X, y, param_name="sparsity", param_range=[0.6],
+        cv=cv, unpruned=False,
+    )
+    fit = small_mlp(schedule="one-shot", sparsity=0.6).fit(X[:300], y[:300])
+    assert display.test_scores[0, 0] == pytest.approx(fit.score(X[300:], y[300:]))
+
+
+def test_from_cv_results_marks_the_chosen_level(digits):
+    X, y = digits
+    cv = PrunedMLPClassifierCV((16,), sparsities=[0.5, 0.8, 0.95], cv=2, max_iter=40,
+                               random_state=0).fit(X, y)
+    display = PruningCurveDisplay.from_cv_results(cv)
+    np.testing.assert_allclose(display.lines_[0].get_xdata(), [0.5, 0.8, 0.95])
+    np.testing.assert_allclose(display.lines_[0].get_ydata(), cv.scores_path_.mean(axis=1))
+    assert display.best_line_.get_xdata()[0] == cv.best_sparsity_
+    assert display.ax_.get_ylabel() == "Accuracy"
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels == ["Test", "Chosen (%.3g)" % cv.best_sparsity_]
+    pipe = make_pipeline(StandardScaler(), clone(cv).set_params(scoring="neg_log_loss"))
+    display = PruningCurveDisplay.from_cv_results(pipe.fit(X, y), negate_score=True)
+    assert display.ax_.get_ylabel() == "Log loss"
+    with pytest.raises(ValueError, match="scores_path_"):
+        PruningCurveDisplay.from_cv_results(small_mlp().fit(X, y))

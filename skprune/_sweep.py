@@ -1,0 +1,160 @@
+"""What a pruning curve fits: the sweep checked, then one pruning path per split or one fit per value.
+
+:class:`._plot.PruningCurveDisplay` draws; this module decides what is fitted
+and scored. A sweep over the pruned MLP's ``sparsity`` with a schedule of
+several steps takes one :func:`._path.pruning_path` per split.
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import clone
+
+from ._report import pruning_off_params
+
+
+def resolve_param_name(estimator, name):
+    """Full name of parameter ``name`` of ``estimator``, or None if it has none.
+
+    ``"sparsity"`` resolves to ``"prunedmlpclassifier__sparsity"`` in a
+    pipeline, provided exactly one nested parameter ends that way.
+    """
+    params = estimator.get_params(deep=True)
+    if name in params:
+        return name
+    matches = sorted(key for key in params if key.endswith("__" + name))
+    if len(matches) > 1:
+        raise ValueError(
+            f"Parameter {name!r} is ambiguous: it matches {matches}. "
+            "Pass the full name."
+        )
+    return matches[0] if matches else None
+
+
+def check_params(estimator, params, what):
+    """Validate ``params`` on a clone of ``estimator`` (nested estimators too), fitting nothing."""
+    candidate = clone(estimator).set_params(**params)
+    parts = [candidate, *candidate.get_params(deep=True).values()]
+    for part in parts:
+        if hasattr(part, "_validate_params") and hasattr(part, "get_params"):
+            try:
+                part._validate_params()
+            except ValueError as exc:
+                raise ValueError(f"{what} is not a valid value: {exc}") from None
+
+
+def fitted_sparsity(estimator):
+    """``sparsity_`` of a fitted pruned estimator, also inside a Pipeline or search."""
+    found = estimator
+    while not hasattr(found, "sparsity_"):
+        if hasattr(found, "steps"):
+            found = found.steps[-1][1]
+        elif hasattr(found, "best_estimator_"):
+            found = found.best_estimator_
+        elif hasattr(found, "regressor_"):
+            found = found.regressor_
+        else:
+            raise ValueError(
+                f"{type(estimator).__name__} has no fitted attribute 'sparsity_' "
+                "(nor has its last step): PruningCurveDisplay needs a pruned "
+                "estimator such as PrunedMLPClassifier."
+            )
+    return float(found.sparsity_)
+
+
+def path_target(estimator, full_name, param_range, fit_params):
+    """``(prefix steps, pruned MLP)`` when a sweep can come from one path per split, else None.
+
+    That is a sweep over the pruned MLP's own ``sparsity`` (the estimator,
+    or a Pipeline's last step) with a schedule of several steps, numeric
+    levels, and at most ``sample_weight`` as fit parameter of a bare estimator.
+    """
+    from ._base import BasePrunedMLP
+    from ._path import shares_path
+
+    steps = list(getattr(estimator, "steps", []))
+    mlp = steps[-1][1] if steps else estimator
+    own_name = steps[-1][0] + "__sparsity" if steps else "sparsity"
+    if (
+        not isinstance(mlp, BasePrunedMLP)
+        or full_name != own_name
+        or param_range.dtype.kind != "f"
+        or set(fit_params or {}) - ({"sample_weight"} if not steps else set())
+        or not shares_path(mlp, float(np.max(param_range)))
+    ):
+        return None
+    return steps[:-1], mlp
+
+
+def _path_split_scores(prefix, mlp, X, y, train, test, levels, scorer, return_train,
+                       sample_weight):
+    """One split: one pruning path; per level, the sparsity and the test (and train) score."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils import _safe_indexing
+
+    from ._path import pruning_path
+
+    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    fitted_prefix = clone(Pipeline(prefix)).fit(X_train, y_train) if prefix else None
+    inputs = fitted_prefix.transform(X_train) if prefix else X_train
+    sw = None if sample_weight is None else np.asarray(sample_weight)[train]
+    _, models = pruning_path(mlp, inputs, y_train, levels, sample_weight=sw)
+    if prefix:
+        name = "pruned"
+        models = [Pipeline(fitted_prefix.steps + [(name, m)]) for m in models]
+    sparsity = [fitted_sparsity(m) for m in models]
+    test_scores = [scorer(m, X_test, y_test) for m in models]
+    train_scores = [scorer(m, X_train, y_train) for m in models] if return_train else None
+    return sparsity, test_scores, train_scores
+
+
+def path_sweep(target, estimator, X, y, splits, param_range, scoring, n_jobs,
+                return_train, fit_params):
+    """The sweep's ``(sparsity, test, train)`` arrays (values x splits) from one path per split."""
+    from joblib import Parallel, delayed
+    from sklearn.metrics import check_scoring
+
+    prefix, mlp = target
+    levels = np.unique(param_range)
+    scorer = check_scoring(estimator, scoring=scoring)
+    sample_weight = (fit_params or {}).get("sample_weight")
+    per_split = Parallel(n_jobs=n_jobs)(
+        delayed(_path_split_scores)(prefix, mlp, X, y, train, test, levels, scorer,
+                                    return_train, sample_weight)
+        for train, test in splits
+    )
+    # Back to the order (and repeats) of param_range.
+    rows = np.searchsorted(levels, param_range)
+    arrays = [np.array([split[k] for split in per_split]).T[rows]
+              if per_split[0][k] is not None else None for k in range(3)]
+    return arrays
+
+
+def checked_sweep(estimator, param_name, param_range, unpruned):
+    """``(full parameter name, values, unpruned-reference params)``, each value checked.
+
+    Every value (and the reference) is validated before anything is fitted.
+    The "unpruned" reference keeps the rest of the configuration, including
+    the retraining iterations, so it sees the same training budget.
+    """
+    full_name = resolve_param_name(estimator, param_name)
+    if full_name is None:
+        raise ValueError(f"{type(estimator).__name__} has no parameter {param_name!r}.")
+    param_range = np.asarray(param_range, dtype=object)
+    if param_range.ndim != 1 or len(param_range) == 0:
+        raise ValueError("param_range must be a non-empty 1d sequence of values.")
+    if all(isinstance(v, Real) for v in param_range):
+        param_range = param_range.astype(float)
+    off = {}
+    if unpruned:
+        try:
+            off = pruning_off_params(estimator)
+        except ValueError as exc:
+            raise ValueError(f"{exc} Pass unpruned=False.") from None
+    for i, value in enumerate(param_range):
+        shown = value.item() if isinstance(value, np.generic) else value
+        check_params(estimator, {full_name: value}, f"param_range[{i}]={shown!r}")
+    if off:
+        check_params(estimator, off, "the unpruned reference")
+    return full_name, param_range, off

@@ -1,0 +1,274 @@
+"""PrunedMLPClassifierCV / PrunedMLPRegressorCV: one pruning path per fold, the level chosen, a refit."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import balanced_accuracy_score, get_scorer, make_scorer
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPClassifierCV,
+    PrunedMLPRegressor,
+    PrunedMLPRegressorCV,
+    compression_report,
+    pruning_path,
+)
+from skprune._cv import default_sparsities, select_level
+from skprune._recipes import resolve_recipe
+
+LEVELS = [0.3, 0.6, 0.85]
+SMALL = dict(hidden_layer_sizes=(16,), max_iter=30, n_prune_steps=3, retrain_iter=4,
+             random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(n_samples=120, n_features=8, n_informative=5, n_classes=3,
+                               random_state=0)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, **SMALL).fit(X, y)
+
+
+def test_parameters_are_the_base_estimators_but_sparsity_and_warm_start():
+    base = set(PrunedMLPClassifier().get_params())
+    cv = set(PrunedMLPClassifierCV().get_params())
+    assert cv == (base - {"sparsity", "warm_start"}) | {
+        "sparsities", "cv", "scoring", "selection", "n_jobs", "refit"}
+    assert set(PrunedMLPRegressorCV().get_params()) == (
+        set(PrunedMLPRegressor().get_params()) - {"sparsity", "warm_start"}) | {
+        "sparsities", "cv", "scoring", "selection", "n_jobs", "refit"}
+    assert PrunedMLPClassifierCV((7, 3)).hidden_layer_sizes == (7, 3)
+
+
+@pytest.mark.parametrize("name", ["sparsity", "warm_start"])
+def test_sparsity_and_warm_start_are_refused_clearly(name):
+    with pytest.raises(TypeError, match="does not take %s" % name):
+        PrunedMLPClassifierCV(**{name: 0.5 if name == "sparsity" else True})
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        PrunedMLPRegressorCV().set_params(**{name: 0.5})
+
+
+def test_fitted_attributes(fitted, data):
+    X, y = data
+    cv = fitted
+    assert cv.sparsities_.tolist() == LEVELS
+    assert cv.scores_path_.shape == (3, 3)
+    assert cv.n_splits_ == 3
+    assert cv.best_sparsity_ == LEVELS[cv.best_index_]
+    results = cv.cv_results_
+    assert results["sparsity"].tolist() == LEVELS
+    np.testing.assert_allclose(results["mean_test_score"], cv.scores_path_.mean(axis=1))
+    np.testing.assert_allclose(results["std_test_score"], cv.scores_path_.std(axis=1))
+    for k in range(3):
+        np.testing.assert_array_equal(results["split%d_test_score" % k], cv.scores_path_[:, k])
+    assert results["rank_test_score"][cv.best_index_] == 1
+    assert np.all(np.diff(results["n_weights"]) < 0)  # sparser levels keep fewer weights
+    # The refit model's attributes, sparsity_ keeping its meaning.
+    assert abs(cv.sparsity_ - cv.best_sparsity_) < 0.02
+    assert all(sp.issparse(W) for W in cv.coefs_)
+    assert cv.classes_.tolist() == [0, 1, 2]
+    assert cv.score(X, y) == pytest.approx(np.mean(cv.predict(X) == y))
+
+
+def test_scores_are_those_of_a_pruning_path_per_fold(fitted, data):
+    X, y = data
+    base = PrunedMLPClassifier(**SMALL)
+    recipe = resolve_recipe({**base.get_params(), "sparsity": LEVELS[-1]})
+    for k, (train, test) in enumerate(StratifiedKFold(3).split(X, y)):
+        _, models = pruning_path(base, X[train], y[train], LEVELS,
+                                 finetune_iter=recipe["retrain_iter"])
+        scores = [m.score(X[test], y[test]) for m in models]
+        np.testing.assert_allclose(fitted.scores_path_[:, k], scores)
+
+
+def test_the_refit_is_a_fit_at_the_chosen_level(fitted, data):
+    X, y = data
+    model = PrunedMLPClassifier(sparsity=fitted.best_sparsity_, **SMALL).fit(X, y)
+    np.testing.assert_array_equal(fitted.predict_proba(X), model.predict_proba(X))
+    assert fitted.n_iter_ == model.n_iter_
+
+
+def test_selection_rules():
+    levels = [0.5, 0.8, 0.9, 0.95]
+    scores = np.array([[0.90, 0.92, 0.94], [0.93, 0.93, 0.93], [0.92, 0.91, 0.93],
+                       [0.80, 0.82, 0.81]])
+    assert select_level(levels, scores, "best") == 1
+    # Best mean 0.93 (std 0): the one-standard-error band is the best alone.
+    assert select_level(levels, scores, "one-standard-error") == 1
+    scores[1] = [0.96, 0.90, 0.93]  # std 0.0245, standard error 0.0141
+    assert select_level(levels, scores, "one-standard-error") == 2
+    tie = np.array([[0.9, 0.9], [0.9, 0.9], [0.5, 0.5]])
+    assert select_level([0.1, 0.2, 0.3], tie, "best") == 1  # a tie goes to the sparser
+
+
+def test_one_standard_error_is_never_denser_than_best(data):
+    X, y = data
+    best = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, **SMALL).fit(X, y)
+    rule = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, selection="one-standard-error",
+                                 **SMALL).fit(X, y)
+    np.testing.assert_array_equal(best.scores_path_, rule.scores_path_)
+    assert rule.best_sparsity_ >= best.best_sparsity_
+
+
+def test_default_grid():
+    np.testing.assert_allclose(default_sparsities(5), [0.5, 0.776, 0.9, 0.955, 0.98])
+    assert np.all(np.diff(default_sparsities(9)) > 0)
+    assert PrunedMLPClassifierCV().sparsities == 5
+
+
+@pytest.mark.parametrize("bad", [[], [0.5, 1.0], [-0.1], [[0.5, "x"]]])
+def test_bad_levels_are_refused_before_any_fit(bad, data):
+    X, y = data
+    with pytest.raises(ValueError, match="sparsities"):
+        PrunedMLPClassifierCV(sparsities=bad, **SMALL).fit(X, y)
+
+
+def test_refit_false_chooses_without_a_model(data):
+    X, y = data
+    cv = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, refit=False, **SMALL).fit(X, y)
+    assert cv.best_sparsity_ in LEVELS
+    assert not hasattr(cv, "coefs_")
+    with pytest.raises(NotFittedError, match="refit=False"):
+        cv.predict(X)
+
+
+def test_a_refit_false_fit_forgets_an_earlier_model(fitted, data):
+    X, y = data
+    cv = clone(fitted)
+    cv.fit(X, y)
+    cv.set_params(refit=False).fit(X, y)
+    with pytest.raises(NotFittedError, match="refit=False"):
+        cv.predict_proba(X)
+
+
+def test_pipeline_pickle_clone_and_report(data):
+    X, y = data
+    pipe = make_pipeline(StandardScaler(),
+                         PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, **SMALL)).fit(X, y)
+    report = compression_report(pipe)
+    cv = pipe[-1]
+    assert report["n_weights_nonzero"] == sum(W.nnz for W in cv.coefs_)
+    assert report["n_weights_original"] == cv.n_weights_original_
+    loaded = pickle.loads(pickle.dumps(pipe))
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
+    assert clone(cv).get_params() == cv.get_params()
+
+
+def test_sample_weight_reaches_the_fits_and_the_scorer(data):
+    X, y = data
+    weights = np.where(y == 0, 3.0, 1.0)
+    plain = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, **SMALL).fit(X, y)
+    weighted = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, **SMALL).fit(
+        X, y, sample_weight=weights)
+    assert not np.allclose(plain.scores_path_, weighted.scores_path_)
+    # The loss is divided by the weights' sum: doubling every weight changes nothing.
+    doubled = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, **SMALL).fit(
+        X, y, sample_weight=2 * weights)
+    np.testing.assert_allclose(doubled.scores_path_, weighted.scores_path_)
+    model = PrunedMLPClassifier(sparsity=weighted.best_sparsity_, **SMALL).fit(
+        X, y, sample_weight=weights)
+    np.testing.assert_array_equal(weighted.predict(X), model.predict(X))
+
+
+def test_metadata_routing_to_the_scorer_and_the_splitter(data):
+    X, y = data
+    weights = np.where(y == 0, 3.0, 1.0)
+    groups = np.arange(len(y)) % 4
+    with config_context(enable_metadata_routing=True):
+        scorer = make_scorer(balanced_accuracy_score).set_score_request(sample_weight=True)
+        cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=GroupKFold(2), scoring=scorer,
+                                   **SMALL).fit(X, y, sample_weight=weights, groups=groups)
+    train, test = next(GroupKFold(2).split(X, y, groups))
+    _, models = pruning_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5, 0.8],
+                             sample_weight=weights[train], finetune_iter=SMALL["retrain_iter"])
+    expected = [balanced_accuracy_score(y[test], m.predict(X[test]),
+                                        sample_weight=weights[test]) for m in models]
+    np.testing.assert_allclose(cv.scores_path_[:, 0], expected)
+
+
+def test_scoring_by_name(data):
+    X, y = data
+    cv = PrunedMLPClassifierCV(sparsities=[0.5], cv=2, scoring="neg_log_loss",
+                               **SMALL).fit(X, y)
+    assert np.all(cv.scores_path_ < 0)
+    train, test = next(StratifiedKFold(2).split(X, y))
+    _, (model,) = pruning_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5],
+                               finetune_iter=SMALL["retrain_iter"])
+    assert cv.scores_path_[0, 0] == pytest.approx(
+        get_scorer("neg_log_loss")(model, X[test], y[test]))
+
+
+def test_folds_in_parallel_give_the_same_result(fitted, data):
+    X, y = data
+    parallel = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, n_jobs=2, **SMALL).fit(X, y)
+    np.testing.assert_array_equal(parallel.scores_path_, fitted.scores_path_)
+
+
+def test_verbose_reports_every_fold_and_level(data, capsys):
+    X, y = data
+    PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, verbose=1, **SMALL).fit(X, y)
+    out = capsys.readouterr().out
+    assert out.count("[PrunedMLPClassifierCV] fold") == 2 * 2 + 2
+    assert "fold 2: sparsity=0.800 score=" in out
+
+
+def test_callbacks_see_each_fold_and_the_refit(data, capsys):
+    callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
+    from test_callbacks import Recorder
+
+    X, y = data
+    rec = Recorder()
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, **SMALL)
+    cv.set_callbacks(rec).fit(X, y)
+    assert [(kind, name) for kind, name, _ in rec.calls] == [
+        ("setup", None), ("begin", "fit"),
+        ("begin", "pruning-path-on-fold"), ("end", "pruning-path-on-fold"),
+        ("begin", "pruning-path-on-fold"), ("end", "pruning-path-on-fold"),
+        ("begin", "refit"), ("end", "refit"), ("end", "fit"), ("teardown", None),
+    ]
+    # An auto-propagated callback reaches the fits of the folds and the refit.
+    pytest.importorskip("rich")
+    cv.set_callbacks(callback.ProgressBar(max_propagation_depth=None)).fit(X, y)
+    out = capsys.readouterr().out
+    assert "PrunedMLPClassifierCV - fit" in out
+    assert "PrunedMLPClassifier - prune-retrain" in out
+
+
+def test_regressor(data):
+    X, y = make_regression(150, 6, noise=1.0, random_state=0)
+    y = y / y.std()
+    cv = PrunedMLPRegressorCV(sparsities=[0.5, 0.9], cv=KFold(3), **SMALL).fit(X, y)
+    assert cv.best_sparsity_ in (0.5, 0.9)
+    assert cv.score(X, y) > 0.8
+    model = PrunedMLPRegressor(sparsity=cv.best_sparsity_, **SMALL).fit(X, y)
+    np.testing.assert_array_equal(cv.predict(X), model.predict(X))
+
+
+def test_one_step_schedules_fit_every_level_on_its_own(data):
+    X, y = data
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, schedule="one-shot",
+                               **SMALL).fit(X, y)
+    train, test = next(StratifiedKFold(2).split(X, y))
+    scores = [PrunedMLPClassifier(sparsity=s, schedule="one-shot", **SMALL)
+              .set_params(finetune_iter=SMALL["retrain_iter"])
+              .fit(X[train], y[train]).score(X[test], y[test]) for s in (0.5, 0.8)]
+    np.testing.assert_allclose(cv.scores_path_[:, 0], scores)
+
+
+def test_from_mlp_points_to_the_base_class():
+    with pytest.raises(TypeError, match="PrunedMLPClassifier.from_mlp"):
+        PrunedMLPClassifierCV.from_mlp(None)
