@@ -8,7 +8,9 @@ from every shape, and each weight matrix is stored in the smallest of three
 forms -- a dense initializer, an ONNX sparse initializer (values and their
 int64 positions), or its nonzero values plus a one-bit-per-weight mask that
 a few constant nodes expand into the dense matrix (onnxruntime folds them
-once, when the session is created). skl2onnx, onnx and onnxruntime are
+once, when the session is created). A model fitted with ``weight_bits``
+stores each layer's values as its codebook and its codes, packed
+``weight_bits`` to a weight, which constant nodes unpack the same way. skl2onnx, onnx and onnxruntime are
 imported only here, only when called.
 """
 
@@ -49,14 +51,42 @@ def weight_form(W, itemsize):
     return min(costs, key=costs.get)
 
 
-def _add_weights(scope, container, W, dtype, proto_dtype):
-    """Add the weight matrix ``W`` to the graph; return the name of its dense value."""
+#: About the bytes of the nodes that unpack a shared layer's codes.
+_SHARED_NODES_BYTES = 700
+
+
+def _form_bytes(W, form, itemsize):
+    size = W.shape[0] * W.shape[1]
+    return {"dense": size * itemsize, "sparse": W.nnz * (itemsize + 8),
+            "mask": W.nnz * itemsize + (size + 7) // 8 + 64}[form]
+
+
+def _shared_bytes(W, shared, itemsize):
+    """About the bytes of a shared layer in the mask form: mask, codebook, codes, nodes."""
+    size = W.shape[0] * W.shape[1]
+    return ((size + 7) // 8 + 64 + len(shared["codebook"]) * itemsize
+            + len(shared["codes"]) + _SHARED_NODES_BYTES)
+
+
+def _add_weights(scope, container, W, dtype, proto_dtype, shared=None):
+    """Add the weight matrix ``W`` to the graph; return the name of its dense value.
+
+    ``shared``, a layer of a model fitted with ``weight_bits``, stores the
+    values as its codebook and bit-packed codes, with the bit mask, when that
+    is smaller than the layer's own form.
+    """
     from skl2onnx.proto import onnx_proto
 
     W = sp.csr_array(W).astype(dtype)
     W.sum_duplicates()
     W.sort_indices()
-    form = weight_form(W, np.dtype(dtype).itemsize)
+    itemsize = np.dtype(dtype).itemsize
+    form = weight_form(W, itemsize)
+    if shared is not None and W.nnz and _shared_bytes(W, shared, itemsize) < _form_bytes(
+            W, form, itemsize):
+        form = "mask"
+    else:
+        shared = None
     name = scope.get_unique_variable_name("coefficient")
     if form == "dense":
         container.add_initializer(name, proto_dtype, W.shape, W.toarray().ravel())
@@ -102,12 +132,43 @@ def _add_weights(scope, container, W, dtype, proto_dtype):
     axis = const("axis", I64, [], np.int64(0))
     cumsum = node("CumSum", [as_int, axis], "cumsum")
     slot = node("Sub", [cumsum, const("one", I64, [1], [1])], "slot")
-    values = const("values", proto_dtype, [W.nnz], coo.data)
+    if shared is None or not W.nnz:
+        values = const("values", proto_dtype, [W.nnz], coo.data)
+    else:
+        values = _shared_values(shared, W.nnz, dtype, proto_dtype, const, node)
     gathered = node("Gather", [values, slot], "gathered", axis=0)
     zero = const("zero_value", proto_dtype, [1], np.zeros(1, dtype=dtype))
     is_set = node("Cast", [mask_flat], "mask_bool", to=onnx_proto.TensorProto.BOOL)
     dense = node("Where", [is_set, gathered, zero], "scattered")
     return node("Reshape", [dense, const("shape", I64, [2], list(W.shape))], name)
+
+
+def _shared_values(shared, nnz, dtype, proto_dtype, const, node):
+    """The stored values of a shared layer: its codebook gathered by its unpacked codes."""
+    from skl2onnx.proto import onnx_proto
+
+    U8, I64 = onnx_proto.TensorProto.UINT8, onnx_proto.TensorProto.INT64
+    F32 = onnx_proto.TensorProto.FLOAT
+    n_bits = int(shared["n_bits"])
+    packed = np.asarray(shared["codes"], dtype=np.uint8)
+    bits = node("BitShift", [const("code_bytes", U8, [len(packed), 1], packed),
+                             const("code_shifts", U8, [1, 8],
+                                   np.arange(7, -1, -1, dtype=np.uint8))],
+                "code_shifted", direction="RIGHT")
+    bits = node("Mod", [bits, const("code_two", U8, [], np.uint8(2))], "code_bits")
+    bits = node("Reshape", [bits, const("code_flat", I64, [1], [-1])], "code_flat_bits")
+    bits = node("Slice", [bits, const("code_start", I64, [1], [0]),
+                          const("code_stop", I64, [1], [nnz * n_bits])], "code_kept")
+    bits = node("Reshape", [bits, const("code_rows", I64, [2], [nnz, n_bits])], "code_rows")
+    # Each code is its bits times the powers of two (exact in float32 up to 8 bits).
+    powers = (2.0 ** np.arange(n_bits - 1, -1, -1)).astype(np.float32).reshape(-1, 1)
+    codes = node("MatMul", [node("Cast", [bits], "code_bits_float", to=F32),
+                            const("code_powers", F32, [n_bits, 1], powers)], "code_sums")
+    codes = node("Reshape", [codes, const("code_vector", I64, [1], [-1])], "code_vector")
+    codes = node("Cast", [codes], "codes", to=I64)
+    book = np.asarray(shared["codebook"], dtype=dtype)
+    codebook = const("codebook", proto_dtype, [len(book)], book)
+    return node("Gather", [codebook, codes], "shared_values", axis=0)
 
 
 def _network(scope, container, model, input_name, dtype, proto_dtype):
@@ -117,8 +178,11 @@ def _network(scope, container, model, input_name, dtype, proto_dtype):
     name = scope.get_unique_variable_name("cast_input")
     apply_cast(scope, input_name, name, container, to=proto_dtype)
     last = len(model.coefs_) - 1
+    from ._compress import current_sharing
+
+    shared = current_sharing(model) or [None] * len(model.coefs_)
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
-        weights = _add_weights(scope, container, W, dtype, proto_dtype)
+        weights = _add_weights(scope, container, W, dtype, proto_dtype, shared[i])
         bias = scope.get_unique_variable_name("intercepts")
         container.add_initializer(
             bias, proto_dtype, [1, len(b)], np.asarray(b, dtype=dtype)

@@ -312,18 +312,45 @@ def test_pruning_path_models_save_their_own_weights(digits):
         np.testing.assert_array_equal(loaded.predict_proba(X_test), model.predict_proba(X_test))
 
 
-def test_onnx_export_of_a_shared_model_predicts_the_same(digits):
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_bits", [1, 3, 8])
+def test_onnx_export_keeps_codebooks_and_predicts_the_same(digits, dtype, n_bits):
     skl2onnx = pytest.importorskip("skl2onnx")
     ort = pytest.importorskip("onnxruntime")
+    from onnx import numpy_helper
+
     import skprune.onnx
 
     skprune.onnx.register()
     X_train, X_test, y_train, _ = digits
-    X = X_train[:300].astype(np.float32)
-    clf = _fit(_small(weight_bits=3), X, y_train[:300])
-    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
-    session = ort.InferenceSession(onx.SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
-    X_test = X_test.astype(np.float32)
-    _, proba = session.run(None, {session.get_inputs()[0].name: X_test})
-    np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=1e-5)
+    X = X_train[:300].astype(dtype)
+    files = {}
+    for bits in (n_bits, None):
+        clf = _fit(PrunedMLPClassifier((64,), sparsity=0.5, max_iter=40, n_prune_steps=2,
+                                       weight_bits=bits, random_state=0), X, y_train[:300])
+        onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+        session = ort.InferenceSession(onx.SerializeToString(),
+                                       providers=["CPUExecutionProvider"])
+        X_in = X_test.astype(dtype)
+        _, proba = session.run(None, {session.get_inputs()[0].name: X_in})
+        np.testing.assert_allclose(proba, clf.predict_proba(X_in),
+                                   atol=1e-5 if dtype == np.float32 else 1e-12)
+        files[bits] = (onx, clf)
+    onx, clf = files[n_bits]
+    size = len(onx.SerializeToString())
+    if n_bits == 8:
+        # On layers this small 256 shared values save nothing: floats kept
+        # (the two models differ, so their files by a few bytes).
+        assert size <= 1.01 * len(files[None][0].SerializeToString())
+        return
+    floats = [numpy_helper.to_array(t) for t in onx.graph.initializer
+              if t.data_type in (1, 11)]
+    # Codebooks, biases and a few constants per layer (the zero the mask
+    # fills in, the powers of two that unpack the codes): no stored values.
+    n_biases = sum(len(b) for b in clf.intercepts_)
+    assert sum(a.size for a in floats) <= n_biases + sum(
+        min(W.nnz, 2**n_bits) + 1 + n_bits for W in clf.coefs_) + 1
+    books = [t for t in onx.graph.initializer if t.name.startswith("codebook")]
+    assert len(books) == len(clf.coefs_)
+    assert all(len(numpy_helper.to_array(t)) <= 2**n_bits for t in books)
+    assert size < len(files[None][0].SerializeToString())
