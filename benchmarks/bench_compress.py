@@ -13,8 +13,13 @@ fitted attributes included). Both are compared with the original
 architecture's dense float32 weights and biases. Fit times are CPU seconds,
 one BLAS thread.
 
+With ``--onnx`` the pruned models are also exported by skl2onnx (float32)
+and the file's bytes compared with the dense float32 weights and biases
+(a dense export is at least that large); the largest difference from
+``predict_proba`` on the test rows is printed with it.
+
 Run ``python benchmarks/bench_compress.py [--quick] [--seeds 0 1 2]
-[--bits 4 5] [--mnist-dir DIR]``.
+[--bits 4 5] [--onnx] [--mnist-dir DIR]``.
 """
 
 import argparse
@@ -56,7 +61,22 @@ def models(hidden, sparsity, bits_list, seed):
                PrunedMLPClassifier(weight_bits=bits, **pruned))
 
 
-def run(name, split, hidden, sparsity, seeds, bits_list):
+def onnx_size(model, X):
+    """Bytes of the float32 ONNX file and its largest deviation from ``predict_proba``."""
+    import onnxruntime as ort
+    import skl2onnx
+
+    import skprune.onnx
+
+    skprune.onnx.register()
+    onx = skl2onnx.to_onnx(model, X[:1], options={"zipmap": False})
+    session = ort.InferenceSession(onx.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    _, proba = session.run(None, {session.get_inputs()[0].name: X})
+    return len(onx.SerializeToString()), float(np.abs(proba - model.predict_proba(X)).max())
+
+
+def run(name, split, hidden, sparsity, seeds, bits_list, onnx=False):
     rows = []
     for seed in seeds:
         X_tr, X_te, y_tr, y_te = split(seed)
@@ -73,6 +93,8 @@ def run(name, split, hidden, sparsity, seeds, bits_list):
                    "pickle": len(pickle.dumps(model)), "dense": dense_bytes}
             if label.startswith("pruned"):
                 row["report"] = compression_report(model)
+                if onnx:
+                    row["onnx"] = onnx_size(model, X_te)
             rows.append(row)
             print_row(row)
     return rows
@@ -87,6 +109,10 @@ def print_row(row):
         parts = ("values %(values_bytes)d, codes %(codes_bytes)d, pattern "
                  "%(pattern_bytes)d, biases %(biases_bytes)d; %(bits_per_weight).2f "
                  "bits/weight" % report)
+    if "onnx" in row:
+        nbytes, deviation = row["onnx"]
+        parts += "; ONNX %d bytes (1/%.1f), max |diff| %.1e" % (
+            nbytes, row["dense"] / nbytes, deviation)
     print("| %s | %d | %s | %.4f | %.1f | %s | %d (1/%.1f) | %s |" % (
         row["data"], row["seed"], row["model"], row["accuracy"], row["seconds"], stored,
         row["pickle"], row["dense"] / row["pickle"], parts), flush=True)
@@ -107,6 +133,9 @@ def summary(rows):
         stored = [r["dense"] / r["report"]["stored_bytes"] for r in group if "report" in r]
         pickled = [r["dense"] / r["pickle"] for r in group]
         ratio = "1/%.1f - 1/%.1f" % (min(stored), max(stored)) if stored else ""
+        onnx = [r["dense"] / r["onnx"][0] for r in group if "onnx" in r]
+        if onnx:
+            ratio += "; ONNX 1/%.1f - 1/%.1f" % (min(onnx), max(onnx))
         print("| %s | %s | %.2f ± %.2f | %+.2f | %s | 1/%.1f - 1/%.1f | %.1f |" % (
             data, model, acc.mean(), acc.std(), gap, ratio, min(pickled), max(pickled),
             np.median([r["seconds"] for r in group])))
@@ -117,6 +146,8 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--bits", type=int, nargs="+", default=[4])
     parser.add_argument("--skip-mnist", action="store_true")
+    parser.add_argument("--onnx", action="store_true",
+                        help="also export the pruned models to ONNX (float32)")
     parser.add_argument("--mnist-dir", type=Path, default=MNIST_DIR)
     args = parser.parse_args()
     header("Weight sharing (weight_bits): bytes and accuracy", args.threads)
@@ -127,12 +158,12 @@ def main():
     with pinned(args.threads):
         n = 400 if args.quick else None
         rows += run("digits (100,)", lambda s: digits_split(n, np.float32), (100,), 0.9,
-                    args.seeds, args.bits)
+                    args.seeds, args.bits, args.onnx)
         if not args.skip_mnist and load_mnist(args.mnist_dir) is not None:
             n = 1500 if args.quick else None
             rows += run("MNIST-10k LeNet-300-100",
                         lambda s: mnist_split(args.mnist_dir, s, n), (300, 100), 0.92,
-                        args.seeds, args.bits)
+                        args.seeds, args.bits, args.onnx)
     summary(rows)
 
 
