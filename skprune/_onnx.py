@@ -51,8 +51,10 @@ def weight_form(W, itemsize):
     return min(costs, key=costs.get)
 
 
-#: About the bytes of the nodes that unpack a shared layer's codes.
+#: About the bytes of the nodes that unpack a shared layer's codes, and of
+#: those that turn relative positions into the matrix.
 _SHARED_NODES_BYTES = 700
+_GAP_NODES_BYTES = 1000
 
 
 def _form_bytes(W, form, itemsize):
@@ -61,19 +63,22 @@ def _form_bytes(W, form, itemsize):
             "mask": W.nnz * itemsize + (size + 7) // 8 + 64}[form]
 
 
-def _shared_bytes(W, shared, itemsize):
-    """About the bytes of a shared layer in the mask form: mask, codebook, codes, nodes."""
-    size = W.shape[0] * W.shape[1]
-    return ((size + 7) // 8 + 64 + len(shared["codebook"]) * itemsize
-            + len(shared["codes"]) + _SHARED_NODES_BYTES)
+def _shared_forms(W, shared, itemsize):
+    """About the bytes of a shared layer with each form of its pattern, ``{form: bytes}``."""
+    values = len(shared["codebook"]) * itemsize + len(shared["codes"]) + _SHARED_NODES_BYTES
+    forms = {"mask": (W.shape[0] * W.shape[1] + 7) // 8 + 64 + values}
+    if "gaps" in shared["pattern"]:
+        forms["gaps"] = len(shared["pattern"]["gaps"]) + _GAP_NODES_BYTES + values
+    return forms
 
 
 def _add_weights(scope, container, W, dtype, proto_dtype, shared=None):
     """Add the weight matrix ``W`` to the graph; return the name of its dense value.
 
     ``shared``, a layer of a model fitted with ``weight_bits``, stores the
-    values as its codebook and bit-packed codes, with the bit mask, when that
-    is smaller than the layer's own form.
+    values as its codebook and bit-packed codes, and the pattern as its
+    relative positions (scattered into a zero matrix) or its bit mask, when
+    that is smaller than the layer's own form.
     """
     from skl2onnx.proto import onnx_proto
 
@@ -82,9 +87,14 @@ def _add_weights(scope, container, W, dtype, proto_dtype, shared=None):
     W.sort_indices()
     itemsize = np.dtype(dtype).itemsize
     form = weight_form(W, itemsize)
-    if shared is not None and W.nnz and _shared_bytes(W, shared, itemsize) < _form_bytes(
-            W, form, itemsize):
-        form = "mask"
+    gaps = False
+    if shared is not None and W.nnz:
+        forms = _shared_forms(W, shared, itemsize)
+        best = min(forms, key=forms.get)
+        if forms[best] < _form_bytes(W, form, itemsize):
+            form, gaps = "mask", best == "gaps"
+        else:
+            shared = None
     else:
         shared = None
     name = scope.get_unique_variable_name("coefficient")
@@ -111,8 +121,16 @@ def _add_weights(scope, container, W, dtype, proto_dtype, shared=None):
         )
         return out
 
-    packed = np.packbits(flat)
     U8, I64 = onnx_proto.TensorProto.UINT8, onnx_proto.TensorProto.INT64
+    if gaps:
+        # Relative positions: the stored values scattered into a zero matrix.
+        values = _shared_values(shared, W.nnz, dtype, proto_dtype, const, node)
+        zeros = node("Expand", [const("zero_value", proto_dtype, [1], np.zeros(1, dtype=dtype)),
+                                const("size", I64, [1], [size])], "zeros")
+        positions = _gap_positions(shared["pattern"], const, node)
+        dense = node("ScatterElements", [zeros, positions, values], "scattered", axis=0)
+        return node("Reshape", [dense, const("shape", I64, [2], list(W.shape))], name)
+    packed = np.packbits(flat)
     bits = const("mask_bits", U8, [len(packed), 1], packed)
     shifts = const("mask_shifts", U8, [1, 8], np.arange(7, -1, -1, dtype=np.uint8))
     two = const("two", U8, [], np.uint8(2))
@@ -143,32 +161,58 @@ def _add_weights(scope, container, W, dtype, proto_dtype, shared=None):
     return node("Reshape", [dense, const("shape", I64, [2], list(W.shape))], name)
 
 
-def _shared_values(shared, nnz, dtype, proto_dtype, const, node):
-    """The stored values of a shared layer: its codebook gathered by its unpacked codes."""
+def _unpacked(packed, count, n_bits, stem, const, node):
+    """Int64 nodes of the ``count`` codes of ``n_bits`` bits packed in ``packed``."""
     from skl2onnx.proto import onnx_proto
 
     U8, I64 = onnx_proto.TensorProto.UINT8, onnx_proto.TensorProto.INT64
     F32 = onnx_proto.TensorProto.FLOAT
-    n_bits = int(shared["n_bits"])
-    packed = np.asarray(shared["codes"], dtype=np.uint8)
-    bits = node("BitShift", [const("code_bytes", U8, [len(packed), 1], packed),
-                             const("code_shifts", U8, [1, 8],
+    packed = np.asarray(packed, dtype=np.uint8)
+    bits = node("BitShift", [const(stem + "_bytes", U8, [len(packed), 1], packed),
+                             const(stem + "_shifts", U8, [1, 8],
                                    np.arange(7, -1, -1, dtype=np.uint8))],
-                "code_shifted", direction="RIGHT")
-    bits = node("Mod", [bits, const("code_two", U8, [], np.uint8(2))], "code_bits")
-    bits = node("Reshape", [bits, const("code_flat", I64, [1], [-1])], "code_flat_bits")
-    bits = node("Slice", [bits, const("code_start", I64, [1], [0]),
-                          const("code_stop", I64, [1], [nnz * n_bits])], "code_kept")
-    bits = node("Reshape", [bits, const("code_rows", I64, [2], [nnz, n_bits])], "code_rows")
+                stem + "_shifted", direction="RIGHT")
+    bits = node("Mod", [bits, const(stem + "_two", U8, [], np.uint8(2))], stem + "_bits")
+    bits = node("Reshape", [bits, const(stem + "_flat", I64, [1], [-1])], stem + "_flat")
+    bits = node("Slice", [bits, const(stem + "_start", I64, [1], [0]),
+                          const(stem + "_stop", I64, [1], [count * n_bits])], stem + "_kept")
+    bits = node("Reshape", [bits, const(stem + "_rows", I64, [2], [count, n_bits])],
+                stem + "_rows")
     # Each code is its bits times the powers of two (exact in float32 up to 8 bits).
     powers = (2.0 ** np.arange(n_bits - 1, -1, -1)).astype(np.float32).reshape(-1, 1)
-    codes = node("MatMul", [node("Cast", [bits], "code_bits_float", to=F32),
-                            const("code_powers", F32, [n_bits, 1], powers)], "code_sums")
-    codes = node("Reshape", [codes, const("code_vector", I64, [1], [-1])], "code_vector")
-    codes = node("Cast", [codes], "codes", to=I64)
+    codes = node("MatMul", [node("Cast", [bits], stem + "_float", to=F32),
+                            const(stem + "_powers", F32, [n_bits, 1], powers)],
+                 stem + "_sums")
+    codes = node("Reshape", [codes, const(stem + "_vector", I64, [1], [-1])],
+                 stem + "_vector")
+    return node("Cast", [codes], stem + "s", to=I64)
+
+
+def _shared_values(shared, nnz, dtype, proto_dtype, const, node):
+    """The stored values of a shared layer: its codebook gathered by its unpacked codes."""
+    codes = _unpacked(shared["codes"], nnz, int(shared["n_bits"]), "code", const, node)
     book = np.asarray(shared["codebook"], dtype=dtype)
     codebook = const("codebook", proto_dtype, [len(book)], book)
     return node("Gather", [codebook, codes], "shared_values", axis=0)
+
+
+def _gap_positions(pattern, const, node):
+    """Row-major positions of the stored weights from relative positions (see ``pack_gaps``)."""
+    from skl2onnx.proto import onnx_proto
+
+    I64 = onnx_proto.TensorProto.INT64
+    bits = int(pattern["gap_bits"])
+    top = const("gap_top", I64, [], np.int64(2**bits - 1))
+    symbols = _unpacked(pattern["gaps"], int(pattern["n_symbols"]), bits, "gap", const, node)
+    # A symbol below the top code is a weight after that many empty
+    # positions; the top code skips that many and stores nothing.
+    is_weight = node("Less", [symbols, top], "gap_is_weight")
+    one = const("gap_one", I64, [], np.int64(1))
+    advance = node("Where", [is_weight, node("Add", [symbols, one], "gap_step"), top],
+                   "gap_advance")
+    ends = node("CumSum", [advance, const("gap_axis", I64, [], np.int64(0))], "gap_ends")
+    positions = node("Sub", [ends, one], "gap_positions")
+    return node("Compress", [positions, is_weight], "positions", axis=0)
 
 
 def _network(scope, container, model, input_name, dtype, proto_dtype):

@@ -354,3 +354,30 @@ def test_onnx_export_keeps_codebooks_and_predicts_the_same(digits, dtype, n_bits
     assert len(books) == len(clf.coefs_)
     assert all(len(numpy_helper.to_array(t)) <= 2**n_bits for t in books)
     assert size < len(files[None][0].SerializeToString())
+
+
+def test_onnx_export_of_a_very_sparse_layer_scatters_relative_positions():
+    skl2onnx = pytest.importorskip("skl2onnx")
+    ort = pytest.importorskip("onnxruntime")
+    import skprune.onnx
+
+    skprune.onnx.register()
+    # A wide input layer at 3 % density: relative positions beat the bit mask.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 784)).astype(np.float32)
+    y = (X[:, :10].sum(axis=1) > 0).astype(int) + (X[:, 10:20].sum(axis=1) > 0)
+    clf = _fit(PrunedMLPClassifier((100,), sparsity=0.97, max_iter=20, n_prune_steps=1,
+                                   neuron_threshold=0.0, weight_bits=3, random_state=0),
+               X, y)
+    assert "gaps" in clf._shared_layers[0]["pattern"]
+    X_test = rng.normal(size=(50, 784))
+    onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    assert {"ScatterElements", "Compress", "Gather"} <= {n.op_type for n in onx.graph.node}
+    session = ort.InferenceSession(onx.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    X_in = X_test.astype(np.float32)
+    _, proba = session.run(None, {session.get_inputs()[0].name: X_in})
+    np.testing.assert_allclose(proba, clf.predict_proba(X_in), atol=1e-5)
+    # Smaller than the mask of the first layer alone would be with its values.
+    W = clf.coefs_[0]
+    assert len(onx.SerializeToString()) < W.shape[0] * W.shape[1] / 8 + 4 * W.nnz
