@@ -10,7 +10,9 @@ int64 positions), or its nonzero values plus a one-bit-per-weight mask that
 a few constant nodes expand into the dense matrix (onnxruntime folds them
 once, when the session is created). A model fitted with ``weight_bits``
 stores each layer's values as its codebook and its codes, packed
-``weight_bits`` to a weight, which constant nodes unpack the same way. skl2onnx, onnx and onnxruntime are
+``weight_bits`` to a weight, which constant nodes unpack the same way, and
+its pattern as the bit mask or, when smaller, as relative positions that
+constant nodes scatter the values to. skl2onnx, onnx and onnxruntime are
 imported only here, only when called.
 """
 
