@@ -175,7 +175,8 @@ def main(argv=None):
     warnings.simplefilter("ignore")
     lines = ["# Choosing the sparsity: GridSearchCV against the CV estimators", ""]
     lines += describe_machine(1)
-    lines += ["- levels: %s; CPU seconds, one BLAS thread" % LEVELS, ""]
+    lines += ["- command: `python benchmarks/bench_path.py %s`" % " ".join(argv or sys.argv[1:]),
+              "- levels: %s; CPU seconds, one BLAS thread" % LEVELS, ""]
     rows = []
     with pinned(1):
         for name in args.datasets.split(","):

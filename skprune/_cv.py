@@ -38,7 +38,7 @@ from sklearn.utils.validation import (
 from ._base import _atomic_fit
 from ._classifier import PrunedMLPClassifier
 from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
-from ._path import pruning_path
+from ._path import run_path
 from ._recipes import resolve_recipe
 from ._regressor import PrunedMLPRegressor
 
@@ -174,15 +174,15 @@ def _fold_scores(estimator, X, y, sample_weight, train, test, levels, scorer,
     test_params = _check_method_params(X, params=score_params, indices=test)
     start = time.process_time()
     if context is None:
-        _, models = pruning_path(estimator, X_train, y_train, levels,
-                                 sample_weight=sw_train, finetune_iter=finetune_iter)
+        _, models = run_path(estimator, X_train, y_train, levels, sw_train, finetune_iter,
+                             steps="snap")
     else:
         metadata = None if sw_train is None else {"sample_weight": sw_train}
         with context.propagate_callback_context(estimator):
             context.call_on_fit_task_begin(estimator=estimator, X=X_train, y=y_train,
                                            metadata=metadata)
-            _, models = pruning_path(estimator, X_train, y_train, levels,
-                                     sample_weight=sw_train, finetune_iter=finetune_iter)
+            _, models = run_path(estimator, X_train, y_train, levels, sw_train,
+                                 finetune_iter, steps="snap")
             context.call_on_fit_task_end(estimator=estimator, X=X_train, y=y_train,
                                          metadata=metadata)
     scores = [scorer(model, X_test, y_test, **test_params) for model in models]

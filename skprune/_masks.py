@@ -117,6 +117,27 @@ def fraction_masks(scores, masks, sparsity, scope, n_original, min_density=0.0):
     ]
 
 
+def meets_fraction(masks, sparsity, scope, n_original):
+    """Whether ``masks`` keep no more weights than :func:`fraction_masks` would keep.
+
+    Then :func:`fraction_masks` returns ``masks`` unchanged whatever the
+    scores, so they need not be computed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._masks import meets_fraction
+    >>> meets_fraction([np.array([[True, False, False, False]])], 0.75, "global", [4])
+    True
+    >>> meets_fraction([np.array([[True, True, False, False]])], 0.75, "layer", [4])
+    False
+    """
+    if scope == "layer":
+        return all(int(m.sum()) <= int(round((1 - sparsity) * n))
+                   for m, n in zip(masks, n_original))
+    return sum(int(m.sum()) for m in masks) <= int(round((1 - sparsity) * sum(n_original)))
+
+
 def neuron_keep_masks(scores, threshold):
     """Per hidden layer, which neurons score at least ``threshold``.
 

@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._criteria import checked_neuron_scores, checked_weight_scores
 from ._masks import (
     fraction_masks,
+    meets_fraction,
     neuron_fraction_masks,
     neuron_keep_masks,
     threshold_masks,
@@ -42,12 +43,24 @@ class PruningCollapseWarning(ConvergenceWarning):
     """
 
 
-def prune_weights(config, data, net, target, rng):
-    """Threshold rule, then the ``target`` fraction by ``config.criterion``."""
+def prune_weights(config, data, net, target, rng, final=False):
+    """Threshold rule, then the ``target`` fraction by ``config.criterion``.
+
+    With ``final`` (the prune that ends a fit), masks that already meet the
+    target are kept without scoring them: the scores could not change them.
+    """
     coefs, intercepts, masks = net
     # Exact zeros (the L1 penalty makes them) are pruned for good.
     masks = [m & (W != 0) for W, m in zip(coefs, masks)]
     masks = threshold_masks([np.abs(W) for W in coefs], masks, config.weight_threshold)
+    if final and target is not None and meets_fraction(
+        masks, target, config.prune_scope, list(config.n_original)
+    ) and not any(
+        # A neuron cut off here (e.g. by L1 zeros) is for the fraction rule to handle.
+        (~(masks[k].any(axis=0) & masks[k + 1].any(axis=1))).any()
+        for k in range(len(masks) - 1)
+    ):
+        target = None
     if target is not None:
         state = data.pruning_state(
             coefs, intercepts, masks, config.activation, config.loss, rng
@@ -122,7 +135,7 @@ def prune(config, data, net, step, rng):
     (for slicing the rewinding weights alike).
     """
     target, neuron_target = config.targets(step) if step else (config.sparsity, None)
-    net = prune_weights(config, data, net, target, rng)
+    net = prune_weights(config, data, net, target, rng, final=step is None)
     removed = []
     wants_neurons = config.neuron_threshold > 0 or neuron_target is not None
     if step and wants_neurons and len(net[0]) > 1:

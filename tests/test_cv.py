@@ -20,14 +20,20 @@ from skprune import (
     PrunedMLPRegressor,
     PrunedMLPRegressorCV,
     compression_report,
-    pruning_path,
 )
 from skprune._cv import default_sparsities, select_level
+from skprune._path import run_path
 from skprune._recipes import resolve_recipe
 
 LEVELS = [0.3, 0.6, 0.85]
 SMALL = dict(hidden_layer_sizes=(16,), max_iter=30, n_prune_steps=3, retrain_iter=4,
              random_state=0)
+
+
+def _scoring_path(estimator, X, y, levels, finetune_iter, sample_weight=None):
+    """The run the CV estimators score a fold with: the recipe's steps, levels snapped in."""
+    return run_path(estimator, X, y, np.array(levels), sample_weight, finetune_iter,
+                    steps="snap")
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +95,7 @@ def test_scores_are_those_of_a_pruning_path_per_fold(fitted, data):
     base = PrunedMLPClassifier(**SMALL)
     recipe = resolve_recipe({**base.get_params(), "sparsity": LEVELS[-1]})
     for k, (train, test) in enumerate(StratifiedKFold(3).split(X, y)):
-        _, models = pruning_path(base, X[train], y[train], LEVELS,
-                                 finetune_iter=recipe["retrain_iter"])
+        _, models = _scoring_path(base, X[train], y[train], LEVELS, recipe["retrain_iter"])
         scores = [m.score(X[test], y[test]) for m in models]
         np.testing.assert_allclose(fitted.scores_path_[:, k], scores)
 
@@ -193,8 +198,8 @@ def test_metadata_routing_to_the_scorer_and_the_splitter(data):
         cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=GroupKFold(2), scoring=scorer,
                                    **SMALL).fit(X, y, sample_weight=weights, groups=groups)
     train, test = next(GroupKFold(2).split(X, y, groups))
-    _, models = pruning_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5, 0.8],
-                             sample_weight=weights[train], finetune_iter=SMALL["retrain_iter"])
+    _, models = _scoring_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5, 0.8],
+                              SMALL["retrain_iter"], sample_weight=weights[train])
     expected = [balanced_accuracy_score(y[test], m.predict(X[test]),
                                         sample_weight=weights[test]) for m in models]
     np.testing.assert_allclose(cv.scores_path_[:, 0], expected)
@@ -206,8 +211,8 @@ def test_scoring_by_name(data):
                                **SMALL).fit(X, y)
     assert np.all(cv.scores_path_ < 0)
     train, test = next(StratifiedKFold(2).split(X, y))
-    _, (model,) = pruning_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5],
-                               finetune_iter=SMALL["retrain_iter"])
+    _, (model,) = _scoring_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5],
+                                SMALL["retrain_iter"])
     assert cv.scores_path_[0, 0] == pytest.approx(
         get_scorer("neg_log_loss")(model, X[test], y[test]))
 

@@ -726,3 +726,18 @@ def test_cluster_gone_mid_fit_is_a_clear_error_and_leaves_the_estimator():
     for name, value in before.items():
         if name != "max_iter":
             assert est.__dict__[name] is value, name
+
+
+def test_pruning_path_on_blocks_gives_the_in_memory_path(client):
+    from skprune import pruning_path
+
+    X, y_class, _, sw = _fit_problem()
+    params = dict(_PRUNING, neuron_sparsity=None)
+    levels, memory = pruning_path(PrunedMLPClassifier(**params), X, y_class, [0.3, 0.6],
+                                  sample_weight=sw)
+    _, blocks = pruning_path(
+        PrunedMLPClassifier(**params), da.from_array(X, chunks=(41, 3)),
+        da.from_array(y_class, chunks=41), [0.3, 0.6], sample_weight=da.from_array(sw, 41))
+    for m, b in zip(memory, blocks):
+        _assert_same_model(m, b)
+    assert [round(b.sparsity_, 2) for b in blocks] == [0.3, 0.6]
