@@ -1,21 +1,29 @@
-"""Size and accuracy of weight sharing after pruning (per-layer KMeans codebooks).
+"""Size and accuracy of weight sharing after pruning (``weight_bits``).
 
-A ``PrunedMLPClassifier`` is fitted (float32 data, ``StandardScaler``), then
-each layer's surviving weights are shared: a codebook of ``2 ** bits`` values
-fitted by KMeans on the layer's stored weights, bit-packed codes, the compact
-sparsity pattern, and a short full-batch fine-tune of the shared values with
-the codes fixed (``skprune._compress``; not yet a parameter of ``fit``).
+On each data set and seed the same process fits ``MLPClassifier()`` and
+``PrunedMLPClassifier()`` (both dense, defaults), the pruned architecture
+without sharing, and the pruned architecture with ``weight_bits`` (each
+layer's surviving weights share ``2 ** weight_bits`` values, fine-tuned with
+the codes fixed), on float32 data scaled by ``StandardScaler``.
 
-Bytes are those of the stored parts (codebooks, packed codes, patterns and
-biases) against the original dense float32 weights and biases; accuracy is
-on the held-out rows, against ``MLPClassifier()`` (defaults) and the dense
-architecture ``MLPClassifier(hidden_layer_sizes=...)``, in the same process,
+Sizes: ``stored`` is what :func:`skprune.compression_report` counts (values
+or codebooks, codes, sparsity pattern, biases); ``pickle`` is the whole
+``pickle.dumps`` of the fitted estimator (loss curve, history and other
+fitted attributes included). Both are compared with the original
+architecture's dense float32 weights and biases. Fit times are CPU seconds,
 one BLAS thread.
 
-Run ``python benchmarks/bench_compress.py [--quick] [--seeds 0 1 2]``.
+With ``--onnx`` the pruned models are also exported by skl2onnx (float32)
+and the file's bytes compared with the dense float32 weights and biases
+(a dense export is at least that large); the largest difference from
+``predict_proba`` on the test rows is printed with it.
+
+Run ``python benchmarks/bench_compress.py [--quick] [--seeds 0 1 2]
+[--bits 4 5] [--onnx] [--mnist-dir DIR]``.
 """
 
 import argparse
+import pickle
 import time
 import warnings
 from pathlib import Path
@@ -28,15 +36,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from skprune import PrunedMLPClassifier, compression_report
-from skprune._compress import (
-    decode_layer,
-    fine_tune_codebooks,
-    share_layer,
-    stored_bytes,
-)
 
 MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
-BITS = (4, 5, 6)
 
 
 def mnist_split(root, seed, rows):
@@ -50,76 +51,120 @@ def mnist_split(root, seed, rows):
     return (*(scaler.transform(a).astype(np.float32) for a in (X_tr, X_te)), y_tr, y_te)
 
 
-def shared_score(clf, X_tr, y_tr, X_te, y_te, bits):
-    """Accuracy and stored bytes of ``clf`` with its layers shared at ``bits``."""
-    shared = [share_layer(W, bits, random_state=0) for W in clf.coefs_]
-    Y = (y_tr[:, None] == clf.classes_[None, :]).astype(X_tr.dtype)
-    t0 = time.process_time()
-    books, biases, _ = fine_tune_codebooks(
-        X_tr, Y, np.ones(len(y_tr), X_tr.dtype), shared, clf.intercepts_,
-        clf.activation, "log_loss", clf.alpha, n_iter=30,
-    )
-    seconds = time.process_time() - t0
-    original = clf.coefs_, clf.intercepts_
-    clf.coefs_ = [decode_layer(s, b) for s, b in zip(shared, books)]
-    clf.intercepts_ = biases
-    clf._build_inference_plan()
-    accuracy = clf.score(X_te, y_te)
-    clf.coefs_, clf.intercepts_ = original
-    clf._build_inference_plan()
-    return accuracy, stored_bytes(shared, biases), seconds
+def models(hidden, sparsity, bits_list, seed):
+    yield "MLPClassifier()", MLPClassifier(random_state=seed)
+    yield "PrunedMLPClassifier()", PrunedMLPClassifier(random_state=seed)
+    pruned = dict(hidden_layer_sizes=hidden, sparsity=sparsity, random_state=seed)
+    yield "pruned %.2f" % sparsity, PrunedMLPClassifier(**pruned)
+    for bits in bits_list:
+        yield ("pruned %.2f, weight_bits=%d" % (sparsity, bits),
+               PrunedMLPClassifier(weight_bits=bits, **pruned))
 
 
-def run(name, split, hidden, sparsity, seeds):
+def onnx_size(model, X):
+    """Bytes of the float32 ONNX file and its largest deviation from ``predict_proba``."""
+    import onnxruntime as ort
+    import skl2onnx
+
+    import skprune.onnx
+
+    skprune.onnx.register()
+    onx = skl2onnx.to_onnx(model, X[:1], options={"zipmap": False})
+    session = ort.InferenceSession(onx.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    _, proba = session.run(None, {session.get_inputs()[0].name: X})
+    return len(onx.SerializeToString()), float(np.abs(proba - model.predict_proba(X)).max())
+
+
+def run(name, split, hidden, sparsity, seeds, bits_list, onnx=False):
     rows = []
     for seed in seeds:
         X_tr, X_te, y_tr, y_te = split(seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            default = MLPClassifier(random_state=seed).fit(X_tr, y_tr)
-            dense = MLPClassifier(hidden, random_state=seed).fit(X_tr, y_tr)
-            clf = PrunedMLPClassifier(hidden, sparsity=sparsity, random_state=seed)
-            clf.fit(X_tr, y_tr)
-        units = [X_tr.shape[1], *hidden, len(clf.classes_)]
+        units = [X_tr.shape[1], *hidden, len(np.unique(y_tr))]
         dense_bytes = 4 * sum(a * b + b for a, b in zip(units[:-1], units[1:]))
-        report = compression_report(clf)
-        rows.append((seed, "MLPClassifier()", default.score(X_te, y_te), None, None))
-        rows.append((seed, "MLPClassifier%s" % (hidden,), dense.score(X_te, y_te),
-                     dense_bytes, None))
-        rows.append((seed, "pruned %.2f (CSR float32)" % sparsity,
-                     clf.score(X_te, y_te), report["stored_bytes"], None))
-        for bits in BITS:
-            acc, parts, sec = shared_score(clf, X_tr, y_tr, X_te, y_te, bits)
-            rows.append((seed, "pruned + %d-bit shared" % bits, acc, parts["total"],
-                         parts))
-        for seed_, label, acc, nbytes, parts in rows[-3 - len(BITS):]:
-            ratio = "" if nbytes is None else "1/%.1f" % (dense_bytes / nbytes)
-            detail = "" if parts is None else (
-                "values %(values)d, indices %(indices)d, pattern %(pattern)d, "
-                "biases %(biases)d, %(bits_per_weight).2f bits/weight" % parts)
-            print("| %s | %d | %s | %.4f | %s | %s | %s |" % (
-                name, seed_, label, acc, "" if nbytes is None else nbytes, ratio, detail),
-                flush=True)
+        for label, model in models(hidden, sparsity, bits_list, seed):
+            t0 = time.process_time()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(X_tr, y_tr)
+            seconds = time.process_time() - t0
+            row = {"data": name, "seed": seed, "model": label,
+                   "accuracy": model.score(X_te, y_te), "seconds": seconds,
+                   "pickle": len(pickle.dumps(model)), "dense": dense_bytes}
+            if label.startswith("pruned"):
+                row["report"] = compression_report(model)
+                if onnx:
+                    row["onnx"] = onnx_size(model, X_te)
+            rows.append(row)
+            print_row(row)
     return rows
+
+
+def print_row(row):
+    report = row.get("report")
+    stored = parts = ""
+    if report is not None:
+        stored = "%d (1/%.1f)" % (report["stored_bytes"],
+                                  row["dense"] / report["stored_bytes"])
+        parts = ("values %(values_bytes)d, codes %(codes_bytes)d, pattern "
+                 "%(pattern_bytes)d, biases %(biases_bytes)d; %(bits_per_weight).2f "
+                 "bits/weight" % report)
+    if "onnx" in row:
+        nbytes, deviation = row["onnx"]
+        parts += "; ONNX %d bytes (1/%.1f), max |diff| %.1e" % (
+            nbytes, row["dense"] / nbytes, deviation)
+    print("| %s | %d | %s | %.4f | %.1f | %s | %d (1/%.1f) | %s |" % (
+        row["data"], row["seed"], row["model"], row["accuracy"], row["seconds"], stored,
+        row["pickle"], row["dense"] / row["pickle"], parts), flush=True)
+
+
+def summary(rows):
+    """Per model: mean accuracy, worst paired gap to ``PrunedMLPClassifier()``, size ratios."""
+    print("\n| data | model | accuracy (mean ± sd) | worst gap to PrunedMLPClassifier() "
+          "| stored of dense float32 | pickle of dense float32 | fit CPU s |\n"
+          "|---|---|---|---|---|---|---|")
+    reference = {(r["data"], r["seed"]): r["accuracy"] for r in rows
+                 if r["model"] == "PrunedMLPClassifier()"}
+    keys = list(dict.fromkeys((r["data"], r["model"]) for r in rows))
+    for data, model in keys:
+        group = [r for r in rows if (r["data"], r["model"]) == (data, model)]
+        acc = np.array([r["accuracy"] for r in group]) * 100
+        gap = min(r["accuracy"] - reference[r["data"], r["seed"]] for r in group) * 100
+        stored = [r["dense"] / r["report"]["stored_bytes"] for r in group if "report" in r]
+        pickled = [r["dense"] / r["pickle"] for r in group]
+        ratio = "1/%.1f - 1/%.1f" % (min(stored), max(stored)) if stored else ""
+        onnx = [r["dense"] / r["onnx"][0] for r in group if "onnx" in r]
+        if onnx:
+            ratio += "; ONNX 1/%.1f - 1/%.1f" % (min(onnx), max(onnx))
+        print("| %s | %s | %.2f ± %.2f | %+.2f | %s | 1/%.1f - 1/%.1f | %.1f |" % (
+            data, model, acc.mean(), acc.std(), gap, ratio, min(pickled), max(pickled),
+            np.median([r["seconds"] for r in group])))
 
 
 def main():
     parser = common_arguments(argparse.ArgumentParser(description=__doc__))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--bits", type=int, nargs="+", default=[4])
     parser.add_argument("--skip-mnist", action="store_true")
+    parser.add_argument("--onnx", action="store_true",
+                        help="also export the pruned models to ONNX (float32)")
     parser.add_argument("--mnist-dir", type=Path, default=MNIST_DIR)
     args = parser.parse_args()
-    header("Weight sharing after pruning: bytes and accuracy", args.threads)
-    print("| data | seed | model | test accuracy | stored bytes | of dense float32 "
-          "| parts |\n|---|---|---|---|---|---|---|")
+    header("Weight sharing (weight_bits): bytes and accuracy", args.threads)
+    print("| data | seed | model | test accuracy | fit CPU s | stored bytes (of dense "
+          "float32) | pickle bytes (of dense float32) | parts |\n"
+          "|---|---|---|---|---|---|---|---|")
+    rows = []
     with pinned(args.threads):
         n = 400 if args.quick else None
-        run("digits (100,)", lambda s: digits_split(n, np.float32), (100,), 0.9,
-            args.seeds)
+        rows += run("digits (100,)", lambda s: digits_split(n, np.float32), (100,), 0.9,
+                    args.seeds, args.bits, args.onnx)
         if not args.skip_mnist and load_mnist(args.mnist_dir) is not None:
-            rows = 1500 if args.quick else None
-            run("MNIST-10k LeNet-300-100", lambda s: mnist_split(args.mnist_dir, s, rows),
-                (300, 100), 0.92, args.seeds)
+            n = 1500 if args.quick else None
+            rows += run("MNIST-10k LeNet-300-100",
+                        lambda s: mnist_split(args.mnist_dir, s, n), (300, 100), 0.92,
+                        args.seeds, args.bits, args.onnx)
+    summary(rows)
 
 
 if __name__ == "__main__":

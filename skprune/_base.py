@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, fit_task
+from ._compress import share_network, shared_attributes
 from ._config import FitConfig
 from ._criteria import (
     NEURON_CRITERIA,
@@ -123,6 +124,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         ],
         "rewind": ["boolean"],
         "l1_alpha": [Interval(Real, 0, None, closed="left")],
+        "weight_bits": [None, Interval(Integral, 1, 8, closed="both")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -164,6 +166,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         retrain_solver="auto",
         rewind=False,
         l1_alpha=0.0,
+        weight_bits=None,
         warm_start=False,
         random_state=None,
         verbose=False,
@@ -201,6 +204,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         self.retrain_solver = retrain_solver
         self.rewind = rewind
         self.l1_alpha = l1_alpha
+        self.weight_bits = weight_bits
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
@@ -482,7 +486,12 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                                 on_step=None if path is None else path.on_step)
         if not record.diverged:
             check_learned(data, config, record, net, n_iter_before)
+        shared = None
+        if self.weight_bits is not None:
+            net, shared = share_network(config, data, net, record, self.weight_bits)
         fitted = self._fitted_attributes(config, record, net, history, validation)
+        if shared is not None:
+            fitted.update(shared_attributes(shared))
         n_iter = record.n_iter - n_iter_before
         fitted["n_iter_"] = n_iter  # this fit's iterations, as in scikit-learn's MLP
         fitted["t_"] = getattr(self, "t_", 0) * warm + n_iter * data.n_samples
@@ -527,4 +536,5 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                 if validated and np.isfinite(record.best_validation_score)
                 else None
             ),
+            **shared_attributes(None),  # weight_bits: set by _train after sharing
         }

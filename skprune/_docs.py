@@ -223,6 +223,23 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         repeated rows) can end at visibly different weights, which is why
         ``retrain_solver='auto'`` does not pick 'lbfgs' under an L1 penalty.
 
+    weight_bits : int or None, default=None
+        If set, an integer in [1, 8]: after the final prune each layer's
+        surviving weights share ``2 ** weight_bits`` values (a codebook
+        fitted by scikit-learn's :class:`~sklearn.cluster.KMeans` on the
+        layer's weights, negative and positive weights coded apart, so no
+        weight changes sign or falls below ``weight_threshold``), and the
+        shared values and the biases are fine-tuned with every weight's
+        code fixed (Han et al., *Deep Compression*, 2016), by at most 30
+        full-batch L-BFGS-B iterations; the fine-tune keeps the values with
+        the lowest training loss and its losses are appended to
+        ``loss_curve_``.
+        ``coefs_`` holds the shared values, and a pickle or skops file
+        stores each layer as its codebook, ``weight_bits``-bit codes and a
+        compact sparsity pattern instead of floats and indices (see
+        :func:`~skprune.compression_report`). A warm start trains from the
+        shared values. None keeps every weight's own value.
+
     warm_start : bool, default=False
         Reuse the previous fit's (pruned) network as the starting point.
         Pruned weights and removed neurons stay pruned; ``loss_curve_``,

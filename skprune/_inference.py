@@ -18,7 +18,10 @@ predicted from the new weights, by the generic network pass.
 
 The same mixin stores the skprune version with a saved model, warns when a
 model is loaded under another version, and packs each CSR pattern compactly
-(a bit mask or 16-bit column indices) in the pickle and the skops file.
+(a bit mask or 16-bit column indices) in the pickle and the skops file. A
+model fitted with ``weight_bits`` is saved as its shared layers instead
+(codebooks, bit-packed codes, compact patterns; see :mod:`._compress`) and
+its ``coefs_`` decoded from them on load, value for value.
 """
 
 import warnings
@@ -403,8 +406,17 @@ class InferenceMixin:
         state = {
             k: v
             for k, v in state.items()
-            if k not in ("_plan", "_skprune_version_saved")
+            if k not in ("_plan", "_skprune_version_saved", "_shared_coefs")
         }
+        from ._compress import current_sharing, pack_shared
+
+        shared = current_sharing(self)
+        if shared is not None:
+            # Codebooks, packed codes and patterns: coefs_ is decoded on load.
+            del state["coefs_"]
+            state["_shared_layers"] = pack_shared(shared)
+        elif state.get("_shared_layers") is not None:
+            state["_shared_layers"] = None  # coefs_ replaced since fit: kept as they are
         coefs = state.get("coefs_")
         if isinstance(coefs, list) and coefs and all(sp.issparse(W) for W in coefs):
             state["coefs_"] = [pack_csr(W) for W in coefs]
@@ -430,6 +442,15 @@ class InferenceMixin:
             and all(isinstance(W, dict) for W in coefs)
         ):
             state["coefs_"] = [unpack_csr(W) for W in coefs]
+        shared = state.get("_shared_layers")
+        decoded = shared is not None and "coefs_" not in state
+        if decoded:
+            from ._compress import decode_layer, unpack_shared
+
+            state["_shared_layers"] = shared = unpack_shared(shared)
+            state["coefs_"] = [decode_layer(layer) for layer in shared]
         super().__setstate__(state)
+        if decoded:
+            self._shared_coefs = tuple(self.coefs_)
         self._skprune_version_saved = saved
         self._build_inference_plan()

@@ -8,7 +8,11 @@ from every shape, and each weight matrix is stored in the smallest of three
 forms -- a dense initializer, an ONNX sparse initializer (values and their
 int64 positions), or its nonzero values plus a one-bit-per-weight mask that
 a few constant nodes expand into the dense matrix (onnxruntime folds them
-once, when the session is created). skl2onnx, onnx and onnxruntime are
+once, when the session is created). A model fitted with ``weight_bits``
+stores each layer's values as its codebook and its codes, packed
+``weight_bits`` to a weight, which constant nodes unpack the same way, and
+its pattern as the bit mask or, when smaller, as relative positions that
+constant nodes scatter the values to. skl2onnx, onnx and onnxruntime are
 imported only here, only when called.
 """
 
@@ -49,14 +53,52 @@ def weight_form(W, itemsize):
     return min(costs, key=costs.get)
 
 
-def _add_weights(scope, container, W, dtype, proto_dtype):
-    """Add the weight matrix ``W`` to the graph; return the name of its dense value."""
+#: About the bytes of the nodes that unpack a shared layer's codes, and of
+#: those that turn relative positions into the matrix.
+_SHARED_NODES_BYTES = 700
+_GAP_NODES_BYTES = 1000
+
+
+def _form_bytes(W, form, itemsize):
+    size = W.shape[0] * W.shape[1]
+    return {"dense": size * itemsize, "sparse": W.nnz * (itemsize + 8),
+            "mask": W.nnz * itemsize + (size + 7) // 8 + 64}[form]
+
+
+def _shared_forms(W, shared, itemsize):
+    """About the bytes of a shared layer with each form of its pattern, ``{form: bytes}``."""
+    values = len(shared["codebook"]) * itemsize + len(shared["codes"]) + _SHARED_NODES_BYTES
+    forms = {"mask": (W.shape[0] * W.shape[1] + 7) // 8 + 64 + values}
+    if "gaps" in shared["pattern"]:
+        forms["gaps"] = len(shared["pattern"]["gaps"]) + _GAP_NODES_BYTES + values
+    return forms
+
+
+def _add_weights(scope, container, W, dtype, proto_dtype, shared=None):
+    """Add the weight matrix ``W`` to the graph; return the name of its dense value.
+
+    ``shared``, a layer of a model fitted with ``weight_bits``, stores the
+    values as its codebook and bit-packed codes, and the pattern as its
+    relative positions (scattered into a zero matrix) or its bit mask, when
+    that is smaller than the layer's own form.
+    """
     from skl2onnx.proto import onnx_proto
 
     W = sp.csr_array(W).astype(dtype)
     W.sum_duplicates()
     W.sort_indices()
-    form = weight_form(W, np.dtype(dtype).itemsize)
+    itemsize = np.dtype(dtype).itemsize
+    form = weight_form(W, itemsize)
+    gaps = False
+    if shared is not None and W.nnz:
+        forms = _shared_forms(W, shared, itemsize)
+        best = min(forms, key=forms.get)
+        if forms[best] < _form_bytes(W, form, itemsize):
+            form, gaps = "mask", best == "gaps"
+        else:
+            shared = None
+    else:
+        shared = None
     name = scope.get_unique_variable_name("coefficient")
     if form == "dense":
         container.add_initializer(name, proto_dtype, W.shape, W.toarray().ravel())
@@ -81,8 +123,16 @@ def _add_weights(scope, container, W, dtype, proto_dtype):
         )
         return out
 
-    packed = np.packbits(flat)
     U8, I64 = onnx_proto.TensorProto.UINT8, onnx_proto.TensorProto.INT64
+    if gaps:
+        # Relative positions: the stored values scattered into a zero matrix.
+        values = _shared_values(shared, W.nnz, dtype, proto_dtype, const, node)
+        zeros = node("Expand", [const("zero_value", proto_dtype, [1], np.zeros(1, dtype=dtype)),
+                                const("size", I64, [1], [size])], "zeros")
+        positions = _gap_positions(shared["pattern"], const, node)
+        dense = node("ScatterElements", [zeros, positions, values], "scattered", axis=0)
+        return node("Reshape", [dense, const("shape", I64, [2], list(W.shape))], name)
+    packed = np.packbits(flat)
     bits = const("mask_bits", U8, [len(packed), 1], packed)
     shifts = const("mask_shifts", U8, [1, 8], np.arange(7, -1, -1, dtype=np.uint8))
     two = const("two", U8, [], np.uint8(2))
@@ -102,12 +152,69 @@ def _add_weights(scope, container, W, dtype, proto_dtype):
     axis = const("axis", I64, [], np.int64(0))
     cumsum = node("CumSum", [as_int, axis], "cumsum")
     slot = node("Sub", [cumsum, const("one", I64, [1], [1])], "slot")
-    values = const("values", proto_dtype, [W.nnz], coo.data)
+    if shared is None or not W.nnz:
+        values = const("values", proto_dtype, [W.nnz], coo.data)
+    else:
+        values = _shared_values(shared, W.nnz, dtype, proto_dtype, const, node)
     gathered = node("Gather", [values, slot], "gathered", axis=0)
     zero = const("zero_value", proto_dtype, [1], np.zeros(1, dtype=dtype))
     is_set = node("Cast", [mask_flat], "mask_bool", to=onnx_proto.TensorProto.BOOL)
     dense = node("Where", [is_set, gathered, zero], "scattered")
     return node("Reshape", [dense, const("shape", I64, [2], list(W.shape))], name)
+
+
+def _unpacked(packed, count, n_bits, stem, const, node):
+    """Int64 nodes of the ``count`` codes of ``n_bits`` bits packed in ``packed``."""
+    from skl2onnx.proto import onnx_proto
+
+    U8, I64 = onnx_proto.TensorProto.UINT8, onnx_proto.TensorProto.INT64
+    F32 = onnx_proto.TensorProto.FLOAT
+    packed = np.asarray(packed, dtype=np.uint8)
+    bits = node("BitShift", [const(stem + "_bytes", U8, [len(packed), 1], packed),
+                             const(stem + "_shifts", U8, [1, 8],
+                                   np.arange(7, -1, -1, dtype=np.uint8))],
+                stem + "_shifted", direction="RIGHT")
+    bits = node("Mod", [bits, const(stem + "_two", U8, [], np.uint8(2))], stem + "_bits")
+    bits = node("Reshape", [bits, const(stem + "_flat", I64, [1], [-1])], stem + "_flat")
+    bits = node("Slice", [bits, const(stem + "_start", I64, [1], [0]),
+                          const(stem + "_stop", I64, [1], [count * n_bits])], stem + "_kept")
+    bits = node("Reshape", [bits, const(stem + "_rows", I64, [2], [count, n_bits])],
+                stem + "_rows")
+    # Each code is its bits times the powers of two (exact in float32 up to 8 bits).
+    powers = (2.0 ** np.arange(n_bits - 1, -1, -1)).astype(np.float32).reshape(-1, 1)
+    codes = node("MatMul", [node("Cast", [bits], stem + "_float", to=F32),
+                            const(stem + "_powers", F32, [n_bits, 1], powers)],
+                 stem + "_sums")
+    codes = node("Reshape", [codes, const(stem + "_vector", I64, [1], [-1])],
+                 stem + "_vector")
+    return node("Cast", [codes], stem + "s", to=I64)
+
+
+def _shared_values(shared, nnz, dtype, proto_dtype, const, node):
+    """The stored values of a shared layer: its codebook gathered by its unpacked codes."""
+    codes = _unpacked(shared["codes"], nnz, int(shared["n_bits"]), "code", const, node)
+    book = np.asarray(shared["codebook"], dtype=dtype)
+    codebook = const("codebook", proto_dtype, [len(book)], book)
+    return node("Gather", [codebook, codes], "shared_values", axis=0)
+
+
+def _gap_positions(pattern, const, node):
+    """Row-major positions of the stored weights from relative positions (see ``pack_gaps``)."""
+    from skl2onnx.proto import onnx_proto
+
+    I64 = onnx_proto.TensorProto.INT64
+    bits = int(pattern["gap_bits"])
+    top = const("gap_top", I64, [], np.int64(2**bits - 1))
+    symbols = _unpacked(pattern["gaps"], int(pattern["n_symbols"]), bits, "gap", const, node)
+    # A symbol below the top code is a weight after that many empty
+    # positions; the top code skips that many and stores nothing.
+    is_weight = node("Less", [symbols, top], "gap_is_weight")
+    one = const("gap_one", I64, [], np.int64(1))
+    advance = node("Where", [is_weight, node("Add", [symbols, one], "gap_step"), top],
+                   "gap_advance")
+    ends = node("CumSum", [advance, const("gap_axis", I64, [], np.int64(0))], "gap_ends")
+    positions = node("Sub", [ends, one], "gap_positions")
+    return node("Compress", [positions, is_weight], "positions", axis=0)
 
 
 def _network(scope, container, model, input_name, dtype, proto_dtype):
@@ -117,8 +224,11 @@ def _network(scope, container, model, input_name, dtype, proto_dtype):
     name = scope.get_unique_variable_name("cast_input")
     apply_cast(scope, input_name, name, container, to=proto_dtype)
     last = len(model.coefs_) - 1
+    from ._compress import current_sharing
+
+    shared = current_sharing(model) or [None] * len(model.coefs_)
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
-        weights = _add_weights(scope, container, W, dtype, proto_dtype)
+        weights = _add_weights(scope, container, W, dtype, proto_dtype, shared[i])
         bias = scope.get_unique_variable_name("intercepts")
         container.add_initializer(
             bias, proto_dtype, [1, len(b)], np.asarray(b, dtype=dtype)

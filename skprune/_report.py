@@ -144,8 +144,20 @@ def compression_report(estimator):
         - ``neurons_original``, ``neurons_kept``: tuples of hidden widths.
         - ``neurons_removed``: total hidden neurons removed.
         - ``n_features_used``: input features with a surviving weight.
-        - ``stored_bytes``: bytes of the fitted weights (CSR data, indices
-          and index pointers) and biases.
+        - ``weight_bits``: bits per codebook index of a model fitted with
+          ``weight_bits`` (whose layers share their values), else None.
+        - ``values_bytes``: bytes of the weight values: the CSR data of
+          ``coefs_``, or the codebooks of a model with shared weights.
+        - ``codes_bytes``: bytes of the bit-packed codebook index of every
+          stored weight (0 without shared weights).
+        - ``pattern_bytes``: bytes saying which weights are stored: the CSR
+          indices and index pointers, or the compact patterns (bit masks,
+          16-bit column indices or relative positions) of a model with
+          shared weights, as its pickle and skops files hold them.
+        - ``biases_bytes``: bytes of the biases.
+        - ``stored_bytes``: the sum of these four parts.
+        - ``bits_per_weight``: bits of values, codes and pattern per stored
+          weight (NaN when no weight is stored).
         - ``dense_bytes``: bytes the unpruned network would take as dense
           arrays of the same dtype.
 
@@ -198,11 +210,34 @@ def compression_report(estimator):
         "neurons_kept": neurons_kept,
         "neurons_removed": int(sum(hidden) - sum(neurons_kept)),
         "n_features_used": int(np.count_nonzero(np.diff(estimator.coefs_[0].indptr))),
-        "stored_bytes": int(
-            sum(_nbytes(W) for W in estimator.coefs_)
-            + sum(_nbytes(b) for b in estimator.intercepts_)
-        ),
+        **_storage(estimator, pruned_macs),
         "dense_bytes": int((dense_macs + sum(units[1:])) * itemsize),
+    }
+
+
+def _storage(estimator, n_stored):
+    """Bytes per part of the fitted weights and biases, and bits per stored weight."""
+    from ._compress import current_sharing, stored_bytes
+
+    shared = current_sharing(estimator)
+    biases = int(sum(_nbytes(b) for b in estimator.intercepts_))
+    if shared is None:
+        values = sum(W.data.nbytes for W in estimator.coefs_)
+        codes, bits = 0, None
+        pattern = sum(W.indices.nbytes + W.indptr.nbytes for W in estimator.coefs_)
+    else:
+        parts = stored_bytes(shared, estimator.intercepts_)
+        values, codes, pattern = parts["values"], parts["indices"], parts["pattern"]
+        bits = int(shared[0]["n_bits"])
+    weights = values + codes + pattern
+    return {
+        "weight_bits": bits,
+        "values_bytes": int(values),
+        "codes_bytes": int(codes),
+        "pattern_bytes": int(pattern),
+        "biases_bytes": biases,
+        "stored_bytes": int(weights + biases),
+        "bits_per_weight": 8.0 * weights / n_stored if n_stored else np.nan,
     }
 
 

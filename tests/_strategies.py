@@ -240,6 +240,7 @@ PARAMETERS = {
     "finetune_iter": lambda: st.sampled_from((None, "auto")) | st.integers(0, 5),
     "rewind": st.booleans,
     "l1_alpha": lambda: st.sampled_from((0.0, 1e-3, 1.0, 100.0)),
+    "weight_bits": lambda: st.none() | st.integers(1, 8),
     "random_state": lambda: st.integers(0, 2**16),
 }
 

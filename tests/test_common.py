@@ -37,6 +37,9 @@ ESTIMATORS = [
     # for values strictly inside (0, 1)).
     PrunedMLPClassifier(solver="lbfgs", sparsity=0.5, n_prune_steps=2, alpha=0.1),
     PrunedMLPRegressor(solver="lbfgs"),
+    # Shared weights: codebooks in the fitted model and in its pickle.
+    PrunedMLPClassifier(sparsity=0.5, n_prune_steps=2, weight_bits=2),
+    PrunedMLPRegressor(weight_bits=4),
     # The CV estimators, on short grids (each fit is one pruning run per fold
     # and a refit); the other selection rule and L-BFGS once.
     PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=3, n_prune_steps=2),

@@ -264,6 +264,8 @@ def test_pruning_off_params_cover_every_pruning_parameter():
         "criterion", "neuron_criterion", "schedule", "prune_scope",
         "min_layer_density", "n_prune_steps", "retrain_iter", "finetune_iter",
         "warm_start", "random_state", "verbose",
+        # Shares the surviving weights' values; prunes nothing.
+        "weight_bits",
         # Optimizer parameters.
         "solver", "retrain_solver", "beta_1", "beta_2", "epsilon", "max_fun",
     }
