@@ -39,7 +39,7 @@ from ._base import _atomic_fit
 from ._classifier import PrunedMLPClassifier
 from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
 from ._path import run_path
-from ._recipes import resolve_recipe
+from ._recipes import problem_size, resolve_recipe
 from ._regressor import PrunedMLPRegressor
 
 #: Parameters of the base estimator the CV estimators do not take: the
@@ -288,7 +288,12 @@ class _CVMixin:
         cv = check_cv(self.cv, y, classifier=is_classifier(base))
         splits = list(cv.split(X, y, **routed.splitter.split))
         scorer = check_scoring(base, scoring=self.scoring)
-        recipe = resolve_recipe({**base.get_params(), "sparsity": float(levels[-1])})
+        # The recipe of a fold's fit: its rows and the network's weights size it
+        # (the output layer's width does not change which side of the cut-off it is on).
+        fold_rows = X.shape[0] - min(len(test) for _, test in splits)
+        units = (X.shape[1], *base._hidden_sizes(), 1)
+        recipe = resolve_recipe({**base.get_params(), "sparsity": float(levels[-1])},
+                                problem_size(fold_rows, units))
         finetune = min(recipe["retrain_iter"], recipe["finetune_iter"])
         task = self._cv_task(X, y, sample_weight, len(splits))
         results = Parallel(n_jobs=self.n_jobs)(
@@ -341,7 +346,8 @@ class _CVMixin:
                 setattr(self, name, value)
         self._build_inference_plan()
 
-    _fitted_private = ("_label_binarizer",)
+    #: Private attributes of the refit model that predicting and saving read.
+    _fitted_private = ("_label_binarizer", "_shared_layers", "_shared_coefs")
 
     def _forward_fitted(self, X):
         if "best_sparsity_" in self.__dict__ and "coefs_" not in self.__dict__:
@@ -373,7 +379,20 @@ class _CVMixin:
 
     @classmethod
     def from_mlp(cls, mlp, **params):
-        """Not available: start from ``from_mlp`` of the base estimator instead."""
+        """Not available: start from ``from_mlp`` of the base estimator instead.
+
+        Parameters
+        ----------
+        mlp : MLPClassifier or MLPRegressor
+            A fitted scikit-learn perceptron.
+        **params : dict
+            Parameters of the estimator.
+
+        Raises
+        ------
+        TypeError
+            Always.
+        """
         raise TypeError("%s cannot start from a fitted MLP; use %s.from_mlp."
                         % (cls.__name__, cls._base_class.__name__))
 

@@ -277,3 +277,16 @@ def test_one_step_schedules_fit_every_level_on_its_own(data):
 def test_from_mlp_points_to_the_base_class():
     with pytest.raises(TypeError, match="PrunedMLPClassifier.from_mlp"):
         PrunedMLPClassifierCV.from_mlp(None)
+
+
+def test_weight_sharing_is_kept_by_the_refit(data):
+    X, y = data
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, weight_bits=3, **SMALL).fit(X, y)
+    for W in cv.coefs_:
+        assert len(np.unique(W.data)) <= 2 ** 3
+    report = compression_report(cv)
+    assert report["weight_bits"] == 3
+    loaded = pickle.loads(pickle.dumps(cv))
+    np.testing.assert_array_equal(loaded.predict_proba(X), cv.predict_proba(X))
+    assert len(pickle.dumps(cv)) < len(pickle.dumps(
+        PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, **SMALL).fit(X, y)))
