@@ -127,6 +127,12 @@ def _signature(base):
     return inspect.Signature(kept + added)
 
 
+def _constraints(base):
+    """The base estimator's parameter constraints without sparsity and warm_start, plus the CV ones."""
+    return {**{k: v for k, v in base._parameter_constraints.items() if k not in _NOT_TAKEN},
+            **_CV_CONSTRAINTS}
+
+
 def _make_init(base):
     signature = _signature(base)
 
@@ -496,11 +502,7 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
            _BASE_ATTRS_DOC, _CV_NOTES)
 
     _base_class = PrunedMLPClassifier
-    _parameter_constraints = {
-        **{k: v for k, v in PrunedMLPClassifier._parameter_constraints.items()
-           if k not in _NOT_TAKEN},
-        **_CV_CONSTRAINTS,
-    }
+    _parameter_constraints = _constraints(PrunedMLPClassifier)
     __init__ = _make_init(PrunedMLPClassifier)
 
 
@@ -544,9 +546,5 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
            _BASE_ATTRS_DOC, _CV_NOTES)
 
     _base_class = PrunedMLPRegressor
-    _parameter_constraints = {
-        **{k: v for k, v in PrunedMLPRegressor._parameter_constraints.items()
-           if k not in _NOT_TAKEN},
-        **_CV_CONSTRAINTS,
-    }
+    _parameter_constraints = _constraints(PrunedMLPRegressor)
     __init__ = _make_init(PrunedMLPRegressor)
