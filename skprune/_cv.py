@@ -31,7 +31,6 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.validation import (
     _check_method_params,
     _check_sample_weight,
-    check_is_fitted,
     validate_data,
 )
 
@@ -363,8 +362,7 @@ class _CVMixin:
                 % (type(self).__name__, self.best_sparsity_, self._base_class.__name__,
                    self.best_sparsity_)
             )
-        check_is_fitted(self, "best_sparsity_")
-        return super()._forward_fitted(X)
+        return super()._forward_fitted(X)  # an unfitted estimator is refused there
 
     def get_metadata_routing(self):
         """Where ``fit``'s metadata goes: the splitter and the scorer.
