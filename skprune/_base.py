@@ -3,7 +3,7 @@
 Data flows one way: the estimator calls the loop, the loop calls the network
 math (:mod:`._network`), the criteria (:mod:`._criteria`), the schedule
 (:mod:`._schedules`) and, once at the very end, the sparse conversion
-(:mod:`._sparse`). Nothing below this module knows about estimators.
+(:mod:`._surgery`). Nothing below this module knows about estimators.
 
 While training, weights are dense arrays with boolean masks; pruned weights
 are held at exactly zero by masking their gradients (the velocities of a
@@ -47,7 +47,7 @@ from ._products import blas_threads
 from ._recipes import problem_size, resolve_recipe, solver_factory, step_descriptions
 from ._schedules import SCHEDULES, schedule_targets
 from ._solvers import SolverNames
-from ._sparse import to_csr, to_dense
+from ._surgery import Network, to_csr, to_dense
 from ._validation import (
     check_fit_memory,
     check_sample_weight_scale,
@@ -363,7 +363,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         """The network training starts from: the previous fit's, or a fresh one."""
         if not (self.warm_start and hasattr(self, "coefs_")):
             coefs, intercepts = self._initial_network(layer_units, dtype, rng)
-            return coefs, intercepts, [np.ones(W.shape, dtype=bool) for W in coefs]
+            return Network(coefs, intercepts, [np.ones(W.shape, dtype=bool) for W in coefs])
         previous = getattr(self, "layer_units_original_", None)
         if previous is not None and tuple(layer_units[1:-1]) != previous[1:-1] or (
             len(layer_units) - 2 != len(self.hidden_layer_sizes_)
@@ -382,7 +382,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         coefs = [to_dense(W).astype(dtype) for W in self.coefs_]
         intercepts = [np.array(b, dtype=dtype) for b in self.intercepts_]
         # Masks only shrink, across warm starts too: zeros stay pruned.
-        return coefs, intercepts, [W != 0 for W in coefs]
+        return Network(coefs, intercepts, [W != 0 for W in coefs])
 
     def _warn_if_less_sparse(self):
         """Warn when a warm start asks for less sparsity than the previous fit left."""
@@ -435,6 +435,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         data = make_data(X, Y, sample_weight)
         if not data.sw_sum > 0:
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
+        data.check_chunks(problem_size(1, self._layer_units(data.n_features, data.n_outputs)))
         # The start network is drawn before the early-stopping split, as
         # always: the split takes the generator's next numbers.
         net = self._checked_start(data.n_features, data.n_outputs, data.n_samples,

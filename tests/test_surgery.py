@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from skprune._network import forward
-from skprune._sparse import disconnected_neurons, remove_neurons, to_csr
+from skprune._surgery import disconnected_neurons, remove_neurons, to_csr
 
 
 def _net(rng):
