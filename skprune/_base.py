@@ -38,7 +38,7 @@ from ._criteria import (
     resolve_criterion,
 )
 from ._dask import is_dask_collection
-from ._data import make_data
+from ._data import InMemoryData, make_data
 from ._docs import _FIT_DOC
 from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
@@ -77,6 +77,29 @@ def _atomic_fit(fit):
             raise
 
     return wrapper
+
+
+def lazy_on_dask(method):
+    """The entry point ``method`` as written for in-memory ``X``; lazy on a dask collection.
+
+    The one place prediction and scoring dispatch on the input: for a dask
+    array or DataFrame, a prediction method runs, unchanged, on every row
+    block of ``X`` (:func:`._dask.predict_blocks`) and ``score`` adds up
+    the subclass scorer's sums over the blocks (:func:`._dask.score_blocks`),
+    both lazily.
+    """
+
+    @functools.wraps(method)
+    def entry(self, X, *args, **kwargs):
+        if not is_dask_collection(X):
+            return method(self, X, *args, **kwargs)
+        from ._dask import predict_blocks, score_blocks
+
+        if method.__name__ == "score":
+            return score_blocks(self, X, *args, **kwargs)
+        return predict_blocks(self, X, method.__name__)
+
+    return entry
 
 
 class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
@@ -444,9 +467,11 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         if self.early_stopping:
             data, validation = data.split(
                 self.validation_fraction, rng, functools.partial(self._stratify, loss=loss))
-        threads = (contextlib.nullcontext() if is_dask_collection(X)
-                   else blas_threads(data.n_samples,
-                                     self._layer_units(data.n_features, data.n_outputs)))
+        # BLAS threads are chosen for passes in this process; a cluster's
+        # workers have their own.
+        threads = (blas_threads(data.n_samples,
+                                self._layer_units(data.n_features, data.n_outputs))
+                   if isinstance(data, InMemoryData) else contextlib.nullcontext())
         with threads:
             return self._train(data, validation, loss, target_attrs, rng, hooks, net)
 
