@@ -357,14 +357,22 @@ def _recipe_docs(doc):
         TARGET_RETRAIN=_by_solver("retrain_iter"),
         TARGET_FINETUNE=_by_solver("finetune_iter"),
     )
-    for key, text in filled.items():
-        doc = doc.replace("__%s__" % key, text)
-    return doc
+    entries = doc.split("\n\n")
+    for i, entry in enumerate(entries):
+        if not any("__%s__" % key in entry for key in filled):
+            continue
+        for key, text in filled.items():
+            entry = entry.replace("__%s__" % key, text)
+        # One paragraph under the entry's first line, wrapped again.
+        first, body = entry.split("\n", 1)
+        entries[i] = first + "\n" + textwrap.fill(
+            " ".join(body.split()), 76, initial_indent=" " * 8, subsequent_indent=" " * 8,
+            break_on_hyphens=False, break_long_words=False)
+    return "\n\n".join(entries)
 
 
 _BASE_PARAMS_DOC = _recipe_docs(_BASE_PARAMS_DOC.replace("__SOLVER_DOC__", _solver_doc()).replace(
-    "__SOLVER_NAMES__", ", ".join("'%s'" % name for name in SOLVERS)
-))
+    "__SOLVER_NAMES__", ", ".join("'%s'" % name for name in SOLVERS)))
 
 
 
