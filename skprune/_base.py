@@ -332,13 +332,13 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
 
-    def _resolved_recipe(self):
-        """The 'auto' parameters resolved for this solver and target.
+    def _resolved_recipe(self, size=None):
+        """The 'auto' parameters resolved for this solver, target and problem size.
 
         One source for ``fit`` and for reports that need the iteration budget
         (:func:`._report.pruning_off_params`); see :func:`._recipes.resolve_recipe`.
         """
-        return resolve_recipe(self.get_params(deep=False))
+        return resolve_recipe(self.get_params(deep=False), size)
 
     def _config(self, loss, layer_units, n_samples=None):
         """Resolve every hyper-parameter once: the loop reads this, never the estimator.
