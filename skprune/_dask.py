@@ -11,12 +11,14 @@ dask is an optional dependency (``pip install ".[dask]"``): nothing here
 imports it before a dask collection is seen.
 """
 
+import functools
 import math
 import sys
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.utils import check_random_state
+from sklearn.utils import check_consistent_length, check_random_state
+from sklearn.utils.validation import _check_sample_weight, check_X_y
 
 
 def is_dask_collection(obj):
@@ -55,81 +57,58 @@ def _dask_array():
 # ---------------------------------------------------------------------- #
 # Input handling.
 # ---------------------------------------------------------------------- #
-def as_dask_array(X, *, ndim=2, name="X", dtype=(np.float64, np.float32)):
-    """``X`` as a dask array with known row chunks and all columns in one chunk.
+def as_dask_array(X):
+    """``X`` as a dask array with known row chunks and all other axes in one chunk.
 
     A dask DataFrame or Series is converted with its partitions' lengths
     computed (``to_dask_array(lengths=True)``); unknown chunk sizes are
-    computed. The checks are scikit-learn's: the number of dimensions, at
-    least one row, a numeric dtype. A dtype in ``dtype`` is kept, any other
-    numeric dtype becomes the first of them; ``dtype=None`` keeps any dtype.
-    Nothing is computed but the chunk lengths.
-
-    Parameters
-    ----------
-    X : dask array, DataFrame or Series
-    ndim : {1, 2, None}, default=2
-        Required number of dimensions; None accepts 1 or 2.
-    name : str, default="X"
-        Name used in error messages.
-    dtype : tuple of dtypes or None, default=(float64, float32)
-
-    Returns
-    -------
-    X : dask.array.Array
+    computed. Nothing else is computed, and nothing is checked: that is
+    scikit-learn's work, on every block (:func:`check_fit_inputs`).
 
     Examples
     --------
     >>> import dask.array as da
     >>> from skprune._dask import as_dask_array
-    >>> X = as_dask_array(da.ones((10, 4), dtype=int, chunks=(3, 2)))
-    >>> X.dtype, X.chunks
-    (dtype('float64'), ((3, 3, 3, 1), (4,)))
+    >>> as_dask_array(da.ones((10, 4), chunks=(3, 2))).chunks
+    ((3, 3, 3, 1), (4,))
     """
     da = _dask_array()
     if hasattr(X, "to_dask_array"):  # DataFrame or Series
         X = X.to_dask_array(lengths=True)
     elif not isinstance(X, da.Array):
         X = da.asarray(X)
-    if any(math.isnan(c) for c in X.chunks[0]) if X.ndim else False:
+    if X.ndim and any(math.isnan(c) for c in X.chunks[0]):
         X = X.compute_chunk_sizes()
-    if ndim is not None and X.ndim != ndim or X.ndim not in (1, 2):
-        raise ValueError(
-            "Expected %s array for %s, got a %dD dask array of shape %s instead."
-            % ("2D" if ndim == 2 else "1D or 2D" if ndim is None else "1D",
-               name, X.ndim, X.shape)
-        )
-    if X.shape[0] == 0:
-        raise ValueError(
-            "Found array with 0 sample(s) (shape=%s) while a minimum of 1 is "
-            "required." % (X.shape,)
-        )
-    if dtype is not None and X.dtype not in dtype:
-        if X.dtype.kind not in "biuf":
-            raise ValueError(
-                "%s must hold numbers; got a dask array of dtype %s." % (name, X.dtype)
-            )
-        X = X.astype(dtype[0])
-    if X.ndim == 2:
-        X = X.rechunk({1: -1})
-    return X
+    return X.rechunk({axis: -1 for axis in range(1, X.ndim)})
 
 
 def _align(arr, chunks):
-    """``arr`` rechunked to the row chunks ``chunks`` (columns in one chunk)."""
-    if arr.ndim == 1:
-        return arr.rechunk((chunks,))
-    return arr.rechunk((chunks, -1))
+    """``arr`` rechunked to the row chunks ``chunks`` (other axes in one chunk)."""
+    return arr.rechunk((chunks,) + tuple((n,) for n in arr.shape[1:]))
+
+
+def _check_block(X, y, sw, classifier, ensure_min_samples):
+    """One row block through ``fit``'s in-memory checks; the block and its facts."""
+    X, y = check_X_y(X, y, multi_output=True, y_numeric=not classifier,
+                     dtype=(np.float64, np.float32), ensure_min_samples=ensure_min_samples)
+    sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True)
+    facts = {"sw_sum": sw.sum(dtype=np.float64), "sw_max": sw.max(initial=0)}
+    if classifier and y.ndim == 1:
+        facts["classes"] = np.unique(y)
+    elif not classifier:
+        facts["y_absmax"] = np.abs(y).max(initial=0)
+    return X, sw, facts
 
 
 def check_fit_inputs(X, y, sample_weight=None, *, classifier):
-    """Validate dask training data in one lazy pass; discover the classes.
+    """Validate dask training data block by block as ``fit`` does in memory; discover the classes.
 
-    The checks of scikit-learn's ``validate_data`` and ``_check_sample_weight``
-    (2-D float ``X``, consistent lengths, finite values, non-negative weights
-    with a positive sum) are computed together with what fit needs anyway
-    (the classes, the sum of the weights) in a single ``dask.compute``: the
-    data is read once, on the workers.
+    Every row block goes through the checks of an in-memory ``fit``
+    (scikit-learn's ``check_X_y`` and ``_check_sample_weight``: 2-D float
+    ``X``, finite values, non-negative weights), with their messages, on the
+    workers; the facts fit needs (the classes, the sum and largest of the
+    weights, the largest ``|y|``) come from the same pass, in one
+    ``dask.compute``. Only the lengths are checked on the client.
 
     Parameters
     ----------
@@ -137,12 +116,13 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
     y : dask array, DataFrame or Series of shape (n_samples,) or (n_samples, n_outputs)
     sample_weight : dask array of shape (n_samples,), ndarray or None
     classifier : bool
-        Discover the classes of ``y`` (classifier) or check that ``y`` is
-        finite (regressor).
+        Discover the classes of ``y`` (classifier) or require numeric
+        targets (regressor).
 
     Returns
     -------
     X, y, sample_weight : dask arrays with the same row chunks
+        ``X`` and ``sample_weight`` as the checks convert them.
     facts : dict
         ``sw_sum`` and ``sw_max`` (floats); ``seen``, an in-memory array
         with every distinct kind of row of ``y`` (for a classifier with 1-D
@@ -151,62 +131,37 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         what the estimator's target encoder is fitted on; for a regressor
         ``y_absmax``.
     """
-    da = _dask_array()
     import dask
 
-    X = as_dask_array(X)
-    y = as_dask_array(y, ndim=None, name="y", dtype=None if classifier else (X.dtype,))
+    da = _dask_array()
+    X, y = as_dask_array(X), as_dask_array(y)
     if classifier and y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]  # a column of labels, as scikit-learn's column_or_1d takes it
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(
-            "Found input variables with inconsistent numbers of samples: %r"
-            % [X.shape[0], y.shape[0]]
-        )
-    y = _align(y, X.chunks[0])
-    if sample_weight is None:
-        # Real arrays of ones, not dask's stride-0 broadcasts: numpy's
-        # products take another path for those (and round otherwise).
-        sample_weight = da.ones(X.shape[0], dtype=X.dtype, chunks=(X.chunks[0],)).map_blocks(
-            np.ascontiguousarray, dtype=X.dtype)
-    else:
-        sample_weight = as_dask_array(
-            sample_weight, ndim=1, name="sample_weight", dtype=(X.dtype,)
-        )
-        if sample_weight.shape[0] != X.shape[0]:
-            raise ValueError(
-                "sample_weight.shape == %s, expected (%d,)!"
-                % (sample_weight.shape, X.shape[0])
-            )
-        sample_weight = _align(sample_weight, X.chunks[0])
-    lazy = {
-        "X_finite": da.isfinite(X).all(),
-        "sw_finite": da.isfinite(sample_weight).all(),
-        "sw_min": sample_weight.min(),
-        "sw_sum": sample_weight.sum(dtype=np.float64),
-        "sw_max": sample_weight.max(),
-    }
-    if classifier and y.ndim == 1:
-        lazy["classes"] = da.unique(y)
-    elif not classifier:
-        lazy["y_finite"] = da.isfinite(y).all()
-        lazy["y_absmax"] = abs(y).max()
-    facts = dict(zip(lazy, dask.compute(*lazy.values())))
-    if not facts.pop("X_finite") or not facts.pop("y_finite", True):
-        raise ValueError("Input contains NaN or infinity.")
-    if not facts.pop("sw_finite") or facts.pop("sw_min") < 0:
-        raise ValueError("Negative values in data passed to `sample_weight`")
-    facts["sw_sum"] = float(facts["sw_sum"])
-    facts["sw_max"] = float(facts["sw_max"])
+    sw = None if sample_weight is None else as_dask_array(sample_weight)
+    check_consistent_length(X, y, sw)
+    rows = X.chunks[0]
+    y = _align(y, rows)
+    blocks = [dask.delayed(_check_block, nout=3)(
+        x, t, None if sw is None else w, classifier, int(X.shape[0] == 0),
+    ) for x, t, w in zip(X.to_delayed().ravel(), y.to_delayed().ravel(),
+                         (y if sw is None else _align(sw, rows)).to_delayed().ravel())]
+    per_block = dask.compute([facts for _, _, facts in blocks])[0]
+    facts = {key: max(float(f[key]) for f in per_block) for key in ("sw_max", "y_absmax")
+             if key in per_block[0]}
+    facts["sw_sum"] = float(np.sum([f["sw_sum"] for f in per_block]))
+    dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.dtype(np.float64)
+    X = da.concatenate([da.from_delayed(x, (n, X.shape[1]), dtype=dtype)
+                        for (x, _, _), n in zip(blocks, rows)])
+    sw = da.concatenate([da.from_delayed(w, (n,), dtype=dtype) for (_, w, _), n in zip(blocks, rows)])
     width = 1 if y.ndim == 1 else y.shape[1]
     if classifier and y.ndim == 2:
         # A label-indicator matrix: every column set, and none.
         facts["seen"] = np.vstack([np.eye(width, dtype=int), np.zeros(width, dtype=int)])
     elif classifier:
-        facts["seen"] = facts.pop("classes")
+        facts["seen"] = np.unique(np.concatenate([f["classes"] for f in per_block]))
     else:
-        facts["seen"] = np.zeros((1,) + y.shape[1:], dtype=X.dtype)
-    return X, y, sample_weight, facts
+        facts["seen"] = np.zeros((1,) + y.shape[1:], dtype=dtype)
+    return X, y, sw, facts
 
 
 def encode_blocks(encode, seen, y, dtype, target_attrs):
@@ -276,8 +231,7 @@ def split_validation(arrays, fraction, random_state, stratify=None):
     from ``random_state``, so the split is reproducible and computed where
     the block lives: ``ceil(fraction * rows)`` rows per block, with
     ``stratify`` (labels, aligned with the rows) shared out among the classes
-    in proportion. The result's row chunks are
-    computed (one pass over the masks).
+    in proportion.
 
     Parameters
     ----------
@@ -311,10 +265,8 @@ def split_validation(arrays, fraction, random_state, stratify=None):
         _block_mask, source, fraction, seeds, stratify is not None,
         dtype=bool, meta=np.empty(0, dtype=bool),
     )
-    sizes = da.map_blocks(
-        lambda m: np.array([m.sum()]), mask, dtype=np.int64, chunks=((1,) * len(chunks),)
-    ).compute()
-    val_chunks = tuple(int(s) for s in sizes)
+    # ceil(fraction * rows) per block, stratified or not: known without a pass.
+    val_chunks = tuple(math.ceil(fraction * c) for c in chunks)
     train_chunks = tuple(c - v for c, v in zip(chunks, val_chunks))
     train = [_with_rows(a[~mask], train_chunks) for a in arrays]
     validation = [_with_rows(a[mask], val_chunks) for a in arrays]
@@ -323,8 +275,7 @@ def split_validation(arrays, fraction, random_state, stratify=None):
 
 def _with_rows(arr, row_chunks):
     """``arr`` (row chunks unknown after boolean indexing) with its known row chunks."""
-    # The counts come from the very masks that built ``arr``; using them
-    # spares a second pass over the data (dask's compute_chunk_sizes).
+    # The counts are those the masks that built ``arr`` take: no pass over the data.
     da = _dask_array()
     return da.Array(arr.dask, arr.name, (row_chunks,) + arr.chunks[1:], meta=arr._meta)
 
@@ -375,9 +326,10 @@ def predict_blocks(estimator, X, method="predict"):
     from sklearn.utils.validation import _get_feature_names
 
     names = _get_feature_names(getattr(X, "_meta", X))
-    X = as_dask_array(X, dtype=None)
-    probe = _apply_method(np.zeros((1, X.shape[1]), dtype=X.dtype), estimator, method,
-                          names)
+    X = as_dask_array(X)
+    # The in-memory checks on one row of zeros (none if X has none): shape errors now.
+    probe = _apply_method(np.zeros((min(X.shape[0], 1),) + X.shape[1:], dtype=X.dtype),
+                          estimator, method, names)
     if probe.ndim == 1:
         kwargs = {"chunks": (X.chunks[0],), "drop_axis": 1}
     else:
@@ -388,12 +340,34 @@ def predict_blocks(estimator, X, method="predict"):
     )
 
 
+def _score_sums(X, y, sw, estimator, names, mean):
+    """One block's sums of ``estimator.score``: weighted counts, or the validation R²'s terms."""
+    from sklearn.metrics import accuracy_score
+
+    prediction = _apply_method(X, estimator, "predict", names)
+    sw = np.ones(len(y)) if sw is None else sw
+    if mean is None:  # scikit-learn's accuracy, before its division
+        return np.array([accuracy_score(y, prediction, normalize=False, sample_weight=sw),
+                         sw.sum()])
+    return estimator._scorer(None).sums(_column(prediction), _column(y), sw, mean)
+
+
+def _column(y):
+    return y.reshape(len(y), -1)
+
+
+def _target_sums(y, sw, scorer):
+    return scorer.target_sums(None, _column(y), np.ones(len(y)) if sw is None else sw)
+
+
 def score_blocks(estimator, X, y, sample_weight=None):
     """``estimator.score(X, y)`` as a lazy dask scalar, computed block-wise.
 
-    Accuracy (exact match for multilabel targets) for a classifier, the
-    coefficient of determination R² averaged over the outputs for a
-    regressor, both sample-weighted, as scikit-learn's ``score``.
+    Accuracy (exact match for multilabel targets) for a classifier:
+    scikit-learn's ``accuracy_score`` of every block, as a weighted count,
+    added up; the coefficient of determination R² averaged over the outputs
+    for a regressor: the sums of the estimator's validation score, added up
+    over the blocks. Both sample-weighted, as scikit-learn's ``score``.
 
     Examples
     --------
@@ -407,29 +381,23 @@ def score_blocks(estimator, X, y, sample_weight=None):
     >>> float(lazy) == est.score(X, y)
     True
     """
-    da = _dask_array()
-    prediction = predict_blocks(estimator, X)
-    rows = prediction.chunks[0]
-    y = _align(as_dask_array(y, ndim=None, name="y", dtype=None), rows)
-    if sample_weight is None:
-        sw = da.ones(y.shape[0], chunks=(rows,))
-    else:
-        sw = _align(as_dask_array(sample_weight, ndim=1, name="sample_weight"), rows)
-    if is_classifier(estimator):
-        correct = prediction == y
-        if correct.ndim == 2:
-            correct = correct.all(axis=1)
-        return (correct * sw).sum() / sw.sum()
-    Y = y[:, np.newaxis] if y.ndim == 1 else y
-    P = prediction[:, np.newaxis] if prediction.ndim == 1 else prediction
-    w = sw[:, np.newaxis]
-    mean = (w * Y).sum(axis=0) / sw.sum()
-    ss_res = (w * (Y - P) ** 2).sum(axis=0)
-    ss_tot = (w * (Y - mean) ** 2).sum(axis=0)
-    # scikit-learn's r2_score: a constant target scores 1 if fitted exactly, else 0.
-    r2 = da.where(
-        ss_tot > 0,
-        1 - ss_res / da.where(ss_tot > 0, ss_tot, 1),
-        da.where(ss_res == 0, 1.0, 0.0),
-    )
-    return r2.mean()
+    import dask
+    from sklearn.utils.validation import _get_feature_names
+
+    from ._data_dask import _combine_all
+
+    names = _get_feature_names(getattr(X, "_meta", X))
+    X = as_dask_array(X)
+    y, sw = ([None] * X.numblocks[0] if a is None
+             else _align(as_dask_array(a), X.chunks[0]).to_delayed().ravel()
+             for a in (y, sample_weight))
+    blocks = list(zip(X.to_delayed().ravel(), y, sw))
+    scorer, mean = estimator._scorer(None), None
+    total = functools.partial(dask.delayed(_combine_all), np.add)
+    if not is_classifier(estimator):
+        mean = dask.delayed(scorer.target)(
+            total(*[dask.delayed(_target_sums)(t, w, scorer) for _, t, w in blocks]))
+    sums = total(*[dask.delayed(_score_sums)(x, t, w, estimator, names, mean)
+                   for x, t, w in blocks])
+    score = dask.delayed(np.float64)(dask.delayed(scorer.finish)(sums))
+    return _dask_array().from_delayed(score, (), dtype=np.float64)

@@ -137,6 +137,16 @@ class _Source:
     def check_chunks(self, n_weights):
         """Nothing to check in memory: a pass has no fixed cost per chunk."""
 
+    def max_abs(self):
+        """Largest ``|X|`` entry (for error messages)."""
+        return float(self.block_sum(_max_abs, np.maximum)[0])
+
+    def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
+        """The :class:`.PruningState` the pruning criteria score, on these rows."""
+        from ._state import PruningState
+
+        return PruningState._on(self, coefs, intercepts, masks, activation, loss, random_state)
+
     def split(self, fraction, rng, stratify):
         """``(train, validation)``: the early-stopping split, with the checks both need.
 
@@ -156,6 +166,10 @@ class _Source:
                 "validation part that both have positive total sample weight."
             )
         return train, validation
+
+
+def _max_abs(X, Y, sw):
+    return (float(abs(X).max()) if X.shape[0] else 0.0,)
 
 
 def weighted_targets(X, Y, sw):
@@ -286,16 +300,6 @@ class InMemoryData(_Source):
             ) from exc
         return InMemoryData(X_train, Y_train, sw_train), InMemoryData(X_val, Y_val, sw_val)
 
-    def max_abs(self):
-        """Largest ``|X|`` entry (for error messages)."""
-        return float(abs(self.X).max()) if self.n_samples else 0.0
-
     def all_rows(self):
         """``X`` itself: every row at once."""
         return self.X
-
-    def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
-        """The :class:`.PruningState` the pruning criteria score."""
-        from ._state import PruningState
-
-        return PruningState._on(self, coefs, intercepts, masks, activation, loss, random_state)

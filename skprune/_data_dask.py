@@ -15,6 +15,7 @@ is imported only once a dask collection is seen.
 """
 
 import asyncio
+import functools
 import warnings
 from contextlib import contextmanager
 
@@ -51,43 +52,27 @@ def _combine_all(combine, *parts):
     return total if total.ndim else total[()]
 
 
-def _block_loss_and_gradients(X, Y, sw, weights, activation, loss, alpha, sw_sum):
+def _block_loss_and_gradients(X, Y, sw, weights, activation, loss, alpha, sw_sum,
+                              method="loss_and_gradients"):
     # The in-memory code on the block. The L2 term goes with the first block
     # only (alpha=0 on the others); normalising by the whole data's sum of
     # weights makes the blocks' results add up to the whole data's. With one
     # block this is the in-memory computation, step for step.
-    coefs, intercepts = weights
-    return InMemoryData(X, Y, sw, sw_sum).loss_and_gradients(
-        coefs, intercepts, activation, loss, alpha)
-
-
-def _block_loss(X, Y, sw, weights, activation, loss, alpha, sw_sum):
-    coefs, intercepts = weights
-    return InMemoryData(X, Y, sw, sw_sum).loss(coefs, intercepts, activation, loss, alpha)
+    return getattr(InMemoryData(X, Y, sw, sw_sum), method)(*weights, activation, loss, alpha)
 
 
 def _block_apply(X, Y, sw, fn):
     return tuple(fn(X, Y, sw))
 
 
-class _BlockReduce:
+def _block_reduce(X, Y, sw, fn, combine, widths, chunk_size, sw_sum):
     """:meth:`InMemoryData.reduce` on one block, normalised by the whole data's ``sw_sum``."""
-
-    def __init__(self, fn, combine, widths, chunk_size, sw_sum):
-        self.fn, self.combine, self.widths = fn, combine, widths
-        self.chunk_size, self.sw_sum = chunk_size, sw_sum
-
-    def __call__(self, X, Y, sw):
-        return InMemoryData(X, Y, sw, self.sw_sum).reduce(
-            self.fn, self.combine, widths=self.widths, chunk_size=self.chunk_size)
+    return InMemoryData(X, Y, sw, sw_sum).reduce(
+        fn, combine, widths=widths, chunk_size=chunk_size)
 
 
 def _sw_total(X, Y, sw):
     return (sw.sum(),)
-
-
-def _max_abs(X, Y, sw):
-    return (float(np.abs(X).max()) if X.size else 0.0,)
 
 
 def _on_block(block_fn, errors, X, Y, sw, shared, *args):
@@ -251,8 +236,9 @@ class DaskData(_Source):
     def loss(self, coefs, intercepts, activation, loss, alpha):
         """Penalised loss of the whole data by a forward pass (see :func:`._network.loss_value`)."""
         return float(self._reduce(
-            _block_loss, (coefs, intercepts), activation, loss, 0.0, self.sw_sum,
-            first=(activation, loss, alpha, self.sw_sum), what="compute the loss",
+            _block_loss_and_gradients, (coefs, intercepts), activation, loss, 0.0,
+            self.sw_sum, "loss", first=(activation, loss, alpha, self.sw_sum, "loss"),
+            what="compute the loss",
         ))
 
     def block_sum(self, fn, combine=np.add):
@@ -268,12 +254,9 @@ class DaskData(_Source):
 
     def reduce(self, fn, combine=np.add, *, widths=(), chunk_size=None):
         """:meth:`._data.InMemoryData.reduce` on every block, combined by ``combine``."""
-        return self.block_sum(
-            _BlockReduce(fn, combine, list(widths), chunk_size, self.sw_sum), combine)
-
-    def max_abs(self):
-        """Largest ``|X|`` entry (for error messages)."""
-        return float(self.block_sum(_max_abs, combine=np.maximum)[0])
+        return self.block_sum(functools.partial(
+            _block_reduce, fn=fn, combine=combine, widths=list(widths),
+            chunk_size=chunk_size, sw_sum=self.sw_sum), combine)
 
     def _split(self, fraction, rng, stratify):
         probe = stratify(np.zeros((0, self.n_outputs), dtype=self.dtype))
@@ -283,12 +266,6 @@ class DaskData(_Source):
             [self.X, self.Y, self.sample_weight], fraction, rng, stratify=labels)
         return (DaskData(*train, client=self.client),
                 DaskData(*validation, client=self.client))
-
-    def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
-        """A :class:`.PruningState` whose data statistics are computed on the blocks."""
-        from ._state import PruningState
-
-        return PruningState._on(self, coefs, intercepts, masks, activation, loss, random_state)
 
     def check_chunks(self, n_weights):
         """Warn when the blocks are so small that each pass is mostly per-block overhead.

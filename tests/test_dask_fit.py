@@ -1,5 +1,6 @@
 """Training data on dask blocks: exact sums, input checks, lazy prediction, faults."""
 
+import re
 import threading
 import warnings
 
@@ -202,21 +203,30 @@ def test_inputs_checked_in_one_pass():
     assert yc.chunks == swc.chunks == ((7, 7, 7, 7, 2),)
     assert list(facts["seen"]) == ["a", "b", "c"]
     assert facts["sw_sum"] == 30
+    np.testing.assert_array_equal(swc.compute(), np.ones(30))
+    Xi, _, _, _ = check_fit_inputs(X.astype(int), y, classifier=True)
+    assert Xi.dtype == Xi.compute().dtype == np.float64
 
     bad = X.copy()
     bad[3, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        check_fit_inputs(bad, y, classifier=True)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        check_fit_inputs(X, y[:20], classifier=True)
-    with pytest.raises(ValueError, match="Expected 2D array"):
-        check_fit_inputs(X[:, 0], y, classifier=True)
-    with pytest.raises(ValueError, match="Negative values"):
-        check_fit_inputs(X, y, -da.ones(30, chunks=10), classifier=True)
-    with pytest.raises(ValueError, match="NaN"):
-        check_fit_inputs(X, da.full(30, np.inf, chunks=10), classifier=False)
-    with pytest.raises(ValueError, match="must hold numbers"):
-        check_fit_inputs(X.astype(str), y, classifier=True)
+    strings = da.from_array(np.array([["a"] * 3] * 30), chunks=10)
+    # Every block goes through the in-memory checks: scikit-learn's messages.
+    for args, kwargs in [
+        ((bad, y), {}),
+        ((X, y[:20]), {}),
+        ((X[:, 0], y), {}),
+        ((X, y, -da.ones(30, chunks=10)), {}),
+        ((X, da.full(30, np.inf, chunks=10)), {"classifier": False}),
+        ((strings, y), {}),
+        ((X[:0], y[:0]), {}),
+    ]:
+        kwargs = {"classifier": True, **kwargs}
+        with pytest.raises((ValueError, TypeError)) as in_memory:
+            Est = PrunedMLPClassifier if kwargs["classifier"] else PrunedMLPRegressor
+            Est().fit(*(a.compute() for a in args))
+        with pytest.raises(type(in_memory.value), match=re.escape(
+                str(in_memory.value).split(" by Pruned")[0].split("\n")[0])):
+            check_fit_inputs(*args, **kwargs)
 
 
 def test_dataframes_converted_with_known_chunks():
