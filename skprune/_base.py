@@ -85,8 +85,8 @@ def lazy_on_dask(method):
     The one place prediction and scoring dispatch on the input: for a dask
     array or DataFrame, a prediction method runs, unchanged, on every row
     block of ``X`` (:func:`._dask.predict_blocks`) and ``score`` adds up
-    the subclass scorer's sums over the blocks (:func:`._dask.score_blocks`),
-    both lazily.
+    per-block sums of the same score (:func:`._dask.score_blocks`), both
+    lazily.
     """
 
     @functools.wraps(method)
@@ -285,14 +285,14 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         warm = self.warm_start and hasattr(self, "coefs_")
         if is_dask_collection(X) or is_dask_collection(y):
             # Checked in one lazy pass on the cluster; the blocks stay there.
-            from ._dask import check_fit_inputs, encode_blocks
+            from ._dask import check_fit_inputs, map_rows
 
             names = _get_feature_names(getattr(X, "_meta", X))
             X, y, sample_weight, facts = check_fit_inputs(
                 X, y, sample_weight, classifier=is_classifier(self))
             self._check_dask_features(names, X.shape[1], warm)
             seen = facts["seen"]
-            encode = functools.partial(encode_blocks, self._encode_y, seen)
+            encode = functools.partial(map_rows, self._encode_y, seen[:1])
         else:
             X, y = validate_data(
                 self, X, y, accept_sparse=["csr", "csc"], multi_output=True,

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.utils import check_consistent_length, check_random_state
+from sklearn.utils import check_consistent_length
 from sklearn.utils.validation import _check_sample_weight, check_X_y
 
 
@@ -164,120 +164,28 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
     return X, y, sw, facts
 
 
-def encode_blocks(encode, seen, y, dtype, target_attrs):
-    """``encode(y, dtype, target_attrs)`` block by block (lazy): the in-memory encoding.
+def map_rows(fn, probe, arr, *args):
+    """``fn(block, *args)`` on every row block of ``arr``, lazily: the in-memory code per block.
 
-    ``seen`` (see :func:`check_fit_inputs`) gives the encoding's width.
+    The output's columns and dtype are those of ``fn(probe, *args)``, called
+    now (so that the in-memory checks of ``fn`` fail before any work).
 
     Examples
     --------
     >>> import numpy as np, dask.array as da
-    >>> from sklearn.preprocessing import LabelBinarizer
-    >>> from skprune._dask import encode_blocks
-    >>> def encode(y, dtype, attrs):
-    ...     return attrs["binarizer"].transform(y).astype(dtype)
-    >>> seen = np.array(["a", "b", "c"])
-    >>> attrs = {"binarizer": LabelBinarizer().fit(seen)}
-    >>> y = da.from_array(np.array(["b", "a", "c"]), chunks=2)
-    >>> encode_blocks(encode, seen, y, np.float64, attrs).compute()
+    >>> from skprune._dask import map_rows
+    >>> y = da.from_array(np.array([1, 0, 2]), chunks=2)
+    >>> map_rows(lambda y, dtype: np.eye(3, dtype=dtype)[y], np.zeros(1, int), y, float).compute()
     array([[0., 1., 0.],
            [1., 0., 0.],
            [0., 0., 1.]])
     """
-    width = encode(seen[:1], dtype, target_attrs).shape[1]
-    return y.map_blocks(
-        encode, dtype, target_attrs, dtype=dtype, chunks=(y.chunks[0], (width,)),
-        new_axis=1 if y.ndim == 1 else None, meta=np.empty((0, width), dtype=dtype),
+    out = fn(probe, *args)
+    return arr.map_blocks(
+        fn, *args, dtype=out.dtype, meta=np.empty((0,) * out.ndim, dtype=out.dtype),
+        chunks=(arr.chunks[0],) + tuple((n,) for n in out.shape[1:]),
+        drop_axis=list(range(out.ndim, arr.ndim)), new_axis=list(range(arr.ndim, out.ndim)),
     )
-
-
-# ---------------------------------------------------------------------- #
-# The early-stopping split, on blocks.
-# ---------------------------------------------------------------------- #
-def _validation_rows(n_rows, fraction, labels, seed):
-    """Boolean mask of one block's validation rows (stratified by ``labels``).
-
-    ``ceil(fraction * n_rows)`` rows, as scikit-learn's ``train_test_split``
-    takes; with labels, shared out among the classes in proportion, the
-    remainder to the largest fractional parts (ties broken at random).
-    """
-    rng = np.random.RandomState(seed)
-    total = math.ceil(fraction * n_rows)
-    if labels is None:
-        groups, takes = [np.arange(n_rows)], [total]
-    else:
-        classes, inverse = np.unique(labels, return_inverse=True)
-        groups = [np.flatnonzero(inverse == c) for c in range(len(classes))]
-        exact = np.array([fraction * len(g) for g in groups])
-        takes = np.floor(exact).astype(int)
-        order = np.lexsort((rng.permutation(len(groups)), -(exact - takes)))
-        takes[order[: total - takes.sum()]] += 1
-    mask = np.zeros(n_rows, dtype=bool)
-    for rows, take in zip(groups, takes):
-        mask[rng.permutation(rows)[:take]] = True
-    return mask
-
-
-def _block_mask(block, fraction, seeds, stratify, block_info=None):
-    index = block_info[0]["chunk-location"][0]
-    labels = block if stratify else None
-    return _validation_rows(len(block), fraction, labels, seeds[index])
-
-
-def split_validation(arrays, fraction, random_state, stratify=None):
-    """Split row-aligned dask arrays into a training and a validation part.
-
-    Every row block draws its own validation rows with a generator seeded
-    from ``random_state``, so the split is reproducible and computed where
-    the block lives: ``ceil(fraction * rows)`` rows per block, with
-    ``stratify`` (labels, aligned with the rows) shared out among the classes
-    in proportion.
-
-    Parameters
-    ----------
-    arrays : list of dask arrays with the same row chunks
-    fraction : float in (0, 1)
-    random_state : int, RandomState instance or None
-    stratify : dask array of shape (n_samples,), default=None
-
-    Returns
-    -------
-    train, validation : list of dask arrays
-
-    Examples
-    --------
-    >>> import dask.array as da
-    >>> from skprune._dask import split_validation
-    >>> X = da.arange(20, chunks=5)
-    >>> (train,), (val,) = split_validation([X], 0.2, 0)
-    >>> len(train), len(val)
-    (16, 4)
-    """
-    da = _dask_array()
-    chunks = arrays[0].chunks[0]
-    seeds = check_random_state(random_state).randint(
-        np.iinfo(np.int32).max, size=len(chunks)
-    )
-    source = arrays[0] if stratify is None else _align(stratify, chunks)
-    if source.ndim == 2:
-        source = source[:, 0]
-    mask = da.map_blocks(
-        _block_mask, source, fraction, seeds, stratify is not None,
-        dtype=bool, meta=np.empty(0, dtype=bool),
-    )
-    # ceil(fraction * rows) per block, stratified or not: known without a pass.
-    val_chunks = tuple(math.ceil(fraction * c) for c in chunks)
-    train_chunks = tuple(c - v for c, v in zip(chunks, val_chunks))
-    train = [_with_rows(a[~mask], train_chunks) for a in arrays]
-    validation = [_with_rows(a[mask], val_chunks) for a in arrays]
-    return train, validation
-
-
-def _with_rows(arr, row_chunks):
-    """``arr`` (row chunks unknown after boolean indexing) with its known row chunks."""
-    # The counts are those the masks that built ``arr`` take: no pass over the data.
-    da = _dask_array()
-    return da.Array(arr.dask, arr.name, (row_chunks,) + arr.chunks[1:], meta=arr._meta)
 
 
 # ---------------------------------------------------------------------- #
@@ -327,17 +235,9 @@ def predict_blocks(estimator, X, method="predict"):
 
     names = _get_feature_names(getattr(X, "_meta", X))
     X = as_dask_array(X)
-    # The in-memory checks on one row of zeros (none if X has none): shape errors now.
-    probe = _apply_method(np.zeros((min(X.shape[0], 1),) + X.shape[1:], dtype=X.dtype),
-                          estimator, method, names)
-    if probe.ndim == 1:
-        kwargs = {"chunks": (X.chunks[0],), "drop_axis": 1}
-    else:
-        kwargs = {"chunks": (X.chunks[0], (probe.shape[1],))}
-    return X.map_blocks(
-        _apply_method, estimator, method, names, dtype=probe.dtype,
-        meta=np.empty((0,) * probe.ndim, dtype=probe.dtype), **kwargs,
-    )
+    # One row of zeros (none if X has none): the in-memory checks of X's shape, now.
+    probe = np.zeros((min(X.shape[0], 1),) + X.shape[1:], dtype=X.dtype)
+    return map_rows(_apply_method, probe, X, estimator, method, names)
 
 
 def _score_sums(X, y, sw, estimator, names, mean):

@@ -16,12 +16,13 @@ is imported only once a dask collection is seen.
 
 import asyncio
 import functools
+import math
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
+from sklearn.utils import check_random_state
 
-from ._dask import split_validation
 from ._data import InMemoryData, _Source
 
 #: Results combined per task of the tree reduction.
@@ -259,13 +260,18 @@ class DaskData(_Source):
             chunk_size=chunk_size, sw_sum=self.sw_sum), combine)
 
     def _split(self, fraction, rng, stratify):
-        probe = stratify(np.zeros((0, self.n_outputs), dtype=self.dtype))
-        labels = None if probe is None else self.Y.map_blocks(
-            stratify, drop_axis=1, dtype=probe.dtype, meta=probe)
-        train, validation = split_validation(
-            [self.X, self.Y, self.sample_weight], fraction, rng, stratify=labels)
-        return (DaskData(*train, client=self.client),
-                DaskData(*validation, client=self.client))
+        # Every block draws its validation rows (see _validation_rows) with a
+        # generator seeded from ``rng``: reproducible, and done where it lives.
+        chunks = self.X.chunks[0]
+        seeds = check_random_state(rng).randint(np.iinfo(np.int32).max, size=len(chunks))
+        mask = self.Y.map_blocks(_validation_rows, fraction, seeds, stratify, drop_axis=1,
+                                 dtype=bool, meta=np.empty(0, dtype=bool))
+        validation = tuple(math.ceil(fraction * c) for c in chunks)
+        train = tuple(c - v for c, v in zip(chunks, validation))
+        return tuple(DaskData(*(_with_rows(a[rows], sizes)
+                                for a in (self.X, self.Y, self.sample_weight)),
+                              client=self.client)
+                     for rows, sizes in ((~mask, train), (mask, validation)))
 
     def check_chunks(self, n_weights):
         """Warn when the blocks are so small that each pass is mostly per-block overhead.
@@ -296,6 +302,38 @@ class DaskData(_Source):
         # A pruning state's statistics close over the state and travel to the
         # workers with it: the data source (a client connection) stays behind.
         return (_left_behind, ())
+
+
+def _validation_rows(Y, fraction, seeds, stratify, block_info=None):
+    """Boolean mask of one block's validation rows, stratified by ``stratify(Y)``.
+
+    ``ceil(fraction * rows)`` rows, as scikit-learn's ``train_test_split``
+    takes; with labels, shared out among the classes in proportion, the
+    remainder to the largest fractional parts (ties broken at random).
+    """
+    n_rows, labels = len(Y), stratify(Y)
+    rng = np.random.RandomState(seeds[block_info[0]["chunk-location"][0]])
+    total = math.ceil(fraction * n_rows)
+    if labels is None:
+        groups, takes = [np.arange(n_rows)], [total]
+    else:
+        classes, inverse = np.unique(labels, return_inverse=True)
+        groups = [np.flatnonzero(inverse == c) for c in range(len(classes))]
+        exact = np.array([fraction * len(g) for g in groups])
+        takes = np.floor(exact).astype(int)
+        order = np.lexsort((rng.permutation(len(groups)), -(exact - takes)))
+        takes[order[: total - takes.sum()]] += 1
+    mask = np.zeros(n_rows, dtype=bool)
+    for rows, take in zip(groups, takes):
+        mask[rng.permutation(rows)[:take]] = True
+    return mask
+
+
+def _with_rows(arr, row_chunks):
+    """``arr`` (row chunks unknown after boolean indexing) with its known row chunks."""
+    import dask.array as da
+
+    return da.Array(arr.dask, arr.name, (row_chunks,) + arr.chunks[1:], meta=arr._meta)
 
 
 def _left_behind():

@@ -19,7 +19,6 @@ from skprune._dask import (  # noqa: E402
     is_dask_collection,
     predict_blocks,
     score_blocks,
-    split_validation,
 )
 from skprune._data_dask import DaskData  # noqa: E402
 
@@ -241,26 +240,30 @@ def test_dataframes_converted_with_known_chunks():
     np.testing.assert_array_equal(X.compute(), frame[["a", "b"]].to_numpy())
 
 
-def test_validation_split_on_blocks_is_seeded_and_stratified():
+def test_validation_split_on_blocks_is_seeded_and_stratified(client):
     y = np.tile([0, 1, 1, 2], 25)
-    X = da.from_array(np.arange(200.0).reshape(100, 2), chunks=(30, 2))
-    labels = da.from_array(y, chunks=30)
-    train, val = split_validation([X, labels], 0.2, 0, stratify=labels)
-    again = split_validation([X, labels], 0.2, 0, stratify=labels)
-    np.testing.assert_array_equal(val[0].compute(), again[1][0].compute())
-    Xt, Xv = train[0].compute(), val[0].compute()
-    assert len(Xt) + len(Xv) == 100
-    # The row chunks set from the masks' counts are the true ones.
-    assert [b.compute().shape[0] for b in train[0].blocks] == list(train[0].chunks[0])
-    assert [b.compute().shape[0] for b in val[0].blocks] == list(val[0].chunks[0])
+    X, Y = np.arange(200.0).reshape(100, 2), np.eye(3)[y]
+
+    def split(chunks, fraction, seed, stratify=lambda Y: Y.argmax(axis=1)):
+        data = _dask_data(client, X, Y, np.ones(100), chunks)
+        return data.split(fraction, np.random.RandomState(seed), stratify)
+
+    train, val = split(30, 0.2, 0)
+    again = split(30, 0.2, 0)[1]
+    np.testing.assert_array_equal(val.X.compute(), again.X.compute())
+    Xt, Xv = train.X.compute(), val.X.compute()
+    assert len(Xt) + len(Xv) == 100 == train.n_samples + val.n_samples
+    # The row chunks known without a pass are the true ones.
+    for part in (train, val):
+        for arr in (part.X, part.Y, part.sample_weight):
+            assert [b.compute().shape[0] for b in arr.blocks] == list(arr.chunks[0])
     assert not set(Xt[:, 0]) & set(Xv[:, 0])
     # Roughly every class in proportion, in every block.
-    counts = np.bincount(val[1].compute(), minlength=3)
+    counts = val.Y.compute().sum(axis=0)
     np.testing.assert_allclose(counts / counts.sum(), [0.25, 0.5, 0.25], atol=0.06)
     # Small blocks and a small fraction still give ceil(fraction * rows) per block.
-    few = split_validation([X.rechunk((10, 2))], 0.04, 0, stratify=labels)[1][0]
-    assert few.chunks[0] == (1,) * 10
-    other = split_validation([X], 0.2, 1)[1][0].compute()
+    assert split(10, 0.04, 0)[1].X.chunks[0] == (1,) * 10
+    other = split(30, 0.2, 1, stratify=lambda Y: None)[1].X.compute()
     assert not np.array_equal(other, Xv)
 
 
