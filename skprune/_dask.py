@@ -88,16 +88,14 @@ def _align(arr, chunks):
 
 
 def _check_block(X, y, sw, classifier, ensure_min_samples):
-    """One row block through ``fit``'s in-memory checks; the block and its facts."""
+    """One row block through ``fit``'s in-memory checks: the block, and what fit needs of it."""
     X, y = check_X_y(X, y, multi_output=True, y_numeric=not classifier,
                      dtype=(np.float64, np.float32), ensure_min_samples=ensure_min_samples)
     sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True)
-    facts = {"sw_sum": sw.sum(dtype=np.float64), "sw_max": sw.max(initial=0)}
-    if classifier and y.ndim == 1:
-        facts["classes"] = np.unique(y)
-    elif not classifier:
-        facts["y_absmax"] = np.abs(y).max(initial=0)
-    return X, sw, facts
+    # A classifier's distinct targets (classes, or rows of a label-indicator y).
+    seen = np.unique(y, axis=0 if y.ndim == 2 else None) if classifier else y[:0]
+    absmax = 0.0 if classifier else np.abs(y).max(initial=0)
+    return X, sw, (seen, sw.sum(dtype=np.float64), sw.max(initial=0), absmax)
 
 
 def check_fit_inputs(X, y, sample_weight=None, *, classifier):
@@ -124,12 +122,11 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
     X, y, sample_weight : dask arrays with the same row chunks
         ``X`` and ``sample_weight`` as the checks convert them.
     facts : dict
-        ``sw_sum`` and ``sw_max`` (floats); ``seen``, an in-memory array
-        with every distinct kind of row of ``y`` (for a classifier with 1-D
-        ``y`` its sorted classes, for a label-indicator ``y`` an indicator
-        matrix of its width, for a regressor one row of zeros), which is
-        what the estimator's target encoder is fitted on; for a regressor
-        ``y_absmax``.
+        ``sw_sum``, ``sw_max`` and ``y_absmax`` (floats; ``y_absmax`` 0 for
+        a classifier); ``seen``, an in-memory array with the distinct rows
+        of ``y`` for a classifier (its sorted classes for 1-D ``y``), none
+        for a regressor, which is what the estimator's target encoder is
+        fitted on.
     """
     import dask
 
@@ -145,22 +142,14 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         x, t, None if sw is None else w, classifier, int(X.shape[0] == 0),
     ) for x, t, w in zip(X.to_delayed().ravel(), y.to_delayed().ravel(),
                          (y if sw is None else _align(sw, rows)).to_delayed().ravel())]
-    per_block = dask.compute([facts for _, _, facts in blocks])[0]
-    facts = {key: max(float(f[key]) for f in per_block) for key in ("sw_max", "y_absmax")
-             if key in per_block[0]}
-    facts["sw_sum"] = float(np.sum([f["sw_sum"] for f in per_block]))
+    seen, sw_sum, sw_max, y_absmax = zip(*dask.compute([f for *_, f in blocks])[0])
+    facts = {"seen": np.unique(np.concatenate(seen), axis=0 if y.ndim == 2 else None),
+             "sw_sum": float(np.sum(sw_sum)), "sw_max": float(max(sw_max)),
+             "y_absmax": float(max(y_absmax))}
     dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.dtype(np.float64)
     X = da.concatenate([da.from_delayed(x, (n, X.shape[1]), dtype=dtype)
                         for (x, _, _), n in zip(blocks, rows)])
     sw = da.concatenate([da.from_delayed(w, (n,), dtype=dtype) for (_, w, _), n in zip(blocks, rows)])
-    width = 1 if y.ndim == 1 else y.shape[1]
-    if classifier and y.ndim == 2:
-        # A label-indicator matrix: every column set, and none.
-        facts["seen"] = np.vstack([np.eye(width, dtype=int), np.zeros(width, dtype=int)])
-    elif classifier:
-        facts["seen"] = np.unique(np.concatenate([f["classes"] for f in per_block]))
-    else:
-        facts["seen"] = np.zeros((1,) + y.shape[1:], dtype=dtype)
     return X, y, sw, facts
 
 
@@ -241,23 +230,18 @@ def predict_blocks(estimator, X, method="predict"):
 
 
 def _score_sums(X, y, sw, estimator, names, mean):
-    """One block's sums of ``estimator.score``: weighted counts, or the validation R²'s terms."""
+    """One block's sums of ``estimator.score`` (with ``X=None``, of the weighted mean of ``y``)."""
     from sklearn.metrics import accuracy_score
 
-    prediction = _apply_method(X, estimator, "predict", names)
     sw = np.ones(len(y)) if sw is None else sw
-    if mean is None:  # scikit-learn's accuracy, before its division
+    prediction = None if X is None else _apply_method(X, estimator, "predict", names)
+    if is_classifier(estimator):  # scikit-learn's accuracy, before its division
         return np.array([accuracy_score(y, prediction, normalize=False, sample_weight=sw),
                          sw.sum()])
-    return estimator._scorer(None).sums(_column(prediction), _column(y), sw, mean)
-
-
-def _column(y):
-    return y.reshape(len(y), -1)
-
-
-def _target_sums(y, sw, scorer):
-    return scorer.target_sums(None, _column(y), np.ones(len(y)) if sw is None else sw)
+    scorer, y = estimator._scorer(None), y.reshape(len(y), -1)
+    if X is None:
+        return scorer.target_sums(None, y, sw)
+    return scorer.sums(prediction.reshape(len(y), -1), y, sw, mean)
 
 
 def score_blocks(estimator, X, y, sample_weight=None):
@@ -295,8 +279,8 @@ def score_blocks(estimator, X, y, sample_weight=None):
     scorer, mean = estimator._scorer(None), None
     total = functools.partial(dask.delayed(_combine_all), np.add)
     if not is_classifier(estimator):
-        mean = dask.delayed(scorer.target)(
-            total(*[dask.delayed(_target_sums)(t, w, scorer) for _, t, w in blocks]))
+        mean = dask.delayed(scorer.target)(total(*[
+            dask.delayed(_score_sums)(None, t, w, estimator, names, None) for _, t, w in blocks]))
     sums = total(*[dask.delayed(_score_sums)(x, t, w, estimator, names, mean)
                    for x, t, w in blocks])
     score = dask.delayed(np.float64)(dask.delayed(scorer.finish)(sums))

@@ -1,14 +1,4 @@
-"""Training data held in dask blocks on a ``distributed`` cluster.
-
-Full-batch training parallelises over rows exactly: the loss and its gradient
-are sums over row blocks. :class:`DaskData` keeps ``X``, the encoded targets
-and the sample weights persisted on the workers, block by block, and answers
-the same questions as the in-memory data object: the loss and its gradient
-for given weights, and any per-row statistic combined over the rows (what the
-pruning criteria need). Each question ships the weights to the workers once,
-runs the in-memory code (:class:`._data.InMemoryData`) on every block, adds
-the blocks' results up with a tree reduction on the workers and returns only
-the sum to the client: nothing of ``X`` is gathered.
+"""Training data held in dask blocks on a ``distributed`` cluster (:class:`DaskData`).
 
 dask is an optional dependency (``pip install ".[dask]"``); this module
 is imported only once a dask collection is seen.
