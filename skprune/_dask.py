@@ -1,11 +1,10 @@
-"""Dask inputs: detection, validation, target encoding, splitting, lazy prediction.
+"""Dask inputs: detection, validation, target encoding, lazy prediction and scoring.
 
 Everything an estimator needs around dask collections except the training
 data object itself (:mod:`._data_dask`): detecting a dask input without
-importing dask, validating it in one lazy pass as scikit-learn would,
-discovering the classes and encoding the targets on blocks, a seeded
-per-block validation split, and lazy block-wise ``predict`` /
-``predict_proba`` / ``score``.
+importing dask, validating it block by block with the checks of an
+in-memory ``fit``, discovering the classes and encoding the targets on
+blocks, and lazy block-wise ``predict`` / ``predict_proba`` / ``score``.
 
 dask is an optional dependency (``pip install ".[dask]"``): nothing here
 imports it before a dask collection is seen.
@@ -44,16 +43,6 @@ def is_dask_collection(obj):
     return dask.is_dask_collection(obj)
 
 
-def _dask_array():
-    try:
-        import dask.array as da
-    except ImportError as exc:  # pragma: no cover - the extra is installed in CI
-        raise ImportError(
-            'Dask inputs need dask: pip install ".[dask]".'
-        ) from exc
-    return da
-
-
 # ---------------------------------------------------------------------- #
 # Input handling.
 # ---------------------------------------------------------------------- #
@@ -72,7 +61,8 @@ def as_dask_array(X):
     >>> as_dask_array(da.ones((10, 4), chunks=(3, 2))).chunks
     ((3, 3, 3, 1), (4,))
     """
-    da = _dask_array()
+    import dask.array as da
+
     if hasattr(X, "to_dask_array"):  # DataFrame or Series
         X = X.to_dask_array(lengths=True)
     elif not isinstance(X, da.Array):
@@ -129,8 +119,8 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         fitted on.
     """
     import dask
+    import dask.array as da
 
-    da = _dask_array()
     X, y = as_dask_array(X), as_dask_array(y)
     if classifier and y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]  # a column of labels, as scikit-learn's column_or_1d takes it
@@ -266,6 +256,7 @@ def score_blocks(estimator, X, y, sample_weight=None):
     True
     """
     import dask
+    import dask.array
     from sklearn.utils.validation import _get_feature_names
 
     from ._data_dask import _combine_all
@@ -284,4 +275,4 @@ def score_blocks(estimator, X, y, sample_weight=None):
     sums = total(*[dask.delayed(_score_sums)(x, t, w, estimator, names, mean)
                    for x, t, w in blocks])
     score = dask.delayed(np.float64)(dask.delayed(scorer.finish)(sums))
-    return _dask_array().from_delayed(score, (), dtype=np.float64)
+    return dask.array.from_delayed(score, (), dtype=np.float64)
