@@ -11,6 +11,7 @@ imports it before a dask collection is seen.
 """
 
 import functools
+import inspect
 import math
 import sys
 
@@ -77,11 +78,17 @@ def _align(arr, chunks):
     return arr.rechunk((chunks,) + tuple((n,) for n in arr.shape[1:]))
 
 
+#: A block may hold only zero weights (the whole data may not: see ``fit``);
+#: scikit-learn >= 1.8 refuses them unless told.
+_ANY_BLOCK_ZERO = {"allow_all_zero_weights": True} if (
+    "allow_all_zero_weights" in inspect.signature(_check_sample_weight).parameters) else {}
+
+
 def _check_block(X, y, sw, classifier, ensure_min_samples):
     """One row block through ``fit``'s in-memory checks: the block, and what fit needs of it."""
     X, y = check_X_y(X, y, multi_output=True, y_numeric=not classifier,
                      dtype=(np.float64, np.float32), ensure_min_samples=ensure_min_samples)
-    sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True)
+    sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True, **_ANY_BLOCK_ZERO)
     # A classifier's distinct targets (classes, or rows of a label-indicator y).
     seen = np.unique(y, axis=0 if y.ndim == 2 else None) if classifier else y[:0]
     absmax = 0.0 if classifier else np.abs(y).max(initial=0)

@@ -205,6 +205,9 @@ def test_inputs_checked_in_one_pass():
     np.testing.assert_array_equal(swc.compute(), np.ones(30))
     Xi, _, _, _ = check_fit_inputs(X.astype(int), y, classifier=True)
     assert Xi.dtype == Xi.compute().dtype == np.float64
+    # A block of zero weights is fine (the whole data's weights are what count).
+    zeros = da.from_array(np.r_[np.zeros(7), np.ones(23)], chunks=7)
+    assert check_fit_inputs(X, y, zeros, classifier=True)[3]["sw_sum"] == 23
 
     bad = X.copy()
     bad[3, 1] = np.nan
