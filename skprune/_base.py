@@ -241,8 +241,9 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     def _fit_targets(self, y, warm):
         """The loss and the target attributes (e.g. ``classes_``) for targets ``y``.
 
-        ``y`` is the targets as given in memory; for dask targets, an array
-        with every distinct value (see :func:`._dask.check_fit_inputs`).
+        ``y`` is the targets as given in memory; for dask targets, their
+        distinct rows for a classifier, none for a regressor (see
+        :func:`._dask.check_fit_inputs`).
         """
         raise NotImplementedError
 
