@@ -141,6 +141,7 @@ def common_arguments(parser):
 def header(title, threads):
     print("## %s\n" % title)
     print("\n".join(describe_machine(threads)))
+    print("- skprune commit: %s" % code_version())
     print(
         "- command: `python %s`\n"
         % " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
