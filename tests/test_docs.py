@@ -4,6 +4,9 @@ text speaks to users about what the package does."""
 import re
 from pathlib import Path
 
+import pytest
+from _bench import load_script
+
 import skprune
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,3 +131,144 @@ def test_the_acceptance_check_catches_what_it_should():
         assert ACCEPTANCE_WORDING.search(bad), bad
     for fine in ["a sparsity target of 0.9", "(targets in the hundreds", "metric"]:
         assert not ACCEPTANCE_WORDING.search(fine), fine
+
+
+# ---------------------------------------------------------------------- #
+# Numbers on the pages are the benchmarks' saved output.
+# ---------------------------------------------------------------------- #
+INCLUDES = ROOT / "docs" / "includes"
+RESULTS = ROOT / "benchmarks" / "results"
+
+#: Includes a benchmark writes as reST itself (``--rst``), with no markdown results file.
+WRITTEN_AS_RST = {"bench_compare.rst": "python benchmarks/bench_compare.py --rst"}
+
+
+def _include_source(include):
+    """The results file an include is converted from, and whether it is tables only."""
+    tables = include.stem.endswith("_tables")
+    return RESULTS / (include.stem.removesuffix("_tables") + ".md"), tables
+
+
+def _run_description(results_file, line_start):
+    for line in results_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith(line_start):
+            return line[len(line_start):].strip()
+    return None
+
+
+@pytest.mark.parametrize(
+    "include", sorted(p.name for p in INCLUDES.glob("*.rst")), ids=str
+)
+def test_each_include_is_its_results_file_converted(include):
+    if include in WRITTEN_AS_RST:
+        pytest.skip("written by %s" % WRITTEN_AS_RST[include])
+    md_to_rst = load_script("benchmarks/md_to_rst.py")
+    source, tables = _include_source(INCLUDES / include)
+    assert source.is_file(), "docs/includes/%s has no results file %s" % (include, source.name)
+    expected = md_to_rst.convert(source.read_text(encoding="utf-8"), tables=tables)
+    assert (INCLUDES / include).read_text(encoding="utf-8") == expected, (
+        "regenerate it: python benchmarks/md_to_rst.py%s benchmarks/results/%s "
+        "> docs/includes/%s" % (" --tables" if tables else "", source.name, include)
+    )
+
+
+def test_a_page_of_tables_names_their_machine_and_commit():
+    # A "_tables" include leaves the run's description out: its page names them.
+    pages = 0
+    for page in sorted((ROOT / "docs").glob("*.rst")):
+        text = page.read_text(encoding="utf-8")
+        for include in re.findall(r"^\.\. include:: includes/(\S+_tables\.rst)$", text,
+                                  flags=re.MULTILINE):
+            pages += 1
+            source, _ = _include_source(INCLUDES / include)
+            commit = _run_description(source, "- skprune commit:")
+            machine = _run_description(source, "- machine:")
+            assert commit and machine, "%s names no commit or machine" % source.name
+            assert commit in text, "%s: say the tables ran at commit %s" % (page.name, commit)
+            cpu = machine.split(",")[0]
+            assert cpu in text, "%s: name the machine (%s)" % (page.name, cpu)
+    assert pages >= 2
+
+
+def test_md_to_rst_tables_only_leaves_out_the_run_description():
+    md_to_rst = load_script("benchmarks/md_to_rst.py")
+    markdown = (
+        "## Title\n\n- machine: X\n- skprune commit: abc\n- command: `python b.py`\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n## Second part\n\n| c |\n|---|\n| 3 |\n\n"
+        "Largest |x - y| difference: 1e-06\n"
+    )
+    text = md_to_rst.convert(markdown, tables=True)
+    assert text.startswith(".. list-table::")
+    assert "machine" not in text and "abc" not in text
+    assert ".. rubric:: Second part" in text
+    assert "Largest \\|x - y\\| difference" in text  # not a substitution reference
+    assert "machine: X" in md_to_rst.convert(markdown)
+
+
+# ---------------------------------------------------------------------- #
+# Figures: their script reads the benchmark output committed now.
+# ---------------------------------------------------------------------- #
+def _figures():
+    pytest.importorskip("matplotlib")
+    return load_script("docs/images/make_figures.py")
+
+
+def test_predict_figure_reads_the_current_results():
+    figures = _figures()
+    text = (RESULTS / figures.SOURCES["predict"][0]).read_text(encoding="utf-8")
+    lines, neurons = figures.predict_series(text)
+    assert sorted(lines) == [1, 64, 10_000]
+    for batch, points in lines.items():
+        pruned = sorted(s for s, _ in points)
+        assert pruned[0] == 0.0 and pruned[-1] >= 0.99, batch
+        assert all(speed > 0 for _, speed in points)
+        assert 0.9 < neurons[batch][0] < 1
+    # The speed-ups are the table's own cells.
+    speeds = {cell.strip("* ") for line in text.splitlines() if "| predict_proba |" in line
+              and "| float64 |" in line for cell in line.split("|")[7:8]}
+    assert {"%.2f" % v for pts in lines.values() for _, v in pts} <= speeds
+
+
+def test_epoch_figure_reads_the_current_results():
+    figures = _figures()
+    text = (RESULTS / figures.SOURCES["epoch"][0]).read_text(encoding="utf-8")
+    rows = figures.epoch_series(text)
+    data_rows = [line for line in text.splitlines()
+                 if line.startswith("| ") and ("| float64 |" in line or "| float32 |" in line)]
+    assert len(rows) == len(data_rows) >= 2
+    assert {dtype for _, dtype, _ in rows} == {"float64", "float32"}
+    assert all(0 < ratio < 10 for _, _, ratio in rows)
+
+
+def test_figure_parsers_refuse_an_output_of_another_format():
+    figures = _figures()
+    old = "| dtype | batch | model | dense (ms) | CSR (ms) | speed-up |\n|---|---|---|---|---|---|\n"
+    with pytest.raises(ValueError, match="rerun the benchmark"):
+        figures.predict_series(old + "| float64 | 1 | 0.0 % of weights pruned | 1 | 2 | 0.5 |\n")
+
+
+# ---------------------------------------------------------------------- #
+# Links to other projects: their inventories are committed.
+# ---------------------------------------------------------------------- #
+@pytest.mark.parametrize(
+    "project, name",
+    [
+        ("python", "pickle.dumps"),
+        ("numpy", "numpy.ndarray"),
+        ("scipy", "scipy.sparse.csr_array"),
+        ("sklearn", "sklearn.neural_network.MLPClassifier"),
+        ("dask", "dask.dataframe.DataFrame"),
+    ],
+)
+def test_intersphinx_inventories_are_committed(project, name):
+    import posixpath
+
+    sphinx_inventory = pytest.importorskip("sphinx.util.inventory")
+
+    conf = (ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
+    assert '("%s", "https://' % project in conf
+    path = ROOT / "docs" / "_intersphinx" / ("%s.inv" % project)
+    with path.open("rb") as f:
+        inventory = sphinx_inventory.InventoryFile.load(f, "https://example.org/", posixpath.join)
+    # The build looks names up here, not on the network.
+    assert any(name in inventory[role] for role in inventory if role.startswith("py:"))
