@@ -11,8 +11,8 @@ fit time and predict time at batch 1, 64 and 10,000, for
 
 Data: scikit-learn's digits (``train_test_split(test_size=0.25,
 random_state=0, stratify=y)``, ``StandardScaler`` fitted on the training
-part) and MNIST-10k (the official 10,000-image test split from
-``../shared/data/mnist`` relative to the repository root: the first 8,000
+part) and MNIST-10k (the official 10,000-image test split, read from
+``--mnist-dir``, which ``python benchmarks/get_mnist.py DIR`` fills: the first 8,000
 images train, the last 2,000 test, pixels / 255; skipped when absent). Both
 are float64, what a user passes by default.
 
@@ -47,6 +47,7 @@ from skprune import PrunedMLPClassifier
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
     code_version,
+    default_mnist_dir,
     describe_machine,
     digits_split,
     interleaved,
@@ -55,7 +56,7 @@ from _timing import (  # noqa: E402
     pinned,
 )
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 #: The candidates: a label and a factory taking ``quick``.
 MODELS = {
