@@ -104,7 +104,8 @@ def test_the_word_check_catches_what_it_should(tmp_path):
 #: Wording of an acceptance report, not of a user's page: goals and whether
 #: they were met, history, and paths only the authors have.
 ACCEPTANCE_WORDING = re.compile(
-    r"\(target\b|\bmet\?|\*\*missed\*\*|\bEarlier runs\b|\bdevelopers\b|<checkout>|\.\./shared"
+    r"\(target\b|\bmet\?|\*\*missed\*\*|\b[Ee]arlier\s+runs\b|\bdevelopers\b|<checkout>"
+    r"|\.\./shared"
 )
 
 
@@ -118,16 +119,19 @@ def user_pages():
 def test_user_pages_read_as_what_users_get():
     found = []
     for path in user_pages():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if ACCEPTANCE_WORDING.search(line):
-                found.append("%s:%d: %s" % (path.relative_to(ROOT), number, line.strip()))
+        text = path.read_text(encoding="utf-8")
+        # A phrase may wrap onto the next line.
+        for match in ACCEPTANCE_WORDING.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            found.append("%s:%d: %s" % (path.relative_to(ROOT), number,
+                                        " ".join(match.group().split())))
     assert found == [], "say what users get, measured:\n" + "\n".join(found)
 
 
 def test_the_acceptance_check_catches_what_it_should():
     for bad in ["ratio (target <= 0.25)", "   * - met?", "     - **missed**",
-                "Earlier runs gave 0.9", "several developers", "--compare <checkout>",
-                "from ../shared/data/mnist"]:
+                "Earlier runs gave 0.9", "as earlier\nruns showed", "several developers",
+                "--compare <checkout>", "from ../shared/data/mnist"]:
         assert ACCEPTANCE_WORDING.search(bad), bad
     for fine in ["a sparsity target of 0.9", "(targets in the hundreds", "metric"]:
         assert not ACCEPTANCE_WORDING.search(fine), fine
