@@ -276,3 +276,43 @@ def test_intersphinx_inventories_are_committed(project, name):
         inventory = sphinx_inventory.InventoryFile.load(f, "https://example.org/", posixpath.join)
     # The build looks names up here, not on the network.
     assert any(name in inventory[role] for role in inventory if role.startswith("py:"))
+
+
+# ---------------------------------------------------------------------- #
+# The command-line demo's transcript is what the demo prints now.
+# ---------------------------------------------------------------------- #
+#: Rows of the demo's report that do not depend on the machine.
+DEMO_ROWS = ("accuracy", "sparsity (%)", "stored weights", "compression", "neurons kept",
+             "layers", "multiply-adds per sample", "model bytes (pickled)")
+
+
+def _demo_rows(text):
+    return [line.split() for line in text.splitlines() if line.startswith(DEMO_ROWS)]
+
+
+def test_cli_transcript_and_sizes_are_what_the_demo_prints(capsys):
+    from skprune._cli import main
+
+    main([])
+    now = _demo_rows(capsys.readouterr().out)
+    saved_text = (INCLUDES / "cli_demo.txt").read_text(encoding="utf-8")
+    assert len(now) == len(DEMO_ROWS)
+    assert _demo_rows(saved_text) == now, (
+        "regenerate: python -m skprune > docs/includes/cli_demo.txt 2>&1"
+    )
+    dense, pruned = (int(v) for v in now[-1][-2:])
+    persistence = (ROOT / "docs" / "persistence.rst").read_text(encoding="utf-8")
+    prose = " ".join(persistence.split())
+    assert "%s bytes (dense) to %s bytes (pruned)" % (format(dense, ","),
+                                                     format(pruned, ",")) in prose
+
+
+def test_pages_quote_the_size_table():
+    # persistence.rst quotes the 90 % row of bench_size's table.
+    rows = [line.split("|") for line in
+            (RESULTS / "bench_size.md").read_text(encoding="utf-8").splitlines()
+            if "| PrunedMLPClassifier, sparsity=0.9 |" in line]
+    ratios = {cells[1].strip(): cells[7].strip(" *") for cells in rows}
+    prose = " ".join((ROOT / "docs" / "persistence.rst").read_text(encoding="utf-8").split())
+    assert ("%sx the bytes of the dense weights in float32 and %sx in float64"
+            % (ratios["float32"], ratios["float64"])) in prose
