@@ -129,8 +129,9 @@ sphinx_gallery_conf = {
 # -- Inherited scikit-learn docstrings ---------------------------------------------
 # The API pages show the methods inherited from scikit-learn (score,
 # get_params, set_fit_request, ...). Their docstrings point into
-# scikit-learn's own user guide and glossary (``:ref:``, ``:term:``), which
-# this build cannot resolve without the network; keep the text, drop the link.
+# scikit-learn's own user guide and glossary (``:ref:``, ``:term:``), whose
+# labels the committed scikit-learn inventory (_intersphinx/sklearn.inv, from
+# an older release) need not have; keep the text, drop the link.
 _SKLEARN_ROLE = re.compile(r":(?:ref|term|doc):`(?:([^`<]*?)\s*<[^`>]*>|([^`]*))`")
 
 
