@@ -143,8 +143,12 @@ def test_the_acceptance_check_catches_what_it_should():
 INCLUDES = ROOT / "docs" / "includes"
 RESULTS = ROOT / "benchmarks" / "results"
 
-#: Includes a benchmark writes as reST itself (``--rst``), with no markdown results file.
-WRITTEN_AS_RST = {"bench_compare.rst": "python benchmarks/bench_compare.py --rst"}
+#: Includes written as reST by their source, with no markdown results file.
+WRITTEN_AS_RST = {
+    "bench_compare.rst": "python benchmarks/bench_compare.py --rst",
+    # Rendered from the recipe table; tests/test_recipes.py checks it is current.
+    "recipes.rst": "skprune._docs.recipe_table_rst()",
+}
 
 
 def _include_source(include):
