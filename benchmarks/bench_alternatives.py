@@ -1,4 +1,4 @@
-"""Pruning or a smaller model: a pruned network against a dense one of the same size and trees.
+"""Pruning or a smaller model: a pruned network against dense ones of the same size and trees.
 
 On each data set and seed, in one process with BLAS and OpenMP pinned to one
 thread, every model is fitted in a ``StandardScaler`` pipeline on the same
@@ -8,9 +8,11 @@ models is rotated from seed to seed (interleaved repeats). The models:
 - ``MLPClassifier()``: scikit-learn's defaults, one hidden layer of 100;
 - ``PrunedMLPClassifier(sparsity=s)`` for s = 0.9 and 0.95 (defaults
   otherwise: one hidden layer of 100, pruned to the fraction s of its weights);
-- ``MLPClassifier((k,))``: a dense network with one hidden layer of k
-  units, k chosen so that its weights (the entries of ``coefs_``, biases not
-  counted) are as many as the nonzero weights of that seed's pruned model;
+- for each, two dense ``MLPClassifier((k,))`` with one hidden layer of k
+  units: k chosen so that its weights (the entries of ``coefs_``, biases not
+  counted) are as many as the nonzero weights of that seed's pruned model,
+  and k chosen so that its weights and biases take as many bytes as the
+  pruned model's (CSR values, column indices and row pointers, and biases);
 - ``HistGradientBoostingClassifier()``: scikit-learn's defaults.
 
 Reported per model: test accuracy (mean ± std over the seeds) and its
@@ -18,14 +20,14 @@ difference to ``MLPClassifier()`` in points, the nonzero weights, the bytes
 of the weights and biases as fitted (CSR arrays for the pruned model, dense
 arrays for ``MLPClassifier``; none for the trees), the pickled bytes of the
 fitted estimator (``MLPClassifier``'s pickle also holds Adam's moment
-estimates and a copy of the best weights), the median fit CPU time and the median over the seeds of its
-ratio to that seed's ``MLPClassifier()`` fit.
+estimates and a copy of the best weights), the median fit CPU time and the
+median over the seeds of its ratio to that seed's ``MLPClassifier()`` fit.
 
 Data: digits (75 / 25 stratified split per seed) and MNIST-10k (the
 official 10,000 test images, pixels / 255, 80 / 20 stratified split per
-seed), read from ``--mnist-dir`` and skipped with a message when absent;
-get the files with ``sklearn.datasets.fetch_openml("mnist_784")`` or from
-the MNIST site. Usage::
+seed), read from the files ``t10k-images-idx3-ubyte.gz`` and
+``t10k-labels-idx1-ubyte.gz`` in ``--mnist-dir`` and skipped with a message
+when they are absent. Usage::
 
     python benchmarks/bench_alternatives.py --mnist-dir DIR \\
         --out benchmarks/results/bench_alternatives.md     # about 15 minutes
@@ -68,6 +70,10 @@ def dense_name(s):
     return "MLPClassifier((k,)), as many weights as sparsity=%s" % s
 
 
+def bytes_name(s):
+    return "MLPClassifier((k,)), as many bytes as sparsity=%s" % s
+
+
 def fit_timed(estimator, split):
     """Fit ``estimator`` in a scaler pipeline: ``(pipeline, accuracy, fit CPU s)``."""
     X_train, X_test, y_train, y_test = split
@@ -101,6 +107,13 @@ def matched_width(n_weights, n_features, n_classes):
     return max(1, int(round(n_weights / (n_features + n_out))))
 
 
+def matched_width_bytes(n_bytes, n_features, n_classes, itemsize=8):
+    """The width k of one hidden layer whose weights and biases take about ``n_bytes``."""
+    n_out = n_classes if n_classes > 2 else 1
+    # k * (n_features + n_out) weights, k + n_out biases
+    return max(1, int(round((n_bytes / itemsize - n_out) / (n_features + n_out + 1))))
+
+
 def one_seed(X, y, test_size, seed, rotate):
     """``{model name: (accuracy, fit CPU s, nonzero weights, hidden, bytes, pickle bytes)}``."""
     split = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
@@ -113,13 +126,18 @@ def one_seed(X, y, test_size, seed, rotate):
         return run
 
     def pair(s):
-        # The dense network is sized on the pruned model just fitted.
+        # The dense networks are sized on the pruned model just fitted.
         def run():
             model, acc, secs = fit_timed(PrunedMLPClassifier(sparsity=s, random_state=seed),
                                          split)
             out = {pruned_name(s): (acc, secs, *describe(model[-1]))}
-            k = matched_width(out[pruned_name(s)][2], X.shape[1], n_classes)
-            out[dense_name(s)] = plain(MLPClassifier((k,), random_state=seed))()
+            _, _, nnz, _, nbytes, _ = out[pruned_name(s)]
+            itemsize = model[-1].intercepts_[0].dtype.itemsize
+            for name, k in [
+                (dense_name(s), matched_width(nnz, X.shape[1], n_classes)),
+                (bytes_name(s), matched_width_bytes(nbytes, X.shape[1], n_classes, itemsize)),
+            ]:
+                out[name] = plain(MLPClassifier((k,), random_state=seed))()
             return out
         return run
 
@@ -134,7 +152,8 @@ def one_seed(X, y, test_size, seed, rotate):
     return results
 
 
-ORDER = [SK, *(n for s in SPARSITIES for n in (pruned_name(s), dense_name(s))), HGB]
+ORDER = [SK, *(n for s in SPARSITIES for n in (pruned_name(s), dense_name(s), bytes_name(s))),
+         HGB]
 
 
 def table(name, runs):
@@ -220,8 +239,9 @@ def main(argv=None):
     lines += [markdown_table(HEADER, rows), "", *([note, ""] if note else []),
               "The hidden width of each dense network sized on a pruned model is chosen "
               "so that its weights (the entries of coefs_, biases not counted) are as many, "
-              "rounded, as that model's nonzero weights; weights and bytes are medians "
-              "over the seeds.", "",
+              "rounded, as that model's nonzero weights, or so that its weights and biases "
+              "take as many bytes as that model's (CSR values, column indices and row "
+              "pointers, and biases); weights and bytes are medians over the seeds.", "",
               "Total: %.0f s CPU." % (time.process_time() - start)]
     text = "\n".join(lines)
     print(text)
