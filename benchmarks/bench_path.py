@@ -77,7 +77,7 @@ def dataset(name, quick, mnist_dir):
         hidden, folds, clf = (100,), 5, False
     if quick:
         X, y = X[:400], y[:400]
-        hidden = (32,)
+        hidden, folds = (32,), 2
     return X, y, hidden, folds, clf
 
 
@@ -146,6 +146,8 @@ def path_quality(n_seeds, quick):
     """Part 2: (independent - path) test accuracy per level, paired by seed, on digits."""
     X, y = load_digits(return_X_y=True)
     hidden = (32,) if quick else (100,)
+    if quick:
+        X, y = X[:600], y[:600]
     gaps = []
     for seed in range(n_seeds):
         X_train, X_test, y_train, y_test = train_test_split(

@@ -3,7 +3,7 @@
 Data flows one way: the estimator calls the loop, the loop calls the network
 math (:mod:`._network`), the criteria (:mod:`._criteria`), the schedule
 (:mod:`._schedules`) and, once at the very end, the sparse conversion
-(:mod:`._sparse`). Nothing below this module knows about estimators.
+(:mod:`._surgery`). Nothing below this module knows about estimators.
 
 While training, weights are dense arrays with boolean masks; pruned weights
 are held at exactly zero by masking their gradients (the velocities of a
@@ -38,7 +38,7 @@ from ._criteria import (
     resolve_criterion,
 )
 from ._dask import is_dask_collection
-from ._data import make_data
+from ._data import InMemoryData, make_data
 from ._docs import _FIT_DOC
 from ._inference import InferenceMixin
 from ._loop import Record, check_learned, fit_loop
@@ -47,7 +47,7 @@ from ._products import blas_threads
 from ._recipes import problem_size, resolve_recipe, solver_factory, step_descriptions
 from ._schedules import SCHEDULES, schedule_targets
 from ._solvers import SolverNames
-from ._sparse import to_csr, to_dense
+from ._surgery import Network, to_csr, to_dense
 from ._validation import (
     check_fit_memory,
     check_sample_weight_scale,
@@ -77,6 +77,29 @@ def _atomic_fit(fit):
             raise
 
     return wrapper
+
+
+def lazy_on_dask(method):
+    """The entry point ``method`` as written for in-memory ``X``; lazy on a dask collection.
+
+    The one place prediction and scoring dispatch on the input: for a dask
+    array or DataFrame, a prediction method runs, unchanged, on every row
+    block of ``X`` (:func:`._dask.predict_blocks`) and ``score`` adds up
+    the subclass scorer's sums over the blocks (:func:`._dask.score_blocks`),
+    both lazily.
+    """
+
+    @functools.wraps(method)
+    def entry(self, X, *args, **kwargs):
+        if not is_dask_collection(X):
+            return method(self, X, *args, **kwargs)
+        from ._dask import predict_blocks, score_blocks
+
+        if method.__name__ == "score":
+            return score_blocks(self, X, *args, **kwargs)
+        return predict_blocks(self, X, method.__name__)
+
+    return entry
 
 
 class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
@@ -309,13 +332,13 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
 
-    def _resolved_recipe(self):
-        """The 'auto' parameters resolved for this solver and target.
+    def _resolved_recipe(self, size=None):
+        """The 'auto' parameters resolved for this solver, target and problem size.
 
         One source for ``fit`` and for reports that need the iteration budget
         (:func:`._report.pruning_off_params`); see :func:`._recipes.resolve_recipe`.
         """
-        return resolve_recipe(self.get_params(deep=False))
+        return resolve_recipe(self.get_params(deep=False), size)
 
     def _config(self, loss, layer_units, n_samples=None):
         """Resolve every hyper-parameter once: the loop reads this, never the estimator.
@@ -363,7 +386,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         """The network training starts from: the previous fit's, or a fresh one."""
         if not (self.warm_start and hasattr(self, "coefs_")):
             coefs, intercepts = self._initial_network(layer_units, dtype, rng)
-            return coefs, intercepts, [np.ones(W.shape, dtype=bool) for W in coefs]
+            return Network(coefs, intercepts, [np.ones(W.shape, dtype=bool) for W in coefs])
         previous = getattr(self, "layer_units_original_", None)
         if previous is not None and tuple(layer_units[1:-1]) != previous[1:-1] or (
             len(layer_units) - 2 != len(self.hidden_layer_sizes_)
@@ -382,7 +405,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         coefs = [to_dense(W).astype(dtype) for W in self.coefs_]
         intercepts = [np.array(b, dtype=dtype) for b in self.intercepts_]
         # Masks only shrink, across warm starts too: zeros stay pruned.
-        return coefs, intercepts, [W != 0 for W in coefs]
+        return Network(coefs, intercepts, [W != 0 for W in coefs])
 
     def _warn_if_less_sparse(self):
         """Warn when a warm start asks for less sparsity than the previous fit left."""
@@ -435,6 +458,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         data = make_data(X, Y, sample_weight)
         if not data.sw_sum > 0:
             raise ValueError("The sample weights sum to zero: there is nothing to fit.")
+        data.check_chunks(problem_size(1, self._layer_units(data.n_features, data.n_outputs)))
         # The start network is drawn before the early-stopping split, as
         # always: the split takes the generator's next numbers.
         net = self._checked_start(data.n_features, data.n_outputs, data.n_samples,
@@ -443,9 +467,11 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         if self.early_stopping:
             data, validation = data.split(
                 self.validation_fraction, rng, functools.partial(self._stratify, loss=loss))
-        threads = (contextlib.nullcontext() if is_dask_collection(X)
-                   else blas_threads(data.n_samples,
-                                     self._layer_units(data.n_features, data.n_outputs)))
+        # BLAS threads are chosen for passes in this process; a cluster's
+        # workers have their own.
+        threads = (blas_threads(data.n_samples,
+                                self._layer_units(data.n_features, data.n_outputs))
+                   if isinstance(data, InMemoryData) else contextlib.nullcontext())
         with threads:
             return self._train(data, validation, loss, target_attrs, rng, hooks, net)
 

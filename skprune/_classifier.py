@@ -6,8 +6,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BasePrunedMLP
-from ._dask import is_dask_collection, predict_blocks, score_blocks
+from ._base import BasePrunedMLP, lazy_on_dask
 from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
 from ._from_mlp import classifier_targets, from_mlp
 
@@ -202,6 +201,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
         return from_mlp(cls, mlp, params, MLPClassifier, classifier_targets)
 
+    @lazy_on_dask
     def predict(self, X):
         """Predict class labels.
 
@@ -216,8 +216,6 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Predicted labels (an indicator matrix for multilabel targets).
         """
-        if is_dask_collection(X):  # lazy, block by block
-            return predict_blocks(self, X, "predict")
         P = self._forward_fitted(X)
         binarizer = self._label_binarizer
         if not binarizer.sparse_input_:
@@ -232,6 +230,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             P = P.ravel()
         return binarizer.inverse_transform(P)
 
+    @lazy_on_dask
     def predict_proba(self, X):
         """Class probabilities.
 
@@ -247,13 +246,12 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
             Probability of each class, in the order of ``classes_``; for
             multilabel targets, the probability of each label independently.
         """
-        if is_dask_collection(X):  # lazy, block by block
-            return predict_blocks(self, X, "predict_proba")
         P = self._forward_fitted(X)
         if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
             P = np.hstack([1 - P, P])
         return P
 
+    @lazy_on_dask
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
 
@@ -268,10 +266,9 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probability of each class, in the order of ``classes_``.
         """
-        if is_dask_collection(X):  # lazy, block by block
-            return predict_blocks(self, X, "predict_log_proba")
         return np.log(self.predict_proba(X))
 
+    @lazy_on_dask
     def score(self, X, y, sample_weight=None):
         """Sample-weighted accuracy (exact match for multilabel targets).
 
@@ -289,8 +286,6 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         score : float
             Accuracy; a lazy dask scalar when ``X`` is a dask collection.
         """
-        if is_dask_collection(X):
-            return score_blocks(self, X, y, sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
 
 

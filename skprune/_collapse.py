@@ -18,6 +18,7 @@ import numpy as np
 from ._criteria import MagnitudeCriterion, OBDCriterion, VarianceCriterion
 from ._data import InMemoryData, weighted_targets
 from ._pruning import PruningCollapseWarning
+from ._surgery import Network
 
 
 def cool_outputs(config, data, net):
@@ -40,8 +41,8 @@ def cool_outputs(config, data, net):
         value = value if np.isfinite(value) else np.inf
         best = min(best, (value, t))
     t = best[1]
-    return (list(coefs[:-1]) + [coefs[-1] * t], list(intercepts[:-1]) + [intercepts[-1] * t],
-            masks)
+    return Network(list(coefs[:-1]) + [coefs[-1] * t],
+                   list(intercepts[:-1]) + [intercepts[-1] * t], masks)
 
 
 class CollapseGuard:
@@ -62,7 +63,7 @@ class CollapseGuard:
     def __init__(self, config, data, net, score):
         self.config, self._score = config, score
         self.rows = scored_rows(data)
-        self.n_weights = sum(int(m.sum()) for m in net[2])
+        self.n_weights = sum(int(m.sum()) for m in net.masks)
         self.active = config.score is not None
         self.floor = self.score(constant_prediction(data, config.loss, net))
         self.last = self.best = self.score(net)
@@ -79,7 +80,7 @@ class CollapseGuard:
         """The training score of ``(coefs, intercepts, ...)``; -inf when not scored."""
         if not self.active:
             return -np.inf
-        return self._score(self.config, self.rows, net[0], net[1])
+        return self._score(self.config, self.rows, net.coefs, net.intercepts)
 
     def _below(self, score, reached):
         return reached > self.floor and score < self.floor + 0.5 * (reached - self.floor)
@@ -106,7 +107,7 @@ class CollapseGuard:
 
     def check_final(self, net, record):
         """Warn when the pruned model fits far worse than the network before pruning."""
-        if not self.active or record.diverged or not any(m.any() for m in net[2]):
+        if not self.active or record.diverged or not any(m.any() for m in net.masks):
             return  # a cut-off network has had its own warning
         floor, reached, final = self.floor, self.best, self.score(net)
         if not self._below(final, reached):
@@ -122,8 +123,8 @@ class CollapseGuard:
             "or use more hidden neurons); too few retraining iterations to recover "
             "from a pruning step (raise retrain_iter or finetune_iter); a pruning "
             "criterion that misjudges this network (try criterion='magnitude')."
-            % (what, final, reached, floor, sum(int(m.sum()) for m in net[2]),
-               self.n_weights, tuple(W.shape[1] for W in net[0][:-1])),
+            % (what, final, reached, floor, sum(int(m.sum()) for m in net.masks),
+               self.n_weights, tuple(W.shape[1] for W in net.coefs[:-1])),
             PruningCollapseWarning,
         )
 
@@ -153,10 +154,11 @@ FALLBACK_DAMPING = 0.01
 
 def constant_prediction(data, loss, net):
     """``net`` with every weight zero and the output bias giving the best constant prediction."""
-    coefs, intercepts = net[0], net[1]
+    coefs, intercepts = net.coefs, net.intercepts
     mean = np.asarray(data.block_sum(weighted_targets)[0], dtype=np.float64) / data.sw_sum
     if loss != "squared_error":
         p = np.clip(mean, 1e-12, 1 - 1e-12)
         mean = np.log(p) if loss == "log_loss" else np.log(p) - np.log1p(-p)
     bias = mean.astype(intercepts[-1].dtype)
-    return [np.zeros_like(W) for W in coefs], list(intercepts[:-1]) + [bias]
+    zeros = [np.zeros_like(W) for W in coefs]
+    return Network(zeros, list(intercepts[:-1]) + [bias], [W != 0 for W in zeros])

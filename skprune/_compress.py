@@ -22,7 +22,7 @@ from scipy.optimize import minimize
 from sklearn.cluster import KMeans
 
 from ._inference import pack_csr, unpack_csr
-from ._sparse import to_csr, to_dense
+from ._surgery import Network, to_csr, to_dense
 
 
 def _canonical(W):
@@ -390,7 +390,7 @@ def share_network(config, data, net, record, n_bits):
 
     Returns
     -------
-    net : tuple
+    net : Network
         The decoded network, in the loop's form.
     shared_layers : list of dict
         Each layer as :func:`share_layer` gives it, with the tuned codebook.
@@ -415,7 +415,7 @@ def share_network(config, data, net, record, n_bits):
         print("Weight sharing: %d bits per weight, loss %.8f after sharing, %.8f "
               "after %d fine-tune iterations" % (n_bits, losses[0], losses[best], best))
     decoded = [to_dense(decode_layer(s)) for s in layers]
-    return (decoded, intercepts, masks), layers
+    return Network(decoded, intercepts, masks), layers
 
 
 def shared_attributes(shared_layers):

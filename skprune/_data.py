@@ -75,6 +75,9 @@ class DataSource(Protocol):
     def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
         """The :class:`.PruningState` the pruning criteria score, on these rows."""
 
+    def check_chunks(self, n_weights):
+        """Warn when the passes of a network of ``n_weights`` weights are mostly overhead."""
+
 
 def make_data(X, Y, sample_weight, **kwargs):
     """The data source for ``X``: in memory, or on a dask cluster for dask arrays.
@@ -130,6 +133,9 @@ class _Source:
                 return -np.inf  # the step blew up; the caller treats it as divergence
             score = scorer.finish(sums)
         return score if np.isfinite(score) else -np.inf
+
+    def check_chunks(self, n_weights):
+        """Nothing to check in memory: a pass has no fixed cost per chunk."""
 
     def split(self, fraction, rng, stratify):
         """``(train, validation)``: the early-stopping split, with the checks both need.

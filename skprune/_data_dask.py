@@ -15,6 +15,7 @@ is imported only once a dask collection is seen.
 """
 
 import asyncio
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -24,6 +25,16 @@ from ._data import InMemoryData, _Source
 
 #: Results combined per task of the tree reduction.
 SPLIT_EVERY = 8
+
+#: Work per row block (rows times the network's weights) below which a pass
+#: over the data spends more time on the cluster's fixed cost per block
+#: (scheduling a task, shipping its result: about 3-4 ms of CPU) than on the
+#: arithmetic. Measured by ``benchmarks/bench_dask_chunks.py``
+#: (``benchmarks/results/bench_dask_chunks.md``): the break-even work per
+#: block was 3.5e6, 8.6e6 and 7.9e6 for hidden layers of 16, 256 and 1024
+#: units; this is the smallest, rounded down, so :meth:`DaskData.check_chunks`
+#: warns only where the overhead dominates on every network measured.
+MIN_CHUNK_WORK = 3e6
 
 
 # ---------------------------------------------------------------------- #
@@ -278,6 +289,27 @@ class DaskData(_Source):
         from ._state import PruningState
 
         return PruningState._on(self, coefs, intercepts, masks, activation, loss, random_state)
+
+    def check_chunks(self, n_weights):
+        """Warn when the blocks are so small that each pass is mostly per-block overhead.
+
+        One block can be no larger; with several, a block of fewer than
+        :data:`MIN_CHUNK_WORK` rows x weights costs more to schedule than to
+        compute. The warning names the rows per block and the rechunking
+        that brings a block to that work.
+        """
+        rows = self.n_samples / max(self.n_blocks, 1)
+        if self.n_blocks < 2 or rows * n_weights >= MIN_CHUNK_WORK:
+            return
+        advised = min(self.n_samples, int(np.ceil(MIN_CHUNK_WORK / max(n_weights, 1))))
+        warnings.warn(
+            "X is in %d row chunks of about %d rows: with a network of %d weights "
+            "each pass over the data spends more time on the cluster's fixed cost "
+            "per chunk than on computing, so fit is slow. Fewer, larger chunks "
+            "fit faster: X.rechunk({0: %d}) (y and sample_weight follow X's chunks)."
+            % (self.n_blocks, round(rows), n_weights, advised),
+            UserWarning, stacklevel=2,
+        )
 
     def round_trip(self):
         """One scheduling round trip over all blocks with no work: the fixed cost of a call."""

@@ -6,6 +6,7 @@ Kept apart from the estimator code; :mod:`._classifier` and
 
 import textwrap
 
+from ._recipes import LARGE_PROBLEM, RECIPES, recipe_values
 from ._solvers import SOLVERS
 
 _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -27,8 +28,8 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         fails to improve by ``tol`` for ``n_iter_no_change`` iterations.
 
     learning_rate_init : float or 'auto', default='auto'
-        Step size of 'adam' and 'gd'; 'auto' is 0.01 for 'adam' and 0.1
-        for 'gd' ('lbfgs' chooses its steps by line search). Full-batch steps
+        Step size of the first-order solvers; 'auto' is __AUTO_STEPS__
+        ('lbfgs' chooses its steps by line search). Full-batch steps
         use the exact gradient, so they can be larger than stochastic ones. If a
         training phase diverges (the initial training's loss ends above where
         it started, or any phase's loss becomes non-finite), the weights with
@@ -82,8 +83,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         Fraction of the data held out for ``early_stopping``.
 
     weight_threshold : float or 'auto', default='auto'
-        'auto' is 0.01 when neither ``sparsity`` nor ``neuron_sparsity`` is
-        set and 0 when one is (so that ``sparsity_`` lands on the target);
+        'auto' is __NO_TARGET_THRESHOLD__ when neither ``sparsity`` nor
+        ``neuron_sparsity`` is set and __TARGET_THRESHOLD__ when one is (so
+        that ``sparsity_`` lands on the target);
         the value used is ``weight_threshold_``. Weights with ``|w| < weight_threshold`` are set to zero at every
         pruning step and once more at the very end of ``fit``, so every
         stored weight of ``coefs_`` satisfies ``|w| >= weight_threshold``.
@@ -165,27 +167,26 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
 
     n_prune_steps : int or 'auto', default='auto'
         Number of prune -> retrain rounds after the initial training. 'auto'
-        is 1 without a sparsity target; with ``sparsity`` or
+        is __NO_TARGET_STEPS__ without a sparsity target; with ``sparsity`` or
         ``neuron_sparsity`` it is the gradual recipe "prune in many small
-        steps with short retraining, then fine-tune longer": 10 steps when
-        'lbfgs' retrains (the default), 20 when 'adam' or 'gd' does. On
-        large problems (training rows times weights of at least 1e8, e.g.
-        MNIST with (300, 100) hidden layers), where every pass over the data
-        is expensive, 'lbfgs' retraining takes 5 steps, after an initial
-        training that stops at ``10 * tol`` (the steps retrain anyway).
+        steps with short retraining, then fine-tune longer", per retraining
+        solver: __TARGET_STEPS__. On large problems (training rows times
+        weights of at least __LARGE_PROBLEM__, e.g. MNIST with (300, 100)
+        hidden layers), where every pass over the data is expensive,
+        __LARGE_STEPS__. The user guide's recipe table gives every value
+        and the benchmark that chose it.
 
     retrain_iter : int or 'auto', default='auto'
         Most solver iterations after each pruning step, with pruned weights
-        held at exactly zero. 'auto' is 50 without a sparsity target; with
-        one, 15 for 'lbfgs' and 'gd', 10 for 'adam'. On large problems (see
+        held at exactly zero. 'auto' is __NO_TARGET_RETRAIN__ without a sparsity
+        target; with one, __TARGET_RETRAIN__. On large problems (see
         ``n_prune_steps``) a step after a converged phase whose prune raised
         the training loss by at most ``tol`` is not retrained.
 
     finetune_iter : int, 'auto' or None, default='auto'
         Most solver iterations after the last pruning step; None means
         ``retrain_iter``. 'auto' is ``retrain_iter`` when that is set or
-        there is no sparsity target; otherwise 150 for 'adam' and 100 for
-        'lbfgs' and 'gd'.
+        there is no sparsity target; otherwise __TARGET_FINETUNE__.
 
     retrain_solver : {'auto', __SOLVER_NAMES__}, default='auto'
         Solver of the retraining after each pruning step and of the final
@@ -270,9 +271,108 @@ def _solver_doc():
     )
 
 
-_BASE_PARAMS_DOC = _BASE_PARAMS_DOC.replace("__SOLVER_DOC__", _solver_doc()).replace(
-    "__SOLVER_NAMES__", ", ".join("'%s'" % name for name in SOLVERS)
-)
+def _number(value):
+    """``value`` as the docs write it: 0, 0.01, 15, 1e8."""
+    return ("%.0e" % value).replace("e+0", "e") if value >= 1e5 else "%g" % value
+
+
+def _by_solver(field, targeted=True, large=False):
+    """The recipe's ``field`` per retraining solver: "15 for 'lbfgs' and 'gd', 10 for 'adam'"."""
+    groups = {}
+    for name in SOLVERS:
+        value = recipe_values(targeted, name, large)[field]
+        groups.setdefault(value, []).append("'%s'" % name)
+    if len(groups) == 1:
+        return _number(next(iter(groups)))
+    return ", ".join("%s for %s" % (_number(value), " and ".join(names))
+                     for value, names in groups.items())
+
+
+def _large_steps():
+    """What the rows of large problems change in the gradual recipe, per retraining solver."""
+    changes = []
+    for name in SOLVERS:
+        small, large = (recipe_values(True, name, size) for size in (False, True))
+        if small["n_prune_steps"] != large["n_prune_steps"]:
+            changes.append("'%s' retraining takes %d steps" % (name, large["n_prune_steps"]))
+        if large["initial_tol_factor"] != small["initial_tol_factor"]:
+            changes[-1] += (", after an initial training that stops at ``%s * tol`` (the "
+                            "steps retrain anyway)" % _number(large["initial_tol_factor"]))
+    return "; ".join(changes) or "the recipe is the same"
+
+
+def recipe_table_rst():
+    """The 'auto' recipes (:data:`._recipes.RECIPES`) as the user guide's rst table.
+
+    ``docs/includes/recipes.rst`` holds its output; a test checks it is current.
+
+    Examples
+    --------
+    >>> from skprune._docs import recipe_table_rst
+    >>> print(recipe_table_rst().splitlines()[0])
+    .. list-table:: The 'auto' recipes
+    """
+    header = ("sparsity target", "retraining solver", "problem size",
+              "``weight_threshold``, ``neuron_threshold``", "``n_prune_steps``",
+              "``retrain_iter``", "``finetune_iter``", "initial training's ``tol``",
+              "short phases", "chosen with")
+    lines = [".. list-table:: The 'auto' recipes", "   :header-rows: 1", ""]
+    for row in (header, *(_recipe_row(rule) for rule in RECIPES)):
+        lines += ["   * - " + row[0], *(("     - " + cell).rstrip() for cell in row[1:])]
+    return "\n".join(lines) + "\n"
+
+
+def _recipe_row(rule):
+    """The cells of one :class:`._recipes.RecipeRule`; empty where it sets nothing."""
+    def cell(value, text="%s"):
+        return "" if value is None else text % _number(value)
+
+    thresholds = rule.weight_threshold, rule.neuron_threshold
+    return (
+        {None: "any", True: "yes", False: "no"}[rule.target],
+        "any" if rule.retrain_solver is None else "'%s'" % rule.retrain_solver,
+        "≥ %s rows × weights" % _number(LARGE_PROBLEM) if rule.large else "any",
+        "" if thresholds == (None, None) else ", ".join(_number(t) for t in thresholds),
+        cell(rule.n_prune_steps), cell(rule.retrain_iter),
+        cell(rule.finetune_iter) or ("``retrain_iter``" if rule.retrain_iter else ""),
+        cell(rule.initial_tol_factor, "%s × ``tol``"),
+        {None: "", True: "yes", False: "no"}[rule.short_phases],
+        "``%s``" % rule.source,
+    )
+
+
+def _recipe_docs(doc):
+    """``doc`` with the numbers of the 'auto' recipes (:data:`._recipes.RECIPES`) filled in."""
+    steps = {name: cls.auto_learning_rate for name, cls in SOLVERS.items()
+             if cls.auto_learning_rate is not None}
+    filled = dict(
+        AUTO_STEPS=" and ".join("%s for '%s'" % (_number(v), k) for k, v in steps.items()),
+        NO_TARGET_THRESHOLD=_by_solver("weight_threshold", targeted=False),
+        TARGET_THRESHOLD=_by_solver("weight_threshold"),
+        NO_TARGET_STEPS=_by_solver("n_prune_steps", targeted=False),
+        TARGET_STEPS=_by_solver("n_prune_steps"),
+        LARGE_PROBLEM=_number(LARGE_PROBLEM),
+        LARGE_STEPS=_large_steps(),
+        NO_TARGET_RETRAIN=_by_solver("retrain_iter", targeted=False),
+        TARGET_RETRAIN=_by_solver("retrain_iter"),
+        TARGET_FINETUNE=_by_solver("finetune_iter"),
+    )
+    entries = doc.split("\n\n")
+    for i, entry in enumerate(entries):
+        if not any("__%s__" % key in entry for key in filled):
+            continue
+        for key, text in filled.items():
+            entry = entry.replace("__%s__" % key, text)
+        # One paragraph under the entry's first line, wrapped again.
+        first, body = entry.split("\n", 1)
+        entries[i] = first + "\n" + textwrap.fill(
+            " ".join(body.split()), 76, initial_indent=" " * 8, subsequent_indent=" " * 8,
+            break_on_hyphens=False, break_long_words=False)
+    return "\n\n".join(entries)
+
+
+_BASE_PARAMS_DOC = _recipe_docs(_BASE_PARAMS_DOC.replace("__SOLVER_DOC__", _solver_doc()).replace(
+    "__SOLVER_NAMES__", ", ".join("'%s'" % name for name in SOLVERS)))
 
 
 

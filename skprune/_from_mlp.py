@@ -19,6 +19,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._loop import Record
+from ._surgery import Network
 
 #: The pruned estimator's loss for each output activation of a scikit-learn MLP.
 _LOSSES = {
@@ -93,7 +94,7 @@ def from_mlp(cls, mlp, params, mlp_class, target_attrs):
     intercepts = [np.array(b) for b in mlp.intercepts_]
     layer_units = (int(mlp.n_features_in_),) + tuple(int(W.shape[1]) for W in coefs)
     config = est._config(_LOSSES[mlp.out_activation_], layer_units)
-    net = (coefs, intercepts, None)
+    net = Network(coefs, intercepts, None)
     fitted = est._fitted_attributes(config, Record(), net, [], None)
     fitted.update(
         n_iter_=0,

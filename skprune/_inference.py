@@ -234,7 +234,8 @@ def _all_finite(X):
         return bool(np.isfinite(X.sum()))
 
 
-def _read_only(arrays):
+def _freeze_in_place(arrays):
+    """Make the fitted arrays themselves (a sparse array's buffers) raise on any write."""
     for a in arrays:
         for part in (a.data, a.indices, a.indptr) if sp.issparse(a) else (a,):
             if isinstance(part, np.ndarray):
@@ -323,7 +324,7 @@ class InferenceMixin:
         """(Re)build the plan from ``coefs_`` and ``intercepts_`` (fit and load only)."""
         self.__dict__.pop("_plan", None)
         if all(hasattr(self, name) for name in self._predict_attributes):
-            _read_only(list(self.coefs_) + list(self.intercepts_))
+            _freeze_in_place(list(self.coefs_) + list(self.intercepts_))
             self._plan = InferencePlan(self.coefs_, self.intercepts_)
 
     def _forward_fitted(self, X):

@@ -24,7 +24,7 @@ from ._data import InMemoryData
 from ._products import bind_sparse, pack_sparse, unpack_sparse
 from ._pruning import prune
 from ._solvers import CONTINUE, STALLED, STOP
-from ._sparse import slice_neurons
+from ._surgery import Network, slice_neurons
 
 
 @dataclass
@@ -309,7 +309,7 @@ def diverge(config, record, solver_name, symptom):
 
 
 def train(config, data, validation, record, net, phase, task=_NO_TASK, attributes=None):
-    """Run one training phase on ``net = (coefs, intercepts, masks)``; return it trained."""
+    """Run one training phase on ``net`` (a :class:`._surgery.Network`); return it trained."""
     coefs, intercepts, masks = net
     if record.diverged or phase.n_iter == 0:
         return net
@@ -331,7 +331,7 @@ def train(config, data, validation, record, net, phase, task=_NO_TASK, attribute
     )
     params = trainer.finish(params)
     n = len(coefs)
-    return unpack_sparse(params[:n], patterns), list(params[n:]), masks
+    return Network(unpack_sparse(params[:n], patterns), list(params[n:]), masks)
 
 
 def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attributes=None,
@@ -344,12 +344,12 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
     and the pruning history.
     """
     attributes = attributes or (lambda c, b: None)
-    initial = (list(net[0]), list(net[1])) if config.rewind else None
+    initial = (list(net.coefs), list(net.intercepts)) if config.rewind else None
     phase_task = task.subtask("train", config.max_iter)
     phase_task.begin()
     net = train(config, data, validation, record, net,
                 Phase(config.max_iter, True, validation is not None), phase_task, attributes)
-    stop = phase_task.end(attributes(net[0], net[1]))
+    stop = phase_task.end(attributes(net.coefs, net.intercepts))
     history = []
     guard = CollapseGuard(config, data, net, validation_score)
     for step in range(1, 0 if stop else config.n_prune_steps + 1):
@@ -372,7 +372,7 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
         history.append(entry)
         if on_step is not None:
             on_step(config, data, validation, record, net, history, step, rng)
-        if phase_task.end(attributes(net[0], net[1])):
+        if phase_task.end(attributes(net.coefs, net.intercepts)):
             break  # a callback may stop the pruning steps; the final prune still runs
     # The last thing done to the weights is a prune, so retraining cannot
     # leave survivors below the threshold.
@@ -400,7 +400,8 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
     net, removed = prune(config, data, net, step, rng)
     if initial is not None:
         initial = rewind(initial, removed)
-        net = ([W0 * m for W0, m in zip(initial[0], net[2])], list(initial[1]), net[2])
+        net = Network([W0 * m for W0, m in zip(initial[0], net.masks)], list(initial[1]),
+                      net.masks)
     if cool:
         net = cool_outputs(config, data, net)
     entry = _history_record(config, data, record, net, step)
@@ -418,7 +419,7 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
 
 
 def _loss(config, data, net):
-    """The training loss (penalties included) of ``net = (coefs, intercepts, masks)``."""
+    """The training loss (penalties included) of the :class:`._surgery.Network` ``net``."""
     coefs, intercepts, masks = net
     return _Objective(config, data, masks, [None] * len(masks)).loss(
         list(coefs) + list(intercepts))

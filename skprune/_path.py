@@ -28,6 +28,7 @@ from ._loop import Phase, Record, train
 from ._pruning import prune
 from ._recipes import resolve_recipe
 from ._schedules import schedule_targets
+from ._surgery import Network
 
 
 def snapped_targets(recipe_targets, levels):
@@ -114,8 +115,8 @@ class _PathPlan:
         if level is None or step == self.last_step:
             return  # the last level is the fit's own result
         coefs, intercepts, masks = net
-        net = ([W.copy() for W in coefs], [b.copy() for b in intercepts],
-               [m.copy() for m in masks])
+        net = Network([W.copy() for W in coefs], [b.copy() for b in intercepts],
+                      [m.copy() for m in masks])
         level_config = replace(config, sparsity=level)
         kept = Record(
             n_iter=record.n_iter, loss_curve=list(record.loss_curve),

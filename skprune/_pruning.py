@@ -17,7 +17,8 @@ from ._masks import (
     neuron_keep_masks,
     threshold_masks,
 )
-from ._sparse import (
+from ._surgery import (
+    Network,
     constant_network,
     disconnected_neurons,
     is_cut_off,
@@ -67,14 +68,14 @@ def prune_weights(config, data, net, target, rng, final=False):
         )
         scores = checked_weight_scores(config.criterion, state)
         masks = connected_fraction_masks(config, scores, masks, target)
-    return [W * m for W, m in zip(coefs, masks)], intercepts, masks
+    return Network([W * m for W, m in zip(coefs, masks)], intercepts, masks)
 
 
 def connected_fraction_masks(config, scores, masks, target):
     """The ``target`` fraction by score, without spending it on neurons it cuts off.
 
     A hidden neuron left with no incoming or no outgoing weight is removed
-    with the weights it still has (:func:`._sparse.disconnected_neurons`),
+    with the weights it still has (:func:`._surgery.disconnected_neurons`),
     which would take the sparsity past ``target``. Those weights are
     withdrawn from the candidates and the next best ones get their share,
     until no neuron is cut off (or a whole layer is, which the caller
@@ -138,7 +139,7 @@ def prune(config, data, net, step, rng):
     net = prune_weights(config, data, net, target, rng, final=step is None)
     removed = []
     wants_neurons = config.neuron_threshold > 0 or neuron_target is not None
-    if step and wants_neurons and len(net[0]) > 1:
+    if step and wants_neurons and len(net.coefs) > 1:
         net, keeps = prune_neurons(config, data, net, neuron_target, rng)
         removed.append(keeps)
     coefs, intercepts, masks = net

@@ -1,64 +1,141 @@
 """What the 'auto' parameters mean, and the solver each training phase gets.
 
-Pure functions of the estimator's parameters (``get_params(deep=False)``):
-the estimator calls them once per ``fit`` to build its
-:class:`._config.FitConfig`, and reports call :func:`resolve_recipe` for the
-iteration budget.
+The recipes are one table, :data:`RECIPES`, that :func:`resolve_recipe`
+reads and the user guide shows (:func:`._docs.recipe_table_rst`). The
+estimator calls :func:`resolve_recipe` once per ``fit`` with its parameters
+(``get_params(deep=False)``) to build its :class:`._config.FitConfig`, and
+reports call it for the iteration budget.
 """
 
+import dataclasses
 import functools
+from typing import Optional
 
 from ._solvers import SOLVERS, make_solver
 
-#: What 'auto' means without a sparsity target: the threshold rules, then one
-#: prune -> retrain round by ``solver``.
-_DENSE_RECIPE = dict(
-    weight_threshold=0.01, neuron_threshold=0.01, n_prune_steps=1, retrain_iter=50,
-    finetune_iter=None,
-)
-
-#: What 'auto' means with a sparsity target: thresholds off, so ``sparsity_``
-#: lands on the target, and the gradual recipe, whose budget depends on the
-#: solver that retrains (``retrain_solver``; 'auto' is 'lbfgs').
-_TARGETED_RECIPES = {
-    retrain_solver: dict(
-        weight_threshold=0.0, neuron_threshold=0.0, n_prune_steps=steps,
-        retrain_iter=retrain, finetune_iter=finetune,
-    )
-    for retrain_solver, steps, retrain, finetune in (
-        ("gd", 20, 15, 100),
-        ("adam", 20, 10, 150),
-        ("lbfgs", 10, 15, 100),
-    )
-}
-
-
 #: Problems of at least this size (training rows times weights of the
 #: original network: a full-batch pass costs about twice as many
-#: multiply-adds) get the recipe for expensive passes, ``short_phases``: the
-#: initial training ends at its first stall when pruning and retraining
-#: follow (no smaller steps on a plateau), and a pruning step that raised
-#: the loss by at most ``tol`` after a converged phase is not retrained.
-#: Chosen with ``benchmarks/bench_time.py``: on MNIST-10k with (300, 100)
-#: hidden layers (7,500 x 266,200 = 2.0e9) it cut the fit time of the
-#: defaults from 3.4x to 1.6x ``MLPClassifier()``'s at the same accuracy
-#: (0.9487, seeds 0-2); on digits with (100,) (1,347 x 7,400 = 1.0e7) the
-#: retraining that it skips measured more accurate, so smaller problems keep
-#: the long recipe.
-LARGE_PROBLEM = 1e8
+#: multiply-adds) are *large*: the rows of :data:`RECIPES` marked ``large``
+#: apply to them. Chosen between three measured problems. On MNIST-10k with
+#: (300, 100) hidden layers (7,500 x 266,200 = 2.0e9,
+#: ``benchmarks/bench_time.py``) the recipe for large problems cut the fit
+#: time of the defaults from 3.4x to 1.6x ``MLPClassifier()``'s at the same
+#: accuracy (0.9487, seeds 0-2). On the 20-class synthetic set of
+#: ``benchmarks/bench_quality.py`` (15,000 x 7,000 = 1.05e8) it cost 1.6
+#: points at ``sparsity=0.9`` and 1.0 at 0.95 (0.336 / 0.240 against 0.352 /
+#: 0.250) on fits of a few seconds; on digits with (100,) (1,347 x 7,400 =
+#: 1.0e7) the retraining it skips measured more accurate. So the cut-off
+#: sits between the last two problems and MNIST.
+LARGE_PROBLEM = 5e8
 
-#: The gradual recipe of large problems, per retraining solver (the others
-#: keep their rows of :data:`_TARGETED_RECIPES`): fewer pruning steps, each
-#: with its criterion's pass over the data and its retraining, after an
-#: initial training that stops at ``initial_tol_factor * tol`` (the steps
-#: retrain anyway). Chosen with ``benchmarks/bench_time.py`` on MNIST-10k,
-#: (300, 100), seeds 0-2: with L-BFGS retraining, 5 steps of 15 iterations
-#: after a dense phase at 10 * tol took about 30 s against 55-60 s for 10
-#: steps of 15, at the same test accuracy; 5 steps of 10 after the usual
-#: dense phase took 34 s but lost 0.5 points at sparsity 0.95.
-_LARGE_TARGETED_RECIPES = {
-    "lbfgs": dict(n_prune_steps=5, retrain_iter=15, finetune_iter=100, initial_tol_factor=10),
-}
+
+@dataclasses.dataclass(frozen=True)
+class RecipeRule:
+    """One row of :data:`RECIPES`: what 'auto' means where the row applies.
+
+    A row applies to a fit when each of ``target``, ``retrain_solver`` and
+    ``large`` matches it (None matches anything; ``large=False`` matches
+    every size). The rows that apply are read in table order, and each sets
+    the fields it gives (not None), over the rows before it; a field no row
+    sets has its default: ``finetune_iter`` is ``retrain_iter``,
+    ``initial_tol_factor`` is 1 and ``short_phases`` is False.
+
+    ``source`` names the benchmark result that chose the row's values.
+    """
+
+    #: Whether ``sparsity`` or ``neuron_sparsity`` is set.
+    target: Optional[bool]
+    #: The solver that retrains; a registered solver without a row of its own
+    #: reads the rows of its kind: a solver with its own convergence test
+    #: L-BFGS's, a first-order one gradient descent's.
+    retrain_solver: Optional[str]
+    #: Whether the row is for problems of at least :data:`LARGE_PROBLEM`.
+    large: bool
+    source: str
+    weight_threshold: Optional[float] = None
+    neuron_threshold: Optional[float] = None
+    n_prune_steps: Optional[int] = None
+    retrain_iter: Optional[int] = None
+    finetune_iter: Optional[int] = None
+    #: The initial training stops at ``initial_tol_factor * tol``.
+    initial_tol_factor: Optional[float] = None
+    #: Whether the initial training ends at its first stall when pruning and
+    #: retraining follow (no smaller steps on a plateau), and a pruning step
+    #: that raised the loss by at most ``tol`` after a converged phase is not
+    #: retrained.
+    short_phases: Optional[bool] = None
+
+
+#: The 'auto' recipes. Without a sparsity target: the threshold rules, then
+#: one prune -> retrain round. With one: thresholds off, so ``sparsity_``
+#: lands on the target, and the gradual recipe "prune in many small steps
+#: with short retraining, then fine-tune longer", whose budget depends on
+#: the retraining solver. Large problems, where every pass over the data is
+#: expensive, spend fewer passes: on MNIST-10k, (300, 100), seeds 0-2, with
+#: L-BFGS retraining 5 steps of 15 iterations after a dense phase at
+#: 10 * tol took about 30 s against 55-60 s for 10 steps of 15, at the same
+#: test accuracy; 5 steps of 10 after the usual dense phase took 34 s but
+#: lost 0.5 points at sparsity 0.95.
+RECIPES = (
+    RecipeRule(False, None, False, "benchmarks/results/bench_quality.md",
+               weight_threshold=0.01, neuron_threshold=0.01, n_prune_steps=1,
+               retrain_iter=50),
+    RecipeRule(True, "gd", False, "benchmarks/results/accuracy_vs_sparsity_digits.md",
+               weight_threshold=0.0, neuron_threshold=0.0, n_prune_steps=20,
+               retrain_iter=15, finetune_iter=100),
+    RecipeRule(True, "adam", False, "benchmarks/results/accuracy_vs_sparsity_digits.md",
+               weight_threshold=0.0, neuron_threshold=0.0, n_prune_steps=20,
+               retrain_iter=10, finetune_iter=150),
+    RecipeRule(True, "lbfgs", False, "benchmarks/results/bench_quality.md",
+               weight_threshold=0.0, neuron_threshold=0.0, n_prune_steps=10,
+               retrain_iter=15, finetune_iter=100),
+    RecipeRule(None, None, True, "benchmarks/results/bench_time_mnist.md",
+               short_phases=True),
+    RecipeRule(True, "lbfgs", True, "benchmarks/results/bench_time_mnist.md",
+               n_prune_steps=5, retrain_iter=15, finetune_iter=100, initial_tol_factor=10),
+)
+
+#: The fields of :class:`RecipeRule` that hold the recipe, with their
+#: defaults (None: ``retrain_iter``'s value).
+_DEFAULTS = dict(finetune_iter=None, initial_tol_factor=1, short_phases=False)
+_AUTO_PARAMS = ("weight_threshold", "neuron_threshold", "n_prune_steps", "retrain_iter",
+                "finetune_iter")
+
+
+def recipe_rules(targeted, retrain_solver, large):
+    """The rows of :data:`RECIPES` that apply, in table order.
+
+    Examples
+    --------
+    >>> from skprune._recipes import recipe_rules
+    >>> [rule.n_prune_steps for rule in recipe_rules(True, "lbfgs", large=True)]
+    [10, None, 5]
+    """
+    if retrain_solver not in {rule.retrain_solver for rule in RECIPES}:
+        retrain_solver = "lbfgs" if SOLVERS[retrain_solver].stops_by_gradient else "gd"
+    return [
+        rule for rule in RECIPES
+        if rule.target in (None, targeted) and rule.retrain_solver in (None, retrain_solver)
+        and (large or not rule.large)
+    ]
+
+
+def recipe_values(targeted, retrain_solver, large):
+    """The recipe's values: every field of :class:`RecipeRule` the rows set.
+
+    Examples
+    --------
+    >>> from skprune._recipes import recipe_values
+    >>> recipe_values(False, "adam", large=False)["retrain_iter"]
+    50
+    """
+    values = dict(_DEFAULTS)
+    for rule in recipe_rules(targeted, retrain_solver, large):
+        values.update(
+            (field.name, getattr(rule, field.name)) for field in dataclasses.fields(rule)
+            if field.name in (*_AUTO_PARAMS, *_DEFAULTS) and getattr(rule, field.name) is not None
+        )
+    return values
 
 
 def problem_size(n_samples, layer_units):
@@ -73,18 +150,6 @@ def problem_size(n_samples, layer_units):
     if n_samples is None:
         return None
     return int(n_samples) * sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
-
-
-def _targeted_recipe(retrain_solver):
-    """The gradual recipe of ``retrain_solver``.
-
-    A registered solver without a row of its own gets the row of its kind: a
-    solver with its own convergence test L-BFGS's, a first-order one
-    gradient descent's.
-    """
-    if retrain_solver in _TARGETED_RECIPES:
-        return _TARGETED_RECIPES[retrain_solver]
-    return _TARGETED_RECIPES["lbfgs" if SOLVERS[retrain_solver].stops_by_gradient else "gd"]
 
 
 def resolve_recipe(params, size=None):
@@ -127,22 +192,18 @@ def resolve_recipe(params, size=None):
         lbfgs = targeted and params["l1_alpha"] == 0
         retrain_solver = "lbfgs" if lbfgs else params["solver"]
     large = size is not None and size >= LARGE_PROBLEM
-    recipe = _targeted_recipe(retrain_solver) if targeted else _DENSE_RECIPE
-    if targeted and large:
-        recipe = {**recipe, **_LARGE_TARGETED_RECIPES.get(retrain_solver, {})}
-    factor = recipe.get("initial_tol_factor", 1)
+    recipe = recipe_values(targeted, retrain_solver, large)
     resolved = {
-        name: default if params[name] == "auto" else params[name]
-        for name, default in recipe.items() if name != "initial_tol_factor"
+        name: recipe[name] if params[name] == "auto" else params[name] for name in _AUTO_PARAMS
     }
-    resolved["initial_tol"] = factor * params["tol"]
+    resolved["initial_tol"] = recipe["initial_tol_factor"] * params["tol"]
     if params["finetune_iter"] == "auto" and params["retrain_iter"] != "auto":
         resolved["finetune_iter"] = None  # an explicit retrain_iter also sets the fine-tune
     if resolved["finetune_iter"] is None:
         resolved["finetune_iter"] = resolved["retrain_iter"]
     step = params["learning_rate_init"]
     resolved["retrain_solver"] = retrain_solver
-    resolved["short_phases"] = large
+    resolved["short_phases"] = recipe["short_phases"]
     resolved["learning_rate_init"] = (
         SOLVERS[params["solver"]].auto_learning_rate if step == "auto" else step
     )

@@ -3,8 +3,7 @@
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from ._base import BasePrunedMLP
-from ._dask import is_dask_collection, predict_blocks, score_blocks
+from ._base import BasePrunedMLP, lazy_on_dask
 from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
 from ._from_mlp import from_mlp, regressor_targets
 
@@ -171,6 +170,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
         return from_mlp(cls, mlp, params, MLPRegressor, regressor_targets)
 
+    @lazy_on_dask
     def predict(self, X):
         """Predict target values.
 
@@ -186,11 +186,10 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
             Predicted values; one-dimensional when there is a single target
             (as :class:`~sklearn.neural_network.MLPRegressor` does).
         """
-        if is_dask_collection(X):  # lazy, block by block
-            return predict_blocks(self, X, "predict")
         P = self._forward_fitted(X)
         return P.ravel() if self.n_outputs_ == 1 else P
 
+    @lazy_on_dask
     def score(self, X, y, sample_weight=None):
         """Sample-weighted coefficient of determination R², averaged over the outputs.
 
@@ -208,8 +207,6 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         score : float
             R²; a lazy dask scalar when ``X`` is a dask collection.
         """
-        if is_dask_collection(X):
-            return score_blocks(self, X, y, sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
 
 

@@ -31,7 +31,7 @@ def _pruning_names(estimator):
     return off
 
 
-def pruning_off_params(estimator, one_phase=False):
+def pruning_off_params(estimator, one_phase=False, size=None):
     """Parameters that make ``estimator`` the same model with pruning switched off.
 
     Every parameter whose name ends in ``sparsity`` (``sparsity``,
@@ -49,6 +49,11 @@ def pruning_off_params(estimator, one_phase=False):
         for the last step) to one training phase: ``n_prune_steps=1``,
         ``retrain_iter=0``, ``finetune_iter=None``. If False the reference
         runs the same phases, retraining included.
+    size : int or None, default=None
+        With ``one_phase``: the problem's training rows times weights
+        (:func:`._recipes.problem_size`), which picks the 'auto' recipe whose
+        budget the one phase gets (large problems have shorter recipes);
+        None for the recipe of small problems.
 
     Returns
     -------
@@ -82,7 +87,7 @@ def pruning_off_params(estimator, one_phase=False):
                 continue
             owner = params[prefix] if prefix else estimator
             # 'auto' values resolve per solver and target: ask the estimator.
-            recipe = owner._resolved_recipe()
+            recipe = owner._resolved_recipe(size)
             steps, retrain = recipe["n_prune_steps"], recipe["retrain_iter"]
             budget = owner.max_iter + (steps - 1) * retrain + recipe["finetune_iter"]
             for key, value in (("max_iter", budget), ("n_prune_steps", 1),

@@ -25,7 +25,7 @@ from ._network import (
 )
 
 
-def _read_only(array):
+def _read_only_view(array):
     """A view of ``array`` that raises on any write (sparse arrays: of its buffers)."""
     if array is None:
         return None
@@ -37,8 +37,9 @@ def _read_only(array):
     return view
 
 
-def _frozen(arrays):
-    return tuple(_read_only(a) for a in arrays)
+def _read_only_views(arrays):
+    """A tuple of :func:`_read_only_view` of each array."""
+    return tuple(_read_only_view(a) for a in arrays)
 
 
 class PruningState:
@@ -77,14 +78,14 @@ class PruningState:
         self, coefs, intercepts, masks, X, sample_weight, activation, loss,
         Y=None, random_state=None, chunk_size=None,
     ):
-        self.coefs = _frozen(coefs)
-        self.intercepts = _frozen(intercepts)
-        self.masks = _frozen(masks)
-        self.X = _read_only(X)
-        self.sample_weight = _read_only(sample_weight)
+        self.coefs = _read_only_views(coefs)
+        self.intercepts = _read_only_views(intercepts)
+        self.masks = _read_only_views(masks)
+        self.X = _read_only_view(X)
+        self.sample_weight = _read_only_view(sample_weight)
         self.activation = activation
         self.loss = loss
-        self.Y = _read_only(Y)
+        self.Y = _read_only_view(Y)
         self.random_state = random_state
         self.chunk_size = chunk_size
         self._data = None
@@ -123,7 +124,8 @@ class PruningState:
         if self._data is None or self.X is None:
             raise TypeError("This pruning state has no training rows in memory.")
         dtype = self.coefs[0].dtype
-        return _read_only((self.sample_weight / self._data.sw_sum).astype(dtype, copy=False))
+        weights = (self.sample_weight / self._data.sw_sum).astype(dtype, copy=False)
+        return _read_only_view(weights)
 
     @property
     def weights(self):
@@ -200,7 +202,7 @@ class PruningState:
                 "cannot read every layer's output on all rows at once. Compute "
                 "statistics through the state's reduce(fn) instead."
             )
-        return _frozen(self.forward(self.X))
+        return _read_only_views(self.forward(self.X))
 
     @cached_property
     def mean_outputs(self):
@@ -212,7 +214,7 @@ class PruningState:
             return (*(w @ A for A in hidden), *(w @ np.abs(A) for A in hidden))
 
         sums = self.reduce(fn) if n_hidden else ()
-        return _frozen(sums[:n_hidden]), _frozen(sums[n_hidden:])
+        return _read_only_views(sums[:n_hidden]), _read_only_views(sums[n_hidden:])
 
     @cached_property
     def output_variances(self):
@@ -224,7 +226,7 @@ class PruningState:
         def fn(X, Y, w):
             return tuple(w @ (A - m) ** 2 for A, m in zip(self.forward(X)[1:-1], means))
 
-        return _frozen(self.reduce(fn))
+        return _read_only_views(self.reduce(fn))
 
     @cached_property
     def output_ranges(self):
@@ -276,7 +278,7 @@ class PruningState:
                 )
             return tuple(counts)
 
-        return _frozen(self.reduce(fn))
+        return _read_only_views(self.reduce(fn))
 
     @cached_property
     def gradients(self):
@@ -284,7 +286,7 @@ class PruningState:
         if self._data is None or self._data.n_outputs is None:
             raise ValueError("This criterion needs the targets: pass Y to PruningState.")
         # The data source works over row chunks (and blocks).
-        return _frozen(self._data.loss_and_gradients(
+        return _read_only_views(self._data.loss_and_gradients(
             list(self.coefs), list(self.intercepts), self.activation, self.loss, 0.0,
         )[1])
 
@@ -372,4 +374,4 @@ class PruningState:
                 out.append(np.asarray(safe_sparse_dot(A2.T, S, dense_output=True)))
             return tuple(out)
 
-        return _frozen(self.reduce(fn))
+        return _read_only_views(self.reduce(fn))

@@ -135,7 +135,7 @@ def test_pipeline_grid_search_and_cross_validation(small):
     X, y = small
     pipe = make_pipeline(StandardScaler(), PrunedMLPClassifier(max_iter=50, random_state=0))
     search = GridSearchCV(
-        pipe, {"prunedmlpclassifier__weight_threshold": [0.0, 0.05, 0.2]}, cv=3, n_jobs=2
+        pipe, {"prunedmlpclassifier__weight_threshold": [0.0, 0.05, 0.2]}, cv=3
     ).fit(X, y)
     assert search.best_params_["prunedmlpclassifier__weight_threshold"] in (0.0, 0.05, 0.2)
     sparsities = [

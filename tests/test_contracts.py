@@ -21,6 +21,7 @@ from skprune import (
     WeightCriterion,
     compression_report,
 )
+from skprune._recipes import LARGE_PROBLEM, resolve_recipe
 from skprune._report import pruning_off_params
 from skprune._schedules import SCHEDULES, schedule_targets
 from skprune._validation import check_fit_memory, estimate_fit_memory
@@ -279,6 +280,19 @@ def test_pruning_off_params_cover_every_pruning_parameter():
     )
     assert one["max_iter"] == 10 + 2 * 4 + 7 and one["n_prune_steps"] == 1
     assert one["retrain_iter"] == 0 and one["finetune_iter"] is None
+
+
+def test_one_phase_budget_follows_the_problem_size():
+    # Large problems resolve a shorter gradual recipe; the one-phase
+    # reference gets that budget, not the small problems' one.
+    est = PrunedMLPClassifier(max_iter=10, sparsity=0.9)
+    small = pruning_off_params(est, one_phase=True)
+    large = pruning_off_params(est, one_phase=True, size=int(LARGE_PROBLEM))
+    for size, off in ((None, small), (int(LARGE_PROBLEM), large)):
+        recipe = resolve_recipe(est.get_params(), size)
+        steps, retrain = recipe["n_prune_steps"], recipe["retrain_iter"]
+        assert off["max_iter"] == 10 + (steps - 1) * retrain + recipe["finetune_iter"]
+    assert large["max_iter"] < small["max_iter"]
 
 
 def test_pruning_off_really_prunes_nothing(digits):

@@ -18,7 +18,7 @@ from skprune import (
 )
 from skprune._criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
 from skprune._network import forward, loss_and_gradients
-from skprune._sparse import remove_neurons
+from skprune._surgery import remove_neurons
 
 
 def _network(rng, sizes=(5, 4, 3, 3)):

@@ -1,6 +1,7 @@
 """Training data on dask blocks: exact sums, input checks, lazy prediction, faults."""
 
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -741,3 +742,25 @@ def test_pruning_path_on_blocks_gives_the_in_memory_path(client):
     for m, b in zip(memory, blocks):
         _assert_same_model(m, b)
     assert [round(b.sparsity_, 2) for b in blocks] == [0.3, 0.6]
+
+
+def test_small_chunks_warn_with_the_rechunking_that_helps(client):
+    from skprune._data_dask import MIN_CHUNK_WORK
+
+    X, y_class, _, _ = _fit_problem(n=60)
+    params = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    n_weights = X.shape[1] * 8 + 8 * len(np.unique(y_class))
+    advised = min(60, int(np.ceil(MIN_CHUNK_WORK / n_weights)))
+    with pytest.warns(UserWarning, match=r"6 row chunks of about 10 rows: with a network "
+                      r"of %d weights.*X\.rechunk\(\{0: %d\}\)" % (n_weights, advised)):
+        PrunedMLPClassifier(**params).fit(
+            da.from_array(X, chunks=(10, -1)), da.from_array(y_class, chunks=10))
+    # One chunk can be no larger: no warning, and none when each chunk's
+    # work (rows x weights) reaches the threshold.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "X is in .* row chunks")
+        PrunedMLPClassifier(**params).fit(da.from_array(X, chunks=(60, -1)), y_class)
+        data = _dask_data(client, *_problem("log_loss", n=60)[:3], 30)
+        data.check_chunks(int(np.ceil(MIN_CHUNK_WORK / 30)))
+    with pytest.warns(UserWarning, match="2 row chunks of about 30 rows"):
+        data.check_chunks(int(MIN_CHUNK_WORK / 30) - 1)

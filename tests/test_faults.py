@@ -24,7 +24,7 @@ import skprune._classifier
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._masks import threshold_masks
 from skprune._network import forward
-from skprune._sparse import constant_network, is_cut_off
+from skprune._surgery import constant_network, is_cut_off
 
 
 @pytest.fixture

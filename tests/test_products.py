@@ -25,7 +25,7 @@ from skprune._products import (
     sampled_dot,
     unpack_sparse,
 )
-from skprune._sparse import to_csr
+from skprune._surgery import to_csr
 
 
 def _problem(seed=0, n=157, units=(11, 9, 7, 3), density=None, dtype=np.float64):

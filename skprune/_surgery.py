@@ -9,11 +9,34 @@ constant ``act(b)``, and folding removes it exactly.
 """
 
 import warnings
+from typing import NamedTuple, Optional
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._network import ACTIVATIONS, forward
+
+
+class Network(NamedTuple):
+    """A network as training holds it: per layer, dense weights, biases, alive-masks.
+
+    A tuple, so ``coefs, intercepts, masks = net`` unpacks it. ``masks``
+    may be None for a network without them (the rewinding weights, a
+    converted ``MLPClassifier``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._surgery import Network
+    >>> net = Network([np.ones((2, 1))], [np.zeros(1)], [np.ones((2, 1), bool)])
+    >>> coefs, intercepts, masks = net
+    >>> int(net.masks[0].sum())
+    2
+    """
+
+    coefs: list
+    intercepts: list
+    masks: Optional[list]
 
 
 def remove_neurons(coefs, intercepts, masks, keeps, fill_values):
@@ -37,7 +60,7 @@ def remove_neurons(coefs, intercepts, masks, keeps, fill_values):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._sparse import remove_neurons
+    >>> from skprune._surgery import remove_neurons
     >>> coefs = [np.ones((1, 2)), np.array([[1.0], [3.0]])]
     >>> intercepts = [np.zeros(2), np.zeros(1)]
     >>> masks = [c != 0 for c in coefs]
@@ -66,7 +89,7 @@ def slice_neurons(coefs, intercepts, masks, keeps):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._sparse import slice_neurons
+    >>> from skprune._surgery import slice_neurons
     >>> coefs, intercepts = [np.ones((1, 3)), np.ones((3, 1))], [np.zeros(3), np.zeros(1)]
     >>> c, b, m = slice_neurons(coefs, intercepts, None, [np.array([True, False, True])])
     >>> [W.shape for W in c], m
@@ -83,7 +106,7 @@ def slice_neurons(coefs, intercepts, masks, keeps):
         if masks is not None:
             masks[layer] = masks[layer][:, keep]
             masks[layer + 1] = masks[layer + 1][keep, :]
-    return coefs, intercepts, masks
+    return Network(coefs, intercepts, masks)
 
 
 def disconnected_neurons(coefs, intercepts, masks, activation):
@@ -146,7 +169,7 @@ def constant_network(coefs, intercepts, activation):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._sparse import constant_network
+    >>> from skprune._surgery import constant_network
     >>> coefs = [np.zeros((3, 2)), np.array([[1.0], [2.0]])]
     >>> intercepts = [np.array([1.0, 1.0]), np.array([0.5])]
     >>> c, b, m = constant_network(coefs, intercepts, "relu")
@@ -161,7 +184,7 @@ def constant_network(coefs, intercepts, activation):
     new_coefs, new_intercepts, _ = slice_neurons(coefs, intercepts, None, keeps)
     new_coefs = [np.zeros_like(W) for W in new_coefs]
     new_intercepts = [np.zeros_like(b) for b in new_intercepts[:-1]] + [out[-1][0]]
-    return new_coefs, new_intercepts, [np.zeros(W.shape, bool) for W in new_coefs]
+    return Network(new_coefs, new_intercepts, [np.zeros(W.shape, bool) for W in new_coefs])
 
 
 def to_csr(W):
@@ -170,7 +193,7 @@ def to_csr(W):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._sparse import to_csr
+    >>> from skprune._surgery import to_csr
     >>> to_csr(np.array([[0.0, 2.0], [0.0, 0.0]])).nnz
     1
     """

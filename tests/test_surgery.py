@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from skprune._network import forward
-from skprune._sparse import disconnected_neurons, remove_neurons, to_csr
+from skprune._surgery import disconnected_neurons, remove_neurons, to_csr
 
 
 def _net(rng):
@@ -71,3 +71,19 @@ def test_to_csr_stores_no_zeros():
     W = np.array([[0.0, 1.0], [-0.0, 0.0]], dtype=np.float32)
     csr = to_csr(W)
     assert csr.nnz == 1 and csr.dtype == np.float32 and csr.format == "csr"
+
+
+def test_surgery_returns_a_named_network_that_still_unpacks():
+    from skprune._surgery import Network, constant_network, slice_neurons
+
+    rng = np.random.default_rng(0)
+    coefs, intercepts = _net(rng)
+    masks = [np.ones(W.shape, bool) for W in coefs]
+    keeps = [np.array([True, False, True, True, True, True]), np.ones(5, bool)]
+    net = slice_neurons(coefs, intercepts, masks, keeps)
+    assert isinstance(net, Network) and net.coefs[0].shape == (4, 5)
+    c, b, m = net
+    assert c is net.coefs and b is net.intercepts and m is net.masks
+    assert m[1].shape == (5, 5)
+    constant = constant_network(coefs, intercepts, "tanh")
+    assert isinstance(constant, Network) and not any(x.any() for x in constant.masks)
