@@ -53,9 +53,15 @@ from threadpoolctl import threadpool_limits
 from skprune import PrunedMLPClassifier, compression_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import code_version, describe_machine, load_mnist, markdown_table  # noqa: E402
+from _timing import (  # noqa: E402
+    code_version,
+    default_mnist_dir,
+    describe_machine,
+    load_mnist,
+    markdown_table,
+)
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 MACHINE = "AMD EPYC Zen 4, 2 cores shared"
 SK = "MLPClassifier()"
 HGB = "HistGradientBoostingClassifier()"
