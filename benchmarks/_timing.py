@@ -141,16 +141,51 @@ def common_arguments(parser):
 def header(title, threads):
     print("## %s\n" % title)
     print("\n".join(describe_machine(threads)))
+    print("- skprune commit: %s" % code_version())
     print(
         "- command: `python %s`\n"
         % " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     )
 
 
+#: The two files of the MNIST test split the benchmarks read.
+MNIST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+def default_mnist_dir():
+    """Where the benchmarks look for the MNIST test split unless ``--mnist-dir`` says.
+
+    ``$SKPRUNE_MNIST_DIR`` when set; otherwise the first ``shared/data/mnist``
+    folder in the repository or any folder above it (so a git worktree
+    finds the copy beside the main checkout); otherwise that folder beside
+    the repository, which then does not exist and MNIST is reported absent.
+    ``python benchmarks/get_mnist.py DIR`` writes the files with
+    :func:`sklearn.datasets.fetch_openml`.
+    """
+    folder = os.environ.get("SKPRUNE_MNIST_DIR")
+    if folder:
+        return Path(folder)
+    root = Path(__file__).resolve().parents[1]
+    for base in [root, *root.parents]:
+        candidate = base / "shared" / "data" / "mnist"
+        if all((candidate / name).is_file() for name in MNIST_FILES):
+            return candidate
+    return root.parent / "shared" / "data" / "mnist"
+
+
+def add_mnist_argument(parser):
+    """The ``--mnist-dir`` option every benchmark that reads MNIST takes."""
+    parser.add_argument(
+        "--mnist-dir", type=Path, default=default_mnist_dir(),
+        help="folder holding %s and %s, the MNIST test split (default: %%(default)s; "
+        "python benchmarks/get_mnist.py DIR writes them)" % MNIST_FILES,
+    )
+    return parser
+
+
 def load_mnist(root):
     """The 10,000 MNIST images as float64 pixels / 255 and their labels; None if absent."""
-    images = Path(root) / "t10k-images-idx3-ubyte.gz"
-    labels = Path(root) / "t10k-labels-idx1-ubyte.gz"
+    images, labels = (Path(root) / name for name in MNIST_FILES)
     if not (images.is_file() and labels.is_file()):
         return None
     with gzip.open(images) as f:

@@ -25,9 +25,9 @@ a trained network off its minimum.) With ``tol=0`` L-BFGS has no gradient
 test either: its phases end at their budget or when the loss stops
 decreasing, so fits differ in their iteration counts after the dense
 phase; every fit runs all of its ``max_iter`` dense iterations (no stopping
-rule). MNIST uses ``../shared/data/mnist``
-relative to the repository root (the official 10,000-image test set: the
-first 8,000 images train, the last 2,000 test) and is skipped when absent.
+rule). MNIST is read from ``--mnist-dir`` (the official 10,000-image test
+set: the first 8,000 images train, the last 2,000 test; ``python
+benchmarks/get_mnist.py DIR`` writes it) and is skipped when absent.
 Both data sets are fed as float32 (the estimators keep float32).
 """
 
@@ -50,10 +50,10 @@ from skprune import PrunedMLPClassifier, compression_report
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import code_version, cpu_name, load_mnist  # noqa: E402
+from _timing import code_version, cpu_name, default_mnist_dir, load_mnist  # noqa: E402
 from _timing import digits_split as load_digits_split  # noqa: E402
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 #: The full run. Each dataset: its network, recipe and sweeps.
 FULL = {

@@ -1,7 +1,9 @@
 """PrunedMLPClassifier against scikit-learn's MLPClassifier, side by side.
 
 One table per data set: test accuracy, stored weights, pickled model bytes,
-fit time and predict time at batch 1, 64 and 10,000, for
+the bytes of the weights alone (``MLPClassifier``'s pickle also holds
+Adam's two moment estimates and a copy of the best weights, four times its
+weights in all), fit time and predict time at batch 1, 64 and 10,000, for
 
 - ``MLPClassifier(random_state=0)`` -- scikit-learn's defaults (Adam,
   mini-batches of 200, 200 epochs);
@@ -11,8 +13,8 @@ fit time and predict time at batch 1, 64 and 10,000, for
 
 Data: scikit-learn's digits (``train_test_split(test_size=0.25,
 random_state=0, stratify=y)``, ``StandardScaler`` fitted on the training
-part) and MNIST-10k (the official 10,000-image test split from
-``../shared/data/mnist`` relative to the repository root: the first 8,000
+part) and MNIST-10k (the official 10,000-image test split, read from
+``--mnist-dir``, which ``python benchmarks/get_mnist.py DIR`` fills: the first 8,000
 images train, the last 2,000 test, pixels / 255; skipped when absent). Both
 are float64, what a user passes by default.
 
@@ -38,15 +40,18 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skprune import PrunedMLPClassifier
+from skprune._inference import pack_csr
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
     code_version,
+    default_mnist_dir,
     describe_machine,
     digits_split,
     interleaved,
@@ -55,7 +60,7 @@ from _timing import (  # noqa: E402
     pinned,
 )
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 #: The candidates: a label and a factory taking ``quick``.
 MODELS = {
@@ -95,6 +100,17 @@ def mnist_data(root=MNIST_DIR, n_samples=None):
 def stored_weights(model):
     """Weights the fitted model stores: CSR non-zeros, or every dense entry."""
     return int(sum(W.nnz if hasattr(W, "nnz") else W.size for W in model.coefs_))
+
+
+def weight_bytes(model):
+    """Bytes of the weights and biases alone, as the model's pickle holds them.
+
+    Dense arrays for scikit-learn's MLP; for a pruned model each layer's
+    values and compact sparsity pattern (``skprune._inference.pack_csr``).
+    """
+    layers = [pack_csr(W) if sp.issparse(W) else {"W": W} for W in model.coefs_]
+    arrays = [a for layer in layers for a in layer.values()] + list(model.intercepts_)
+    return int(sum(a.nbytes for a in arrays))
 
 
 def architecture(model):
@@ -139,6 +155,7 @@ def measure(data, quick, repeats, batches):
             "accuracy": model.score(X_test, y_test),
             "weights": stored_weights(model),
             "bytes": len(pickle.dumps(model)),
+            "weight_bytes": weight_bytes(model),
             "network": architecture(model),
             "fit": fit_seconds,
         }
@@ -165,7 +182,7 @@ def _time(seconds):
 def table(rows, batches):
     """Header and rows of strings; ratios against the first row (MLPClassifier)."""
     ref = rows[0]
-    header = ["model", "network", "accuracy", "weights", "bytes", "fit"]
+    header = ["model", "network", "accuracy", "weights", "bytes", "weights' bytes", "fit"]
     header += ["predict %s" % format(size, ",") for size in batches]
     body = []
     for row in rows:
@@ -175,6 +192,8 @@ def table(rows, batches):
             "%.4f" % row["accuracy"],
             format(row["weights"], ","),
             "%s (%.2f×)" % (format(row["bytes"], ","), row["bytes"] / ref["bytes"]),
+            "%s (%.2f×)" % (format(row["weight_bytes"], ","),
+                            row["weight_bytes"] / ref["weight_bytes"]),
             _time(row["fit"]),
         ]
         for size in batches:
@@ -224,6 +243,9 @@ def main(argv=None):
         "",
         *describe_machine(1),
         "- columns: test accuracy; weights stored (non-zeros); pickled model bytes; "
+        "bytes of the weights and biases alone, as each pickle holds them (dense "
+        "arrays for MLPClassifier, values and compact sparsity patterns for the "
+        "pruned models); "
         "fit time; predict time per call at batch 1, 64 and %s rows; ratios in "
         "brackets against ``MLPClassifier()`` in the same table (below 1 is smaller "
         "or faster)" % format(batches[-1], ","),

@@ -29,7 +29,14 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _timing import common_arguments, digits_split, header, load_mnist, pinned
+from _timing import (
+    common_arguments,
+    default_mnist_dir,
+    digits_split,
+    header,
+    load_mnist,
+    pinned,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
@@ -37,7 +44,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skprune import PrunedMLPClassifier, compression_report
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 
 def mnist_split(root, seed, rows):

@@ -22,7 +22,14 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _timing import common_arguments, header, load_mnist, markdown_table, pinned
+from _timing import (
+    common_arguments,
+    default_mnist_dir,
+    header,
+    load_mnist,
+    markdown_table,
+    pinned,
+)
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
@@ -31,7 +38,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skprune import PrunedMLPClassifier
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 
 def timed(fn, *args):

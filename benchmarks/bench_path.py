@@ -46,7 +46,13 @@ from sklearn.model_selection import (
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import describe_machine, load_mnist, markdown_table, pinned  # noqa: E402
+from _timing import (  # noqa: E402
+    default_mnist_dir,
+    describe_machine,
+    load_mnist,
+    markdown_table,
+    pinned,
+)
 
 from skprune import (  # noqa: E402
     PrunedMLPClassifier,
@@ -57,7 +63,7 @@ from skprune import (  # noqa: E402
 )
 
 LEVELS = [0.5, 0.8, 0.9, 0.95, 0.98]
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 
 def dataset(name, quick, mnist_dir):

@@ -214,7 +214,7 @@ def main():
                 "model",
                 "skprune ONNX bytes",
                 "sklearn dense MLPClassifier ONNX bytes",
-                "ratio (target at 90 %: <= 0.25)",
+                "skprune / sklearn",
             ],
             sizes,
         )

@@ -25,8 +25,8 @@ seed's ``MLPClassifier()`` (``MLPRegressor()``) fit time. Scaled rows put the
 model in a ``StandardScaler`` pipeline; the unscaled rows feed raw features.
 Hidden layers are scikit-learn's default ``(100,)`` everywhere except on
 MNIST-10k, where both libraries get LeNet-300-100's ``(300, 100)``. MNIST-10k
-is the official 10,000-image test set read from ``../shared/data/mnist``
-relative to the repository root, pixels / 255; it is skipped (with a note)
+is the official 10,000-image test set read from ``--mnist-dir`` (which
+``python benchmarks/get_mnist.py DIR`` fills), pixels / 255; it is skipped (with a note)
 when absent. With ``--quick`` the data sets are cut to a few hundred rows
 and one seed is used: the figures then only show that the script works.
 """
@@ -59,13 +59,14 @@ from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
     code_version,
+    default_mnist_dir,
     describe_machine,
     load_mnist,
     markdown_table,
     pinned,
 )
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 
 CLASSIFICATION = [
     "digits", "breast_cancer", "wine", "iris", "mnist", "synthetic",
@@ -314,7 +315,8 @@ def main(argv=None):
                         help="a few hundred rows per data set and one seed: a smoke run")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     parser.add_argument("--mnist-dir", type=Path, default=MNIST_DIR,
-                        help="folder of the MNIST .gz files (default: %(default)s)")
+                        help="folder of the MNIST .gz files (default: %(default)s; "
+                        "python benchmarks/get_mnist.py DIR writes them)")
     parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     args = parser.parse_args(argv)
     seeds = list(range(args.seeds if args.seeds is not None else (1 if args.quick else 3)))

@@ -138,7 +138,7 @@ def main():
                 "sparsity",
                 "retraining",
                 "ms / epoch",
-                "/ dense epoch (target at 98 %: <= 0.5)",
+                "/ dense epoch",
             ],
             rows,
         )

@@ -104,7 +104,7 @@ def main():
                 "pickled bytes",
                 "skops bytes",
                 "pickle / sklearn pickle",
-                "pickle / dense weights' bytes (target at 90 %: <= 0.15)",
+                "pickle / dense weights' bytes",
             ],
             rows,
         )

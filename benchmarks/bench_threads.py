@@ -12,7 +12,7 @@ shared.
 
 Usage::
 
-    python benchmarks/bench_threads.py            # MNIST sizes if ../shared/data/mnist exists
+    python benchmarks/bench_threads.py            # MNIST sizes if --mnist-dir holds MNIST
     python benchmarks/bench_threads.py --quick    # random data, small sizes
 """
 
@@ -25,13 +25,19 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import describe_machine, load_mnist, markdown_table, median  # noqa: E402
+from _timing import (  # noqa: E402
+    default_mnist_dir,
+    describe_machine,
+    load_mnist,
+    markdown_table,
+    median,
+)
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import skprune._products  # noqa: E402
 from skprune import PrunedMLPClassifier  # noqa: E402
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 SIZES = [(500, 64, (50,)), (2000, 196, (100,)), (2000, 784, (100,)), (8000, 784, (100,)),
          (8000, 784, (300, 100))]
 

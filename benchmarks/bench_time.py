@@ -32,13 +32,14 @@ from skprune import PrunedMLPClassifier
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
     code_version,
+    default_mnist_dir,
     describe_machine,
     load_mnist,
     markdown_table,
     pinned,
 )
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
+MNIST_DIR = default_mnist_dir()
 MACHINE = "AMD EPYC Zen 4, 2 cores shared"
 SK = "MLPClassifier()"
 

@@ -9,6 +9,15 @@ numbered list). Usage::
         > benchmarks/results/accuracy_vs_sparsity_digits.md
     python benchmarks/md_to_rst.py benchmarks/results/accuracy_vs_sparsity_digits.md \\
         > docs/includes/accuracy_vs_sparsity_digits.rst
+
+With ``--tables`` the output leaves out the run's description (the ``##``
+title and the list naming the machine, the libraries and the commit), for a
+page that names the machine and the commit once above several tables; later
+``##`` titles become rubrics. Such an include is named after its results file
+with ``_tables`` appended::
+
+    python benchmarks/md_to_rst.py --tables benchmarks/results/bench_epoch.md \\
+        > docs/includes/bench_epoch_tables.rst
 """
 
 import argparse
@@ -17,7 +26,9 @@ import sys
 
 #: Headers of the tables a benchmark prints to check its run against goals;
 #: the documentation shows what was measured, not those checks.
-ACCEPTANCE_HEADERS = [["target", "measured", "status"], ["target", "measured", "met?"]]
+#: A table is such a check when its first column is "target" and its last one
+#: one of these.
+ACCEPTANCE_VERDICTS = {"status", "met", "met?"}
 
 
 def _cell(text):
@@ -33,14 +44,32 @@ def _escape_underscores(text):
     return re.sub(r"(\w)_(?=\W|$)", r"\1\\_", text)
 
 
-def convert(markdown):
+def _drop_run_description(lines):
+    """The lines after the leading ``##`` title and the list that describes the run."""
+    i = 0
+    while i < len(lines) and (not lines[i].strip() or lines[i].startswith(("## ", "- "))):
+        i += 1
+    return lines[i:]
+
+
+def _text(line):
+    """A line of prose: ``|a - b|`` would be a substitution reference in reST."""
+    return _escape_underscores(line).replace("|", "\\|")
+
+
+def convert(markdown, tables=False):
+    """reST for ``markdown``; ``tables=True`` leaves out the run's description."""
     out, table = [], []
+    lines = markdown.splitlines()
+    if tables:
+        lines = _drop_run_description(lines)
 
     def flush():
         if not table:
             return
         header, body = table[0], table[1:]
-        if [c.strip() for c in header] in ACCEPTANCE_HEADERS:
+        names = [c.strip() for c in header]
+        if names[0] == "target" and names[-1] in ACCEPTANCE_VERDICTS:
             table.clear()  # a check of the run against goals: not for the pages
             return
         has_header = any(c.strip() for c in header)
@@ -52,7 +81,7 @@ def convert(markdown):
         out.append("")
         table.clear()
 
-    for line in markdown.splitlines():
+    for line in lines:
         if line.startswith("|"):
             if "-" in line and set(line) <= set("|-: "):
                 continue
@@ -64,6 +93,10 @@ def convert(markdown):
             if title == "Targets":  # its table is dropped; its notes stay
                 title = "Notes"
             out.extend([title, "~" * len(title)])
+        elif tables and line.startswith("## "):
+            out.append(".. rubric:: " + _text(line[3:].strip()))
+        elif tables:
+            out.append(_text(line))
         else:
             out.append(_escape_underscores(line))
     flush()
@@ -73,8 +106,10 @@ def convert(markdown):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=argparse.FileType(), default=sys.stdin)
+    parser.add_argument("--tables", action="store_true",
+                        help="leave out the run's description (title, machine, commit)")
     args = parser.parse_args(argv)
-    sys.stdout.write(convert(args.file.read()))
+    sys.stdout.write(convert(args.file.read(), tables=args.tables))
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ same number of solver iterations (full-batch Adam, the default solver).
 
 The data are read from the folder named by the ``SKPRUNE_MNIST_DIR``
 environment variable, holding ``t10k-images-idx3-ubyte.gz`` and
-``t10k-labels-idx1-ubyte.gz``; they are not shipped with skprune (the same
-images come with :func:`sklearn.datasets.fetch_openml` as ``"mnist_784"``,
-whose last 10,000 rows are the test split). **Without them this example runs on
+``t10k-labels-idx1-ubyte.gz``; they are not shipped with skprune.
+``python benchmarks/get_mnist.py DIR`` writes them into ``DIR`` from
+:func:`sklearn.datasets.fetch_openml` (``"mnist_784"``, whose last 10,000
+rows are the test split). **Without them this example runs on
 scikit-learn's 8×8 digits instead** and says so in its first line of output
 and in the figure's title: read the output below to see which data this
 build used.

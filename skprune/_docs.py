@@ -23,19 +23,24 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         sample weights, like the data term.
 
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Step-size schedule. 'invscaling' divides ``learning_rate_init`` by
-        ``t ** power_t``; 'adaptive' divides the step by 5 each time the loss
-        fails to improve by ``tol`` for ``n_iter_no_change`` iterations.
+        Step-size schedule of 'gd'. 'invscaling' divides ``learning_rate_init``
+        by ``t ** power_t``; 'adaptive' divides the step by 5 each time the
+        loss fails to improve by ``tol`` for ``n_iter_no_change`` iterations,
+        and stops the phase once the step is below 1e-6. 'adam' does not read
+        it: it divides its step by 5 on a stall, at most 3 times (see ``tol``).
 
     learning_rate_init : float or 'auto', default='auto'
         Step size of the first-order solvers; 'auto' is __AUTO_STEPS__
         ('lbfgs' chooses its steps by line search). Full-batch steps
-        use the exact gradient, so they can be larger than stochastic ones. If a
-        training phase diverges (the initial training's loss ends above where
-        it started, or any phase's loss becomes non-finite), the weights with
-        the lowest loss are restored, later phases skip training, and a
-        ``ConvergenceWarning`` says so. A retraining phase whose loss ends
-        above its start keeps its lowest-loss weights and pruning goes on.
+        use the exact gradient, so they can be larger than stochastic ones. A
+        training phase diverged when its loss becomes non-finite, when it ends
+        more than 100 times above its start (and above 100), or, for the
+        initial training, when it ends above its start by more than a tenth
+        of the larger of that start and the loss of the best constant
+        prediction. Then the weights with the lowest loss are restored, later
+        phases skip training, and a ``ConvergenceWarning`` says so. A
+        retraining phase whose loss ends above its start otherwise (a spike
+        after a pruning step) keeps its lowest-loss weights and pruning goes on.
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -48,9 +53,14 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         ``n_iter_``; each phase can stop earlier by its own stopping rule.
 
     tol : float, default=1e-4
-        Tolerance: training stops when the loss (or the validation score,
-        with ``early_stopping``) has not improved by ``tol`` for
-        ``n_iter_no_change`` consecutive iterations.
+        Tolerance: the loss (or the validation score, with
+        ``early_stopping``) has stalled when it has not improved by ``tol``
+        for ``n_iter_no_change`` consecutive iterations. A stall stops the
+        phase, except that 'adam' first divides its step size by 5 and goes
+        on, at most 3 times per phase (full-batch Adam at a fixed step
+        oscillates around a minimum), and 'gd' with
+        ``learning_rate='adaptive'`` does the same until its step is below
+        1e-6.
 
     n_iter_no_change : int or np.inf, default=10
         See ``tol``; ``np.inf`` never stops early. 'lbfgs' also stops when

@@ -24,6 +24,18 @@ def test_quick_markdown_table_is_whole(bench, capsys):
     for row in rows[2:]:
         accuracy = float(row.split("|")[3])
         assert 0.0 <= accuracy <= 1.0
+    # MLPClassifier's pickle holds its weights four times (Adam's moments, the
+    # best weights): more than its weights' bytes; every model reports both.
+    header = [c.strip() for c in rows[0].strip("|").split("|")]
+    pickled, alone = header.index("bytes"), header.index("weights' bytes")
+    for row in rows[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        pickle_bytes, weight_bytes = (int(cells[i].split()[0].replace(",", ""))
+                                      for i in (pickled, alone))
+        assert 0 < weight_bytes < pickle_bytes
+    reference = [c.strip() for c in rows[2].strip("|").split("|")]
+    assert int(reference[pickled].split()[0].replace(",", "")) > 3 * int(
+        reference[alone].split()[0].replace(",", ""))
 
 
 def test_quick_rst_and_stored_weights(bench, capsys):

@@ -41,3 +41,58 @@ def test_mnist_skips_cleanly_when_absent(benchmark, tmp_path):
     assert "Skipped: MNIST not found" in text
     assert "No target applies" in text
     assert_tables_whole(text)
+
+
+# The README's "Training quality" table: each row's results file and section.
+README_ROWS = {
+    "digits": ("bench_quality.md", "digits"),
+    "MNIST-10k, (300, 100)": ("bench_quality_mnist.md", "mnist"),
+    "synthetic, 20 classes": ("bench_quality.md", "synthetic"),
+    "digits, unscaled": ("bench_quality.md", "digits_unscaled"),
+    "breast_cancer, unscaled": ("bench_quality.md", "breast_cancer_unscaled"),
+    "regression, raw targets (R²)": ("bench_quality.md", "regression"),
+}
+#: README columns after the first two, and the results rows they show.
+README_COLUMNS = ("skprune defaults", "skprune sparsity=0.9", "skprune sparsity=0.95")
+
+
+def _results_rows(path, section):
+    """``{model: (mean, ratio)}`` of one section of a bench_quality results file."""
+    text = path.read_text(encoding="utf-8").split("### %s\n" % section, 1)[1]
+    text = text.split("\n### ", 1)[0]
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| s") and len(cells) >= 4:
+            rows[cells[0]] = (float(cells[1].split("±")[0]), cells[3])
+    return rows
+
+
+def _readme_cells(label, rows, digits):
+    reference = rows.get("sklearn MLPClassifier()") or rows["sklearn MLPRegressor()"]
+    if "skprune defaults" not in rows:
+        rows = {**rows, "skprune defaults": rows["skprune PrunedMLPRegressor()"]}
+    cells = [label, "%.*f" % (digits, reference[0])]
+    for name in README_COLUMNS:
+        mean, ratio = rows.get(name, (None, None))
+        cells.append("" if mean is None else "%.*f (%s)" % (digits, mean, ratio))
+    return cells
+
+
+def test_readme_training_quality_table_shows_the_results():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Training quality", 1)[1].split("\n\n| data |", 1)[1]
+    lines = [line for line in table.split("\n\n", 1)[0].splitlines() if line.startswith("| ")]
+    shown = {}
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        shown[cells[0]] = cells
+    assert set(shown) == set(README_ROWS)
+    for label, (name, section) in README_ROWS.items():
+        rows = _results_rows(root / "benchmarks" / "results" / name, section)
+        expected = _readme_cells(label, rows, 4 if "R²" in label else 3)
+        # A blank README cell leaves that result out; a filled one shows it.
+        assert [c if s else "" for c, s in zip(expected, shown[label])] == shown[label], label

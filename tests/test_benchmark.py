@@ -1,12 +1,10 @@
 """The accuracy-vs-sparsity benchmark at smoke-test sizes (seconds): it runs and its tables are whole."""
 
-from pathlib import Path
-
 import pytest
 from _bench import assert_tables_whole, load_script
 
-ROOT = Path(__file__).resolve().parents[1]
-MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+# Where the benchmarks look by default ($SKPRUNE_MNIST_DIR, or the local copy).
+MNIST_DIR = load_script("benchmarks/_timing.py").default_mnist_dir()
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +28,7 @@ def test_mnist_skips_cleanly_when_absent(benchmark, tmp_path):
     assert_tables_whole(text)
 
 
-@pytest.mark.skipif(not MNIST_DIR.exists(), reason="MNIST not found at ../shared/data/mnist")
+@pytest.mark.skipif(not MNIST_DIR.exists(), reason="MNIST not found (SKPRUNE_MNIST_DIR)")
 def test_mnist_quick(benchmark):
     text = benchmark.main(["--quick", "--datasets", "mnist", "--mnist-dir", str(MNIST_DIR)])
     assert "| magnitude | gradual | global | " in text

@@ -116,36 +116,100 @@ def accuracy_figure(text):
 
 
 # ---------------------------------------------------------------------- #
+def tables(text):
+    """Every markdown table of ``text``: a list of ``{column: cell}`` rows per table."""
+    found, header = [], None
+    for line in text.splitlines() + [""]:
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip().strip("*") for c in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+            found.append([])
+        elif not set(line) <= set("|-: "):
+            found[-1].append(dict(zip(header, cells)))
+    return found
+
+
+def table_with(text, columns):
+    """The rows of the first table that has every one of ``columns``."""
+    for rows in tables(text):
+        if rows and set(columns) <= set(rows[0]):
+            return rows
+    raise ValueError(
+        "no table with the columns %s: rerun the benchmark (--run) to get its "
+        "current output" % sorted(columns)
+    )
+
+
+PREDICT_COLUMNS = ["dtype", "batch", "method", "model", "skprune speed-up"]
+
+
+def predict_series(text, dtype="float64", method="predict_proba"):
+    """``{batch: [(fraction of weights pruned, speed-up), ...]}`` and the neuron-pruned points.
+
+    The speed-up is scikit-learn's dense ``MLPClassifier`` time over
+    skprune's, for the rows of ``dtype`` and ``method``.
+    """
+    lines, neurons = {}, {}
+    for row in table_with(text, PREDICT_COLUMNS):
+        if row["dtype"] != dtype or row["method"] != method:
+            continue
+        batch, speed = int(row["batch"]), float(row["skprune speed-up"])
+        pruned = re.fullmatch(r"([\d.]+) % pruned", row["model"])
+        if pruned:
+            lines.setdefault(batch, []).append((float(pruned.group(1)) / 100, speed))
+            continue
+        overall = re.search(r"\(([\d.]+) % of the original weights pruned\)", row["model"])
+        if overall:
+            neurons[batch] = (float(overall.group(1)) / 100, speed)
+    return lines, neurons
+
+
 def predict_figure(text):
-    """predict_proba speed-up of the CSR model over the same weights dense."""
+    """predict_proba speed-up of skprune over scikit-learn's dense MLPClassifier."""
+    lines, neurons = predict_series(text)
     fig, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
-    rows = [r for r in table_rows(text, "float64") if "% of weights pruned" in r[2]
-            and not r[2].startswith("half")]
-    batches = sorted({int(r[1]) for r in rows})
-    for batch, color in zip(batches, ["tab:blue", "tab:orange", "tab:green"]):
-        points = [(float(r[2].split()[0]) / 100, float(r[5])) for r in rows
-                  if int(r[1]) == batch]
-        ax.plot(*zip(*points), marker="o", color=color,
+    for batch, color in zip(sorted(lines), ["tab:blue", "tab:orange", "tab:green"]):
+        ax.plot(*zip(*sorted(lines[batch])), marker="o", color=color,
                 label="batch %s" % format(batch, ","))
-    ax.axhline(1, color="black", ls="--", lw=1, label="break-even (CSR faster above)")
+        if batch in neurons:
+            ax.plot(*neurons[batch], marker="*", ms=12, color=color, ls="none")
+    ax.plot([], [], marker="*", ms=12, color="gray", ls="none",
+            label="half the neurons removed, then 90 % of the weights")
+    ax.axhline(1, color="black", ls="--", lw=1, label="as fast as MLPClassifier")
     ax.set_xlabel("weights pruned (784-300-100-10 network, float64)")
-    ax.set_ylabel("predict_proba time: dense weights / CSR weights")
+    ax.set_ylabel("predict_proba: MLPClassifier time / skprune time")
     ax.xaxis.set_major_formatter(PercentFormatter(1, decimals=0))
     ax.set_xlim(-0.03, 1.01)
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize=8)
     return fig
 
 
 # ---------------------------------------------------------------------- #
+EPOCH_COLUMNS = ["data", "hidden", "dtype", "sklearn ms", "skprune ms"]
+
+
+def epoch_series(text):
+    """``[(label, dtype, skprune time / MLPClassifier time), ...]`` per row of the epoch table."""
+    return [
+        ("%s\nhidden %s, %s" % (r["data"], r["hidden"], r["dtype"]), r["dtype"],
+         float(r["skprune ms"]) / float(r["sklearn ms"]))
+        for r in table_with(text, EPOCH_COLUMNS)
+    ]
+
+
 def epoch_figure(text):
     """Milliseconds per full-batch epoch, skprune against MLPClassifier."""
-    rows = [r for r in table_rows(text) if len(r) >= 6 and r[2] in ("float64", "float32")]
-    labels = ["%s\nhidden %s, %s" % (r[0], r[1], r[2]) for r in rows]
-    ratio = [float(r[4]) / float(r[3]) for r in rows]
+    rows = epoch_series(text)
+    labels = [label for label, _, _ in rows]
+    ratio = [value for _, _, value in rows]
     fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(rows)), layout="constrained")
     y = range(len(rows))
-    ax.barh(y, ratio, color=["tab:blue" if r[2] == "float64" else "tab:cyan" for r in rows])
+    ax.barh(y, ratio, color=["tab:blue" if d == "float64" else "tab:cyan" for _, d, _ in rows])
     for i, value in zip(y, ratio):
         ax.text(value + 0.01, i, "%.2f" % value, va="center", fontsize=8)
     ax.axvline(1, color="black", ls="--", lw=1)
