@@ -86,9 +86,13 @@ _ANY_BLOCK_ZERO = {"allow_all_zero_weights": True} if (
 
 def _check_block(X, y, sw, classifier, ensure_min_samples):
     """One row block through ``fit``'s in-memory checks: the block, and what fit needs of it."""
-    X, y = check_X_y(X, y, multi_output=True, y_numeric=not classifier,
-                     dtype=(np.float64, np.float32), ensure_min_samples=ensure_min_samples)
-    sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True, **_ANY_BLOCK_ZERO)
+    try:
+        X, y = check_X_y(X, y, multi_output=True, y_numeric=not classifier,
+                         dtype=(np.float64, np.float32), ensure_min_samples=ensure_min_samples)
+        sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True,
+                                  **_ANY_BLOCK_ZERO)
+    except (ValueError, TypeError) as exc:  # for the client to raise, not the worker to log
+        return None, None, exc
     # A classifier's distinct targets (classes, or rows of a label-indicator y).
     seen = np.unique(y, axis=0 if y.ndim == 2 else None) if classifier else y[:0]
     absmax = 0.0 if classifier else np.abs(y).max(initial=0)
@@ -96,7 +100,7 @@ def _check_block(X, y, sw, classifier, ensure_min_samples):
 
 
 def check_fit_inputs(X, y, sample_weight=None, *, classifier):
-    """Validate dask training data block by block as ``fit`` does in memory; discover the classes.
+    """Validate dask training data block by block as ``fit`` does in memory.
 
     Every row block goes through the checks of an in-memory ``fit``
     (scikit-learn's ``check_X_y`` and ``_check_sample_weight``: 2-D float
@@ -139,14 +143,19 @@ def check_fit_inputs(X, y, sample_weight=None, *, classifier):
         x, t, None if sw is None else w, classifier, int(X.shape[0] == 0),
     ) for x, t, w in zip(X.to_delayed().ravel(), y.to_delayed().ravel(),
                          (y if sw is None else _align(sw, rows)).to_delayed().ravel())]
-    seen, sw_sum, sw_max, y_absmax = zip(*dask.compute([f for *_, f in blocks])[0])
+    found = dask.compute([f for *_, f in blocks])[0]
+    error = next((f for f in found if isinstance(f, Exception)), None)
+    if error is not None:  # the first failing block's, as in memory the first bad row's
+        raise error
+    seen, sw_sum, sw_max, y_absmax = zip(*found)
     facts = {"seen": np.unique(np.concatenate(seen), axis=0 if y.ndim == 2 else None),
              "sw_sum": float(np.sum(sw_sum)), "sw_max": float(max(sw_max)),
              "y_absmax": float(max(y_absmax))}
     dtype = X.dtype if X.dtype in (np.float64, np.float32) else np.dtype(np.float64)
     X = da.concatenate([da.from_delayed(x, (n, X.shape[1]), dtype=dtype)
                         for (x, _, _), n in zip(blocks, rows)])
-    sw = da.concatenate([da.from_delayed(w, (n,), dtype=dtype) for (_, w, _), n in zip(blocks, rows)])
+    sw = da.concatenate([da.from_delayed(w, (n,), dtype=dtype)
+                         for (_, w, _), n in zip(blocks, rows)])
     return X, y, sw, facts
 
 
@@ -161,7 +170,8 @@ def map_rows(fn, probe, arr, *args):
     >>> import numpy as np, dask.array as da
     >>> from skprune._dask import map_rows
     >>> y = da.from_array(np.array([1, 0, 2]), chunks=2)
-    >>> map_rows(lambda y, dtype: np.eye(3, dtype=dtype)[y], np.zeros(1, int), y, float).compute()
+    >>> one_hot = lambda y, dtype: np.eye(3, dtype=dtype)[y]
+    >>> map_rows(one_hot, np.zeros(1, int), y, float).compute()
     array([[0., 1., 0.],
            [1., 0., 0.],
            [0., 0., 1.]])
@@ -227,7 +237,7 @@ def predict_blocks(estimator, X, method="predict"):
 
 
 def _score_sums(X, y, sw, estimator, names, mean):
-    """One block's sums of ``estimator.score`` (with ``X=None``, of the weighted mean of ``y``)."""
+    """One block's sums of ``estimator.score``; with ``X=None``, of ``y``'s weighted mean."""
     from sklearn.metrics import accuracy_score
 
     sw = np.ones(len(y)) if sw is None else sw
@@ -278,7 +288,8 @@ def score_blocks(estimator, X, y, sample_weight=None):
     total = functools.partial(dask.delayed(_combine_all), np.add)
     if not is_classifier(estimator):
         mean = dask.delayed(scorer.target)(total(*[
-            dask.delayed(_score_sums)(None, t, w, estimator, names, None) for _, t, w in blocks]))
+            dask.delayed(_score_sums)(None, t, w, estimator, names, None)
+            for _, t, w in blocks]))
     sums = total(*[dask.delayed(_score_sums)(x, t, w, estimator, names, mean)
                    for x, t, w in blocks])
     score = dask.delayed(np.float64)(dask.delayed(scorer.finish)(sums))

@@ -5,7 +5,6 @@ is imported only once a dask collection is seen.
 """
 
 import asyncio
-import functools
 import math
 import warnings
 from contextlib import contextmanager
@@ -78,21 +77,12 @@ def _noop(*args):
     return 0.0
 
 
-def _cluster_errors():
-    """The exceptions by which ``distributed`` says the cluster is unreachable."""
-    from concurrent.futures import CancelledError
-
-    from distributed.comm.core import CommClosedError
-
-    # Not OSError at large: an error raised by the computation itself on a
-    # worker comes back with its own type and must stay what it is.
-    return (CommClosedError, ConnectionError, CancelledError, asyncio.CancelledError,
-            TimeoutError, asyncio.TimeoutError)
-
-
 @contextmanager
 def _on_cluster(client, what, address=None):
     """Turn a lost scheduler or connection into a ConnectionError naming it."""
+    from concurrent.futures import CancelledError
+
+    from distributed.comm.core import CommClosedError
     from distributed.scheduler import KilledWorker
 
     address = address or getattr(client.scheduler, "address", None) or "<unknown>"
@@ -108,7 +98,10 @@ def _on_cluster(client, what, address=None):
             "Cannot %s: a task on the dask cluster at %s kept killing its "
             "workers (out of memory?): %s" % (what, address, exc)
         ) from exc
-    except _cluster_errors() as exc:
+    # Not OSError at large: an error raised by the computation itself on a
+    # worker comes back with its own type and must stay what it is.
+    except (CommClosedError, ConnectionError, CancelledError, asyncio.CancelledError,
+            TimeoutError, asyncio.TimeoutError) as exc:
         raise ConnectionError(
             "Cannot %s: lost the connection to the dask scheduler at %s (%s: %s). "
             "The cluster went away or is unreachable."
@@ -245,9 +238,9 @@ class DaskData(_Source):
 
     def reduce(self, fn, combine=np.add, *, widths=(), chunk_size=None):
         """:meth:`._data.InMemoryData.reduce` on every block, combined by ``combine``."""
-        return self.block_sum(functools.partial(
-            _block_reduce, fn=fn, combine=combine, widths=list(widths),
-            chunk_size=chunk_size, sw_sum=self.sw_sum), combine)
+        return tuple(self._reduce(
+            _block_reduce, fn, combine, list(widths), chunk_size, self.sw_sum,
+            what="compute a data statistic", combine=combine))
 
     def _split(self, fraction, rng, stratify):
         # Every block draws its validation rows (see _validation_rows) with a
@@ -291,7 +284,7 @@ class DaskData(_Source):
     def __reduce__(self):
         # A pruning state's statistics close over the state and travel to the
         # workers with it: the data source (a client connection) stays behind.
-        return (_left_behind, ())
+        return (type(None), ())
 
 
 def _validation_rows(Y, fraction, seeds, stratify, block_info=None):
@@ -324,10 +317,6 @@ def _with_rows(arr, row_chunks):
     import dask.array as da
 
     return da.Array(arr.dask, arr.name, (row_chunks,) + arr.chunks[1:], meta=arr._meta)
-
-
-def _left_behind():
-    return None
 
 
 def _block_futures(arr):
