@@ -56,3 +56,55 @@ def test_mnist_skips_cleanly_when_absent(bench, tmp_path, capsys):
     text = bench.main(["--quick", "--datasets", "mnist", "--mnist-dir", str(tmp_path)])
     capsys.readouterr()
     assert "skipped" in text and "list-table" not in text
+
+
+def _include_rows(text):
+    """``{(data set, model): cells}`` of the list-tables in ``docs/includes/bench_compare.rst``."""
+    rows, data, header, cells = {}, None, None, []
+
+    def flush():
+        nonlocal header
+        if cells and cells[0] == "model":
+            header = list(cells)
+        elif cells:
+            rows[data, cells[0]] = dict(zip(header, cells))
+        cells.clear()
+
+    for line in text.splitlines():
+        if line.startswith("**"):
+            flush()
+            data = "MNIST-10k" if "MNIST" in line else "digits"
+        elif line.startswith("   * - "):
+            flush()
+            cells.append(line[7:].strip())
+        elif line.startswith("     - "):
+            cells.append(line[7:].strip())
+    flush()
+    return rows
+
+
+def readme_compare_rows(include_text):
+    """The README's comparison rows, as the benchmark's include gives them."""
+    names = {"MLPClassifier()": "`MLPClassifier()`",
+             "PrunedMLPClassifier()": "`PrunedMLPClassifier()`",
+             "PrunedMLPClassifier, sparsity=0.9": "`PrunedMLPClassifier(sparsity=0.9)`",
+             "PrunedMLPClassifier, sparsity=0.95": "`PrunedMLPClassifier(sparsity=0.95)`"}
+    lines = []
+    for (data, model), cells in _include_rows(include_text).items():
+        lines.append("| %s | %s | %.3f | %s | %s | %s | %s |" % (
+            data, names[model], float(cells["accuracy"]), cells["weights"],
+            cells["bytes"].split()[0], cells["weights' bytes"].split()[0],
+            cells["predict 10,000"].split("(")[1].rstrip(")")))
+    return lines
+
+
+def test_readme_comparison_table_is_the_benchmarks_include():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    include = (root / "docs" / "includes" / "bench_compare.rst").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it compares with `MLPClassifier()`", 1)[1]
+    shown = [line for line in section.split("\n## ", 1)[0].splitlines()
+             if line.startswith("| digits") or line.startswith("| MNIST")]
+    assert shown == readme_compare_rows(include)
