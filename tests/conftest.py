@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 # property test takes a fixed share of it (``_strategies.examples``), so one
 # switch scales them all:
 #
-# - ``skprune`` (default, CI): 500 examples for the main test, 1,240 in all;
-# - ``skprune-long``: 2,000 for the main test, 4,960 in all (about four times
+# - ``skprune`` (default, CI): 400 examples for the main test, 992 in all;
+# - ``skprune-long``: 2,000 for the main test, 4,960 in all (five times
 #   as long), for a release or after a change to the training loop;
 # - ``skprune-explore``: the CI budget with random seeds, to look for new
 #   counterexamples.
@@ -26,7 +26,7 @@ settings.register_profile(
     database=None,
     deadline=None,
     print_blob=True,
-    max_examples=500,
+    max_examples=400,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(
