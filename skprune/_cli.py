@@ -541,8 +541,7 @@ def _problem_size(task, params, X_train, y_train):
     """Training rows times weights of the network ``params`` give on this data."""
     n_classes = len(np.unique(y_train)) if task == "classification" else 0
     n_outputs = n_classes if n_classes > 2 else (1 if y_train.ndim == 1 else y_train.shape[1])
-    hidden = params.get("hidden_layer_sizes", PrunedMLPClassifier().hidden_layer_sizes)
-    units = (X_train.shape[1], *np.atleast_1d(hidden).tolist(), n_outputs)
+    units = PrunedMLPClassifier(**params)._layer_units(X_train.shape[1], n_outputs)
     return problem_size(X_train.shape[0], units)
 
 
