@@ -45,7 +45,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skprune import PrunedMLPClassifier
-from skprune._inference import pack_csr
+from skprune._net.storage import pack_csr
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -106,7 +106,7 @@ def weight_bytes(model):
     """Bytes of the weights and biases alone, as the model's pickle holds them.
 
     Dense arrays for scikit-learn's MLP; for a pruned model each layer's
-    values and compact sparsity pattern (``skprune._inference.pack_csr``).
+    values and compact sparsity pattern (``skprune._net.inference.pack_csr``).
     """
     layers = [pack_csr(W) if sp.issparse(W) else {"W": W} for W in model.coefs_]
     arrays = [a for layer in layers for a in layer.values()] + list(model.intercepts_)

@@ -4,9 +4,9 @@ A ``distributed.LocalCluster`` of 2 worker processes (1 thread each) holds
 ``rows x 100`` float32 rows (10 classes, a linear teacher) generated on the
 workers with ``dask.array.random``: the client never holds them. Each worker's
 ``memory_limit`` is set below the data's size, so no single worker could
-hold it all. One iteration is :meth:`skprune._data_dask.DaskData.loss_and_gradients`
+hold it all. One iteration is :meth:`skprune._data.dask_blocks.DaskData.loss_and_gradients`
 for a network of one hidden layer of 100 units: the weights broadcast to the
-workers, ``skprune._network.loss_and_gradients`` on every row block, a tree
+workers, ``skprune._net.network.loss_and_gradients`` on every row block, a tree
 sum on the workers, the sum sent back.
 
 Measured:
@@ -103,7 +103,7 @@ def network(features, hidden, classes, seed=0):
 
 def _time_block(X, Y, sw, weights, sw_sum, repeats):
     """Compute time of one block's loss and gradient, measured inside the worker."""
-    from skprune._data_dask import _block_loss_and_gradients
+    from skprune._data.dask_blocks import _block_loss_and_gradients
 
     times = []
     for _ in range(repeats):
@@ -129,7 +129,7 @@ def measure(args):
     import dask.array as da
     import distributed
 
-    from skprune._data_dask import DaskData
+    from skprune._data.dask_blocks import DaskData
 
     data_bytes = args.rows * args.features * 4
     memory_limit = max(int(0.9 * data_bytes), 600 * 2**20)
@@ -194,7 +194,7 @@ def measure(args):
 
 
 def in_memory(args, data, X, Y, sw, coefs, intercepts, step):
-    from skprune._network import loss_and_gradients
+    from skprune._net.network import loss_and_gradients
 
     Xm, Ym, swm = (a.compute(scheduler="threads") for a in (X, Y, sw))
     reference = loss_and_gradients(

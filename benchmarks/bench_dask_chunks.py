@@ -10,7 +10,7 @@ dominates the pass. This script measures it:
   chunks of decreasing size, for networks of three widths, on an in-process
   ``distributed.LocalCluster`` (2 workers of 1 thread, ``processes=False``,
   so the CPU time of this process is the cluster's);
-- the CPU time of one pass (:meth:`skprune._data_dask.DaskData.loss_and_gradients`),
+- the CPU time of one pass (:meth:`skprune._data.dask_blocks.DaskData.loss_and_gradients`),
   interleaved over the chunk sizes, medians, and the same pass in memory;
 - per network, a least-squares line ``T = t_0 + t_chunk * n_chunks``: the
   per-chunk overhead ``t_chunk``, and the in-memory cost per row and weight
@@ -18,7 +18,7 @@ dominates the pass. This script measures it:
   chunk (rows x weights) at which the overhead equals the arithmetic.
 
 The smallest of those break-even points is the threshold below which
-``fit`` warns (:data:`skprune._data_dask.MIN_CHUNK_WORK`), rounded down.
+``fit`` warns (:data:`skprune._data.dask_blocks.MIN_CHUNK_WORK`), rounded down.
 
 Run ``python benchmarks/bench_dask_chunks.py`` (about two minutes on 2
 cores) or ``--quick``.
@@ -58,8 +58,8 @@ def measure(client, rows, n_features, width, chunk_rows, repeats, rng):
     """Per chunk size: (n_chunks, CPU s per pass); and the in-memory CPU s per pass."""
     import dask.array as da
 
-    from skprune._data_dask import DaskData
-    from skprune._network import loss_and_gradients
+    from skprune._data.dask_blocks import DaskData
+    from skprune._net.network import loss_and_gradients
 
     X, Y, sw, coefs, intercepts = _problem(rows, n_features, width, rng)
     sources = {

@@ -2,10 +2,10 @@
 
 For 784x300, 300x100 and 100x10 layers at densities 1 to 100 %, and 1, 64
 and 256 rows, times the two products the inference plan
-(``skprune._inference``) chooses between: scipy's compiled CSR kernel on
+(``skprune._net.inference``) chooses between: scipy's compiled CSR kernel on
 the transposed weights, called directly (``csr_matvec`` for one row,
 ``csr_matvecs`` for a block), and a dense BLAS product. The constants
-``_PLAN_SPARSE_NS`` and ``_PLAN_DENSE_NS`` of ``skprune._products`` were read
+``_PLAN_SPARSE_NS`` and ``_PLAN_DENSE_NS`` of ``skprune._net.products`` were read
 off this table (nanoseconds per stored entry and row, per entry and row).
 
 Run ``python benchmarks/bench_plan_kernels.py`` (about 2 minutes), or ``--quick``.

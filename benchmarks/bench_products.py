@@ -27,9 +27,9 @@ from _timing import (
     pinned,
 )
 
-import skprune._products as products
-from skprune._network import loss_and_gradients
-from skprune._products import layer_dot
+import skprune._net.products as products
+from skprune._net.network import loss_and_gradients
+from skprune._net.products import layer_dot
 
 
 def random_layer(rng, shape, density, dtype):

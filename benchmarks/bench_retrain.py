@@ -2,7 +2,7 @@
 
 After pruning, ``PrunedMLPClassifier`` retrains the surviving weights with the
 pruned ones held at zero. A layer below
-``skprune._products.RETRAIN_SPARSE_DENSITY`` is retrained as a CSR array: its
+``skprune._net.products.RETRAIN_SPARSE_DENSITY`` is retrained as a CSR array: its
 forward and backward products use scipy's sparse kernels and its gradient is
 computed at the alive entries only (a sampled dense-dense product). Denser
 layers keep dense BLAS products and a masked gradient.
@@ -34,7 +34,7 @@ from _timing import (
 from bench_epoch import synthetic
 from sklearn.exceptions import ConvergenceWarning
 
-import skprune._products as products
+import skprune._net.products as products
 from skprune import PrunedMLPClassifier
 
 

@@ -4,7 +4,7 @@ For each size (training rows x weights per pass), a short pruned fit
 (L-BFGS, two pruning steps) is timed with BLAS limited to one thread and to
 two, in turn, in one process; wall time (what a user waits) and CPU time
 (what the machine pays) are reported as medians with their ratio. The
-package's own rule (``skprune._products.ONE_THREAD_BELOW``: fits under 1e8
+package's own rule (``skprune._net.products.ONE_THREAD_BELOW``: fits under 1e8
 multiply-adds per pass use one thread) is switched off here so that both
 settings are really measured. Run it on an idle machine and on a busy one:
 idle OpenBLAS threads spin, so a second thread costs most when the cores are
@@ -34,7 +34,7 @@ from _timing import (  # noqa: E402
 )
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-import skprune._products  # noqa: E402
+import skprune._net.products  # noqa: E402
 from skprune import PrunedMLPClassifier  # noqa: E402
 
 MNIST_DIR = default_mnist_dir()
@@ -57,12 +57,12 @@ def main(argv=None):
     parser.add_argument("--mnist-dir", default=str(MNIST_DIR))
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
-    rule = skprune._products.ONE_THREAD_BELOW
-    skprune._products.ONE_THREAD_BELOW = 0  # measure both settings as they are
+    rule = skprune._net.products.ONE_THREAD_BELOW
+    skprune._net.products.ONE_THREAD_BELOW = 0  # measure both settings as they are
     try:
         rows = measure(args)
     finally:
-        skprune._products.ONE_THREAD_BELOW = rule
+        skprune._net.products.ONE_THREAD_BELOW = rule
     lines = ["# BLAS threads and small full-batch fits", ""] + describe_machine(2) + [
         "- command: `python benchmarks/bench_threads.py %s`" % " ".join(argv or sys.argv[1:]),
         "", markdown_table(["rows", "network", "multiply-adds per pass", "wall s, 1 thread",

@@ -1,7 +1,14 @@
 """Pruned multi-layer perceptrons that are really smaller and faster, as scikit-learn estimators."""
 
+import sys
+
+from . import _prune
 from ._classifier import PrunedMLPClassifier
-from ._criteria import (
+from ._cv import PrunedMLPClassifierCV, PrunedMLPRegressorCV
+from ._net.inference import InconsistentVersionWarning
+from ._path import pruning_path
+from ._plot import PruningCurveDisplay
+from ._prune.criteria import (
     ActivationCriterion,
     EntropyCriterion,
     MagnitudeCriterion,
@@ -15,15 +22,14 @@ from ._criteria import (
     VarianceCriterion,
     WeightCriterion,
 )
-from ._cv import PrunedMLPClassifierCV, PrunedMLPRegressorCV
-from ._inference import InconsistentVersionWarning
-from ._path import pruning_path
-from ._plot import PruningCurveDisplay
-from ._pruning import PruningCollapseWarning
+from ._prune.step import PruningCollapseWarning
 from ._regressor import PrunedMLPRegressor
 from ._report import compression_report, format_report
+from ._version import __version__
 
-__version__ = "0.2.0"
+# Files saved before the modules were grouped by layer name the criteria's
+# old module; pickle, joblib and skops find it here.
+sys.modules.setdefault(__name__ + "._criteria", _prune.criteria)
 
 __all__ = [
     "ActivationCriterion",

@@ -1,9 +1,9 @@
 """The shared estimator: validation, the train -> prune -> retrain loop, fitted attributes.
 
 Data flows one way: the estimator calls the loop, the loop calls the network
-math (:mod:`._network`), the criteria (:mod:`._criteria`), the schedule
-(:mod:`._schedules`) and, once at the very end, the sparse conversion
-(:mod:`._surgery`). Nothing below this module knows about estimators.
+math (:mod:`skprune._net.network`), the criteria (:mod:`skprune._prune.criteria`), the schedule
+(:mod:`skprune._prune.schedules`) and, once at the very end, the sparse conversion
+(:mod:`skprune._net.surgery`). Nothing below this module knows about estimators.
 
 While training, weights are dense arrays with boolean masks; pruned weights
 are held at exactly zero by masking their gradients (the velocities of a
@@ -27,32 +27,38 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._callbacks import CallbackSupportMixin, fit_task
-from ._compress import share_network, shared_attributes
-from ._config import FitConfig
-from ._criteria import (
+from ._data.factory import is_dask_collection, make_data
+from ._data.memory import InMemoryData
+from ._docs import _FIT_DOC
+from ._fit.callbacks import CallbackSupportMixin, fit_task
+from ._fit.checks import (
+    check_fit_memory,
+    check_sample_weight_scale,
+    check_target_scale,
+)
+from ._fit.config import FitConfig
+from ._fit.finish import finish, midfit_view
+from ._fit.loop import Record, fit_loop
+from ._fit.path import PathPlan
+from ._fit.recipes import (
+    problem_size,
+    resolve_recipe,
+    solver_factory,
+    step_descriptions,
+)
+from ._fit.solvers import SolverNames
+from ._net.inference import InferenceMixin
+from ._net.network import OUTPUT_ACTIVATIONS
+from ._net.products import blas_threads
+from ._net.surgery import Network, to_dense
+from ._prune.criteria import (
     NEURON_CRITERIA,
     WEIGHT_CRITERIA,
     NeuronCriterion,
     WeightCriterion,
     resolve_criterion,
 )
-from ._dask import is_dask_collection
-from ._data import InMemoryData, make_data
-from ._docs import _FIT_DOC
-from ._inference import InferenceMixin
-from ._loop import Record, check_learned, fit_loop
-from ._network import OUTPUT_ACTIVATIONS
-from ._products import blas_threads
-from ._recipes import problem_size, resolve_recipe, solver_factory, step_descriptions
-from ._schedules import SCHEDULES, schedule_targets
-from ._solvers import SolverNames
-from ._surgery import Network, to_csr, to_dense
-from ._validation import (
-    check_fit_memory,
-    check_sample_weight_scale,
-    check_target_scale,
-)
+from ._prune.schedules import SCHEDULES, schedule_targets
 
 
 def _atomic_fit(fit):
@@ -84,8 +90,8 @@ def lazy_on_dask(method):
 
     The one place prediction and scoring dispatch on the input: for a dask
     array or DataFrame, a prediction method runs, unchanged, on every row
-    block of ``X`` (:func:`._dask.predict_blocks`) and ``score`` adds up
-    per-block sums of the same score (:func:`._dask.score_blocks`), both
+    block of ``X`` (:func:`skprune._data.dask_inputs.predict_blocks`) and ``score`` adds up
+    per-block sums of the same score (:func:`skprune._data.dask_inputs.score_blocks`), both
     lazily.
     """
 
@@ -93,7 +99,7 @@ def lazy_on_dask(method):
     def entry(self, X, *args, **kwargs):
         if not is_dask_collection(X):
             return method(self, X, *args, **kwargs)
-        from ._dask import predict_blocks, score_blocks
+        from ._data.dask_inputs import predict_blocks, score_blocks
 
         if method.__name__ == "score":
             return score_blocks(self, X, *args, **kwargs)
@@ -243,7 +249,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
 
         ``y`` is the targets as given in memory; for dask targets, their
         distinct rows for a classifier, none for a regressor (see
-        :func:`._dask.check_fit_inputs`).
+        :func:`skprune._data.dask_inputs.check_fit_inputs`).
         """
         raise NotImplementedError
 
@@ -252,7 +258,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         raise NotImplementedError
 
     def _scorer(self, loss):
-        """The validation score, as per-block sums and a finisher (see :meth:`._data.DataSource.score`)."""
+        """The validation score, as per-block sums and a finisher (see :meth:`skprune._data.memory.DataSource.score`)."""
         raise NotImplementedError
 
     def _stratify(self, Y, loss):
@@ -283,10 +289,48 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
     def fit(self, X, y, sample_weight=None):
-        warm = self.warm_start and hasattr(self, "coefs_")
+        ((_, fitted),) = self._run(X, y, sample_weight, sparsity=self.sparsity)
+        self._adopt(fitted)
+        return self
+
+    fit.__doc__ = _FIT_DOC
+
+    def _adopt(self, fitted):
+        """Become the model ``fitted`` describes: the one place fitted attributes are set.
+
+        ``fitted`` is what :func:`skprune._fit.finish.finish` returned (with the
+        target attributes); the inference plan is then built from it.
+        """
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        self._build_inference_plan()
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_path(self, X, y, sample_weight, levels, level_finetune):
+        """``[(level, fitted attributes)]`` from one pruning path (see :meth:`_run`).
+
+        Sets no fitted attribute but ``n_features_in_`` (``feature_names_in_``):
+        each level's model is made from its attributes.
+        """
+        return self._run(X, y, sample_weight, sparsity=float(levels[-1]), levels=levels,
+                         level_finetune=level_finetune)
+
+    def _warm(self):
+        """Whether this fit continues the previous one (``warm_start`` and a fitted model)."""
+        return bool(self.get_params(deep=False).get("warm_start")) and hasattr(self, "coefs_")
+
+    def _run(self, X, y, sample_weight, *, sparsity, levels=None, level_finetune=None):
+        """Validate, train and finish: ``[(level, fitted attributes)]``.
+
+        Without ``levels`` one fit at ``sparsity``; with them one pruning
+        path (:class:`skprune._fit.path.PathPlan`) to the highest level,
+        each level finished as a fit is. ``sparsity`` is an argument so the
+        CV estimators, which have no such parameter, run the same code.
+        """
+        warm = self._warm()
         if is_dask_collection(X) or is_dask_collection(y):
             # Checked in one lazy pass on the cluster; the blocks stay there.
-            from ._dask import check_fit_inputs, map_rows
+            from ._data.dask_inputs import check_fit_inputs, map_rows
 
             names = _get_feature_names(getattr(X, "_meta", X))
             X, y, sample_weight, facts = check_fit_inputs(
@@ -308,13 +352,12 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         check_sample_weight_scale(sample_weight, facts.get("sw_sum"), facts.get("sw_max"))
         if loss == "squared_error":
             check_target_scale(Y, facts.get("y_absmax"))
-        fitted = self._fit(X, Y, sample_weight, loss, (X, y, sample_weight), target_attrs)
-        for name, value in {**target_attrs, **fitted}.items():
-            setattr(self, name, value)
-        self._build_inference_plan()
-        return self
-
-    fit.__doc__ = _FIT_DOC
+        fits = self._fit(X, Y, sample_weight, loss, (X, y, sample_weight), target_attrs,
+                         sparsity, levels, level_finetune)
+        inputs = {"n_features_in_": self.n_features_in_}
+        if hasattr(self, "feature_names_in_"):
+            inputs["feature_names_in_"] = self.feature_names_in_
+        return [(level, {**inputs, **target_attrs, **fitted}) for level, fitted in fits]
 
     def _check_dask_features(self, names, n_features, warm):
         """``n_features_in_`` and ``feature_names_in_``, as ``validate_data`` sets them.
@@ -333,21 +376,22 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
 
-    def _resolved_recipe(self, size=None):
+    def _resolved_recipe(self, size=None, *, sparsity):
         """The 'auto' parameters resolved for this solver, target and problem size.
 
         One source for ``fit`` and for reports that need the iteration budget
-        (:func:`._report.pruning_off_params`); see :func:`._recipes.resolve_recipe`.
+        (:func:`skprune._report.pruning_off_params`); see
+        :func:`skprune._fit.recipes.resolve_recipe`.
         """
-        return resolve_recipe(self.get_params(deep=False), size)
+        return resolve_recipe({**self.get_params(deep=False), "sparsity": sparsity}, size)
 
-    def _config(self, loss, layer_units, n_samples=None):
+    def _config(self, loss, layer_units, n_samples=None, *, sparsity):
         """Resolve every hyper-parameter once: the loop reads this, never the estimator.
 
         ``n_samples`` (the training rows, after any ``early_stopping``
         split) and ``layer_units`` size the problem for the 'auto' recipe.
         """
-        params = self.get_params(deep=False)
+        params = {**self.get_params(deep=False), "sparsity": sparsity}
         recipe = resolve_recipe(params, problem_size(n_samples, layer_units))
         n_prune_steps = recipe["n_prune_steps"]
         retrain_solver = recipe["retrain_solver"]
@@ -365,12 +409,12 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             tol=self.tol, n_iter_no_change=self.n_iter_no_change,
             weight_threshold=recipe["weight_threshold"],
             neuron_threshold=recipe["neuron_threshold"],
-            sparsity=self.sparsity, neuron_sparsity=self.neuron_sparsity,
+            sparsity=sparsity, neuron_sparsity=self.neuron_sparsity,
             criterion=resolve_criterion(self.criterion, WEIGHT_CRITERIA),
             neuron_criterion=resolve_criterion(self.neuron_criterion, NEURON_CRITERIA),
             # Every schedule value is known, and checked, before any training.
             sparsity_targets=tuple(
-                schedule_targets(self.schedule, n_prune_steps, self.sparsity)
+                schedule_targets(self.schedule, n_prune_steps, sparsity)
             ),
             neuron_targets=tuple(
                 schedule_targets(self.schedule, n_prune_steps, self.neuron_sparsity)
@@ -381,11 +425,12 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             step_description=step_descriptions(recipe, params),
             layer_units=tuple(int(u) for u in layer_units),
             short_phases=recipe["short_phases"], initial_tol=recipe["initial_tol"],
+            schedule=self.schedule,
         )
 
-    def _start_network(self, layer_units, dtype, rng):
+    def _start_network(self, layer_units, dtype, rng, sparsity):
         """The network training starts from: the previous fit's, or a fresh one."""
-        if not (self.warm_start and hasattr(self, "coefs_")):
+        if not self._warm():
             coefs, intercepts = self._initial_network(layer_units, dtype, rng)
             return Network(coefs, intercepts, [np.ones(W.shape, dtype=bool) for W in coefs])
         previous = getattr(self, "layer_units_original_", None)
@@ -402,13 +447,13 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                     self.hidden_layer_sizes_, tuple(layer_units[1:-1]),
                 )
             )
-        self._warn_if_less_sparse()
+        self._warn_if_less_sparse(sparsity)
         coefs = [to_dense(W).astype(dtype) for W in self.coefs_]
         intercepts = [np.array(b, dtype=dtype) for b in self.intercepts_]
         # Masks only shrink, across warm starts too: zeros stay pruned.
         return Network(coefs, intercepts, [W != 0 for W in coefs])
 
-    def _warn_if_less_sparse(self):
+    def _warn_if_less_sparse(self, sparsity):
         """Warn when a warm start asks for less sparsity than the previous fit left."""
         history = getattr(self, "pruning_history_", None) or []
         units = self.layer_units_original_
@@ -417,7 +462,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             ("sparsity", "target_sparsity", self.sparsity_),
             ("neuron_sparsity", "target_neuron_sparsity", kept_neurons),
         ):
-            wanted = getattr(self, name)
+            wanted = sparsity if name == "sparsity" else self.neuron_sparsity
             targets = [h[key] for h in history if h.get(key) is not None]
             # The previous target, or what the thresholds reached without one;
             # rounding and removed neurons can take a fit a little past its target.
@@ -445,13 +490,14 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             ),
         )
 
-    def _fit(self, X, Y, sample_weight, loss, hooks, target_attrs):
+    def _fit(self, X, Y, sample_weight, loss, hooks, target_attrs, sparsity, levels,
+             level_finetune):
         """Train, prune and retrain on validated ``X`` and encoded targets ``Y``.
 
         ``hooks`` (``X``, ``y`` and ``sample_weight`` as validated) and
         ``target_attrs`` (the subclass's fitted attributes known before
-        training, e.g. ``classes_``) are only for the callbacks. Returns a
-        dict of fitted attributes.
+        training, e.g. ``classes_``) are only for the callbacks. Returns
+        ``[(level, fitted attributes)]`` (see :meth:`_run`).
         """
         rng = check_random_state(self.random_state)
         # The one place training data is wrapped (in memory or on a dask
@@ -463,7 +509,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         # The start network is drawn before the early-stopping split, as
         # always: the split takes the generator's next numbers.
         net = self._checked_start(data.n_features, data.n_outputs, data.n_samples,
-                                  data.dtype, rng)
+                                  data.dtype, rng, sparsity)
         validation = None
         if self.early_stopping:
             data, validation = data.split(
@@ -474,94 +520,49 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
                                 self._layer_units(data.n_features, data.n_outputs))
                    if isinstance(data, InMemoryData) else contextlib.nullcontext())
         with threads:
-            return self._train(data, validation, loss, target_attrs, rng, hooks, net)
+            return self._train(data, validation, loss, target_attrs, rng, hooks, net,
+                               sparsity, levels, level_finetune)
 
-    def _checked_start(self, n_features, n_outputs, n_samples, dtype, rng):
+    def _checked_start(self, n_features, n_outputs, n_samples, dtype, rng, sparsity):
         """The start network, once the memory it needs is known to be there."""
         layer_units = self._layer_units(n_features, n_outputs)
-        solvers = (self.solver, self._resolved_recipe()["retrain_solver"])
+        solvers = (self.solver, self._resolved_recipe(sparsity=sparsity)["retrain_solver"])
         check_fit_memory(layer_units, n_samples, dtype, rewind=self.rewind, solvers=solvers)
-        return self._start_network(layer_units, dtype, rng)
+        return self._start_network(layer_units, dtype, rng, sparsity)
 
     def _layer_units(self, n_features, n_outputs):
         layer_units = (n_features, *self._hidden_sizes(), n_outputs)
-        if self.warm_start and getattr(self, "layer_units_original_", None) is not None:
+        if self._warm() and getattr(self, "layer_units_original_", None) is not None:
             if layer_units[1:-1] == self.layer_units_original_[1:-1]:
                 layer_units = self.layer_units_original_
         return layer_units
 
-    def _train(self, data, validation, loss, target_attrs, rng, hooks, net):
-        """Train, prune and retrain ``net`` on a data source; return the fitted attributes."""
-        warm = self.warm_start and hasattr(self, "coefs_")
+    def _train(self, data, validation, loss, target_attrs, rng, hooks, net, sparsity,
+               levels, level_finetune):
+        """Run the recipe on a data source and finish every model it reaches."""
+        warm = self._warm()
         layer_units = self._layer_units(data.n_features, data.n_outputs)
-        config = self._config(loss, layer_units, data.n_samples)
-        # skprune.pruning_path makes every requested level a step and keeps its model.
-        path = self.__dict__.get("_path_plan")
-        if path is not None:
-            config = path.configure(config)
+        config = self._config(loss, layer_units, data.n_samples, sparsity=sparsity)
+        plan = None
+        if levels is not None:
+            plan = PathPlan(levels, level_finetune)
+            config = plan.configure(config)
         task = fit_task(self, *hooks, 1 + config.n_prune_steps)
         record = self._record(warm)
         n_iter_before = record.n_iter
-
-        def attributes(coefs, intercepts):
-            return lambda: {
-                "coefs_": coefs, "intercepts_": intercepts,
-                "n_layers_": len(coefs) + 1, "n_outputs_": data.n_outputs, **target_attrs,
-            }
-
-        net, history = fit_loop(config, data, validation, record, net, rng, task, attributes,
-                                on_step=None if path is None else path.on_step)
-        if not record.diverged:
-            check_learned(data, config, record, net, n_iter_before)
-        shared = None
-        if self.weight_bits is not None:
-            net, shared = share_network(config, data, net, record, self.weight_bits)
-        fitted = self._fitted_attributes(config, record, net, history, validation)
-        if shared is not None:
-            fitted.update(shared_attributes(shared))
-        n_iter = record.n_iter - n_iter_before
-        fitted["n_iter_"] = n_iter  # this fit's iterations, as in scikit-learn's MLP
-        fitted["t_"] = getattr(self, "t_", 0) * warm + n_iter * data.n_samples
-        task.end(lambda: {**target_attrs, **fitted})
-        return fitted
-
-    def _fitted_attributes(self, config, record, net, history, validation):
-        coefs, intercepts, _ = net
-        coefs_csr = [to_csr(W) for W in coefs]
-        kept = np.array([W.nnz for W in coefs_csr])
-        n_original = np.array(config.n_original)
-        # An input feature with no surviving outgoing weight is never read.
-        feature_mask = np.diff(coefs_csr[0].indptr) > 0
-        validated = validation is not None
-        return {
-            "coefs_": coefs_csr,
-            "intercepts_": intercepts,
-            "n_iter_": record.n_iter,
-            "n_layers_": len(coefs) + 1,
-            "n_outputs_": config.layer_units[-1],
-            "hidden_layer_sizes_": tuple(int(W.shape[1]) for W in coefs[:-1]),
-            "layer_units_original_": tuple(int(u) for u in config.layer_units),
-            "n_weights_original_": int(n_original.sum()),
-            "weight_threshold_": config.weight_threshold,
-            "neuron_threshold_": config.neuron_threshold,
-            "n_prune_steps_": config.n_prune_steps,
-            "retrain_iter_": config.retrain_iter,
-            "finetune_iter_": config.finetune_iter,
-            "retrain_solver_": config.retrain_solver,
-            "sparsity_": float(1 - kept.sum() / n_original.sum()),
-            "layer_sparsity_": 1 - kept / n_original,
-            "feature_mask_": feature_mask,
-            "n_features_used_": int(feature_mask.sum()),
-            "pruning_history_": history,
-            "loss_": record.loss_curve[-1] if record.loss_curve else np.nan,
-            "loss_curve_": record.loss_curve,
-            "best_loss_": None if validated else min(record.loss_curve, default=np.nan),
-            "validation_scores_": record.validation_scores if validated else None,
-            # None too when training diverged before any finite score.
-            "best_validation_score_": (
-                record.best_validation_score
-                if validated and np.isfinite(record.best_validation_score)
-                else None
-            ),
-            **shared_attributes(None),  # weight_bits: set by _train after sharing
-        }
+        t_before = getattr(self, "t_", 0) if warm else 0
+        net, history = fit_loop(
+            config, data, validation, record, net, rng, task,
+            midfit_view(config, record, validation, target_attrs),
+            on_step=None if plan is None else plan.on_step,
+        )
+        runs = ([(sparsity, config, record, net, history)] if plan is None
+                else plan.results(config, record, net, history))
+        fits = [
+            (level, finish(level_config, data, level_net, level_record, level_history,
+                           validation, weight_bits=self.weight_bits,
+                           n_iter_before=n_iter_before, t_before=t_before))
+            for level, level_config, level_record, level_net, level_history in runs
+        ]
+        task.end(lambda: {**target_attrs, **fits[-1][1]})
+        return fits

@@ -24,7 +24,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from . import __version__
 from ._classifier import PrunedMLPClassifier
 from ._cli_input import (
     MAX_CLASSES,
@@ -33,9 +32,10 @@ from ._cli_input import (
     read_csv,
     target_and_task,
 )
-from ._recipes import problem_size
+from ._fit.recipes import problem_size
 from ._regressor import PrunedMLPRegressor
 from ._report import pruning_off_params
+from ._version import __version__
 
 # Options that map one to one onto estimator parameters, with the CLI's
 # defaults: the estimator's own, plus a 90 %% sparsity target (which switches

@@ -1,18 +1,15 @@
 """PrunedMLPClassifierCV and PrunedMLPRegressorCV: the sparsity chosen by cross-validation.
 
 Like :class:`~sklearn.linear_model.LassoCV`, which gets its whole alpha path
-from one path per fold, each fold runs one :func:`._path.pruning_path` and
-scores every requested level on the held-out part; the chosen level is then
-refitted on all the data, and the CV estimator predicts with that model
-itself. The levels are scored after a fine-tune as long as one retraining
-step (``retrain_iter``), not ``fit``'s full fine-tune: ``bench_path.py``
-measures that this ranks the levels as independent fits do, for a fraction
-of the cost. The refit is a complete ``fit`` at the chosen level.
+from one path per fold, each fold runs one pruning path
+(:func:`skprune._model_selection.score_path_split`, the fold scorer
+:class:`~skprune.PruningCurveDisplay` uses too) and scores every requested
+level on the held-out part; the chosen level is then refitted on all the
+data by the same engine, and the CV estimator predicts with that model
+itself.
 """
 
-import inspect
 import numbers
-import time
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -28,45 +25,36 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.validation import (
-    _check_method_params,
-    _check_sample_weight,
-    validate_data,
-)
+from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ._base import _atomic_fit
 from ._classifier import PrunedMLPClassifier
-from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
-from ._path import run_path
-from ._recipes import problem_size, resolve_recipe
+from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC, drop_entries
+from ._model_selection import score_path_split, warn_failed_fits
+from ._path import check_levels
 from ._regressor import PrunedMLPRegressor
 
 #: Parameters of the base estimator the CV estimators do not take: the
 #: sparsity is what they choose, and every fold starts from scratch.
-_NOT_TAKEN = {
-    "sparsity": "it chooses the sparsity itself: give the levels to try as "
-                "sparsities=[...] (best_sparsity_ is the chosen one)",
-    "warm_start": "every fold's pruning path starts from a fresh network",
-}
-
-#: The CV estimators' own parameters and their defaults.
-_CV_DEFAULTS = {
-    "sparsities": 5,
-    "cv": None,
-    "scoring": None,
-    "selection": "best",
-    "n_jobs": None,
-    "refit": True,
-}
+_NOT_TAKEN = ("sparsity", "warm_start")
 
 _CV_CONSTRAINTS = {
     "sparsities": [Interval(numbers.Integral, 1, None, closed="left"), "array-like"],
     "cv": ["cv_object"],
     "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-    "selection": [StrOptions({"best", "one-standard-error"})],
+    "selection_rule": [StrOptions({"best", "one-standard-error"})],
+    "error_score": [StrOptions({"raise"}), numbers.Real],
+    "return_train_score": ["boolean"],
     "n_jobs": [numbers.Integral, None],
     "refit": ["boolean"],
 }
+
+
+def _constraints(base):
+    """The base estimator's parameter constraints without sparsity and warm_start, plus the CV ones."""
+    return {**{k: v for k, v in base._parameter_constraints.items() if k not in _NOT_TAKEN},
+            **_CV_CONSTRAINTS}
+
 
 _CV_PARAMS_DOC = """sparsities : int or array-like of float, default=5
         The sparsity levels to choose from, each in [0, 1). An int ``n``
@@ -83,7 +71,7 @@ _CV_PARAMS_DOC = """sparsities : int or array-like of float, default=5
         :func:`sklearn.metrics.check_scoring`); None is the estimator's
         ``score``. Higher is better.
 
-    selection : {'best', 'one-standard-error'}, default='best'
+    selection_rule : {'best', 'one-standard-error'}, default='best'
         Which level is chosen: 'best' is the level with the best mean
         held-out score (ties go to the sparser level); 'one-standard-error'
         is the sparsest level whose mean score is within one standard error
@@ -92,6 +80,17 @@ _CV_PARAMS_DOC = """sparsities : int or array-like of float, default=5
         one-standard-error rule. 'best' is the default because it is what
         :class:`~sklearn.model_selection.GridSearchCV` chooses; the
         other trades a little accuracy for a sparser model.
+
+    error_score : 'raise' or numeric, default=np.nan
+        The score of a level where fitting or scoring failed, as in
+        :class:`~sklearn.model_selection.GridSearchCV`: a failed pruning
+        path gives every level of that fold this score, a failed scoring
+        one level; a warning says so. 'raise' raises instead. If every fold's
+        path fails, ``fit`` raises. The selection rules skip NaN scores.
+
+    return_train_score : bool, default=False
+        Also score every level on the training part of each fold
+        (``cv_results_['mean_train_score']`` and friends).
 
     n_jobs : int, default=None
         Folds run in parallel with joblib (``-1`` is all cores); works with
@@ -103,106 +102,12 @@ _CV_PARAMS_DOC = """sparsities : int or array-like of float, default=5
 """
 
 
-def default_sparsities(n_levels):
-    """``n_levels`` sparsities whose densities are log-spaced from 0.5 to 0.02.
-
-    Examples
-    --------
-    >>> from skprune._cv import default_sparsities
-    >>> default_sparsities(5).tolist()
-    [0.5, 0.776, 0.9, 0.955, 0.98]
-    """
-    if n_levels == 1:
-        return np.array([0.9])
-    return np.round(1 - np.geomspace(0.5, 0.02, n_levels), 3)
-
-
-def _signature(base):
-    """The base estimator's ``__init__`` signature without sparsity and warm_start, plus the CV parameters."""
-    kept = [p for name, p in inspect.signature(base.__init__).parameters.items()
-            if name not in _NOT_TAKEN]
-    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
-             for name, default in _CV_DEFAULTS.items()]
-    return inspect.Signature(kept + added)
-
-
-def _constraints(base):
-    """The base estimator's parameter constraints without sparsity and warm_start, plus the CV ones."""
-    return {**{k: v for k, v in base._parameter_constraints.items() if k not in _NOT_TAKEN},
-            **_CV_CONSTRAINTS}
-
-
-def _make_init(base):
-    signature = _signature(base)
-
-    def __init__(self, *args, **params):
-        for name, reason in _NOT_TAKEN.items():
-            if name in params:
-                raise TypeError("%s does not take %s: %s."
-                                % (type(self).__name__, name, reason))
-        bound = signature.bind(self, *args, **params)
-        bound.apply_defaults()
-        for name, value in list(bound.arguments.items())[1:]:
-            setattr(self, name, value)
-
-    # Derived, so the CV estimators take every parameter their base
-    # estimator takes and the two cannot drift apart.
-    __init__.__signature__ = signature
-    return __init__
-
-
-def _drop_entries(doc, names):
-    """A numpydoc parameter list without the entries of ``names``."""
-    chunks = doc.split("\n\n    ")
-    entries = []
-    for chunk in chunks:
-        if entries and chunk.startswith(" "):  # a second paragraph of one entry
-            entries[-1] += "\n\n    " + chunk
-        else:
-            entries.append(chunk)
-    kept = [e for e in entries if e.split(" :", 1)[0].strip() not in names]
-    return "\n\n    ".join(kept)
-
-
-def _fold_scores(estimator, X, y, sample_weight, train, test, levels, scorer,
-                 score_params, finetune_iter, fold, verbose, context):
-    """Fit one pruning path on ``train``; score every level on ``test``.
-
-    ``context`` is the fold's callback context (None without callbacks): the
-    path's fit reports into it, as a fit in ``GridSearchCV`` does.
-    """
-    from sklearn.utils import _safe_indexing
-
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
-    sw_train = None if sample_weight is None else sample_weight[train]
-    test_params = _check_method_params(X, params=score_params, indices=test)
-    start = time.process_time()
-    if context is None:
-        _, models = run_path(estimator, X_train, y_train, levels, sw_train, finetune_iter,
-                             steps="snap")
-    else:
-        metadata = None if sw_train is None else {"sample_weight": sw_train}
-        with context.propagate_callback_context(estimator):
-            context.call_on_fit_task_begin(estimator=estimator, X=X_train, y=y_train,
-                                           metadata=metadata)
-            _, models = run_path(estimator, X_train, y_train, levels, sw_train,
-                                 finetune_iter, steps="snap")
-            context.call_on_fit_task_end(estimator=estimator, X=X_train, y=y_train,
-                                         metadata=metadata)
-    scores = [scorer(model, X_test, y_test, **test_params) for model in models]
-    n_weights = [int(sum(W.nnz for W in model.coefs_)) for model in models]
-    if verbose:
-        for level, score in zip(levels, scores):
-            print("[%s] fold %d: sparsity=%.3f score=%.4f"
-                  % (type(estimator).__name__ + "CV", fold + 1, level, score))
-        print("[%sCV] fold %d done in %.1f s CPU"
-              % (type(estimator).__name__, fold + 1, time.process_time() - start))
-    return np.asarray(scores, dtype=float), np.asarray(n_weights)
-
 
 def select_level(levels, scores, rule):
     """Index of the chosen level: ``scores`` is (n_levels, n_folds), higher is better.
+
+    Levels with a NaN score on some fold (a failed fit or scoring, see
+    ``error_score``) are skipped; the standard error is over the folds.
 
     Examples
     --------
@@ -215,12 +120,16 @@ def select_level(levels, scores, rule):
     1
     """
     mean = scores.mean(axis=1)
-    best = int(np.flatnonzero(mean >= mean.max() - 1e-12).max())
+    valid = np.isfinite(mean)
+    if not valid.any():
+        raise ValueError("Every level has a non-finite mean score: no level can be "
+                         "chosen. Set error_score='raise' to see why.")
+    best = int(np.flatnonzero(valid & (mean >= mean[valid].max() - 1e-12)).max())
     if rule == "best":
         return best
     n_folds = scores.shape[1]
     standard_error = scores[best].std() / np.sqrt(n_folds)
-    within = np.flatnonzero(mean >= mean[best] - standard_error)
+    within = np.flatnonzero(valid & (mean >= mean[best] - standard_error))
     return int(within[np.argmax(np.asarray(levels)[within])])
 
 
@@ -228,22 +137,10 @@ class _CVMixin:
     """The fit of the CV estimators; the rest comes from the base estimator."""
 
     def _base_estimator(self):
-        params = {name: getattr(self, name)
-                  for name in self._base_class._get_param_names() if name not in _NOT_TAKEN}
+        params = {name: getattr(self, name) for name in self._base_class._get_param_names()
+                  if name not in _NOT_TAKEN}
         params["verbose"] = self.verbose > 1  # the fits' own lines only on verbose >= 2
         return self._base_class(**params)
-
-    def _levels(self):
-        if isinstance(self.sparsities, numbers.Integral):
-            return default_sparsities(self.sparsities)
-        try:
-            levels = np.unique(np.asarray(self.sparsities, dtype=float))
-        except (TypeError, ValueError):
-            levels = np.array([np.nan])
-        if levels.ndim != 1 or levels.size == 0 or not np.all((levels >= 0) & (levels < 1)):
-            raise ValueError("sparsities must be one or more floats in [0, 1), got %r."
-                             % (self.sparsities,))
-        return levels
 
     def _routed_params(self, sample_weight, params):
         if _routing_enabled():
@@ -276,7 +173,7 @@ class _CVMixin:
         self : object
             The fitted estimator.
         """
-        levels = self._levels()
+        levels = check_levels(self.sparsities, allow_count=True)
         for name in [n for n in self.__dict__ if n.endswith("_") and not n.startswith("_")]:
             delattr(self, name)  # a refit=False fit must not keep an earlier model
         self.__dict__.pop("_plan", None)
@@ -293,36 +190,42 @@ class _CVMixin:
         cv = check_cv(self.cv, y, classifier=is_classifier(base))
         splits = list(cv.split(X, y, **routed.splitter.split))
         scorer = check_scoring(base, scoring=self.scoring)
-        # The recipe of a fold's fit: its rows and the network's weights size it
-        # (the output layer's width does not change which side of the cut-off it is on).
-        fold_rows = X.shape[0] - min(len(test) for _, test in splits)
-        units = (X.shape[1], *base._hidden_sizes(), 1)
-        recipe = resolve_recipe({**base.get_params(), "sparsity": float(levels[-1])},
-                                problem_size(fold_rows, units))
-        finetune = min(recipe["retrain_iter"], recipe["finetune_iter"])
         task = self._cv_task(X, y, sample_weight, len(splits))
         results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_scores)(
-                clone(base), X, y, sample_weight, train, test, levels, scorer,
-                routed.scorer.score, finetune, k, self.verbose > 0,
-                None if task is None else task.folds[k],
+            delayed(score_path_split)(
+                clone(base), [], X, y, train, test, levels, scorer,
+                sample_weight=sample_weight, score_params=routed.scorer.score,
+                return_train=self.return_train_score, error_score=self.error_score,
+                context=None if task is None else task.folds[k],
             )
             for k, (train, test) in enumerate(splits)
         )
-        scores = np.column_stack([r[0] for r in results])
-        n_weights = np.column_stack([r[1] for r in results]).mean(axis=1)
-        chosen = select_level(levels, scores, self.selection)
+        warn_failed_fits(results, self.error_score)
+        self._print_folds(levels, results)
+        scores = np.column_stack([r["test_scores"] for r in results])
+        chosen = select_level(levels, scores, self.selection_rule)
+        fitted = {}
         if self.refit:
-            self._refit(base, float(levels[chosen]), X, y, sample_weight, task)
-        self.sparsities_ = levels
-        self.best_sparsity_ = float(levels[chosen])
-        self.best_index_ = chosen
-        self.scores_path_ = scores
-        self.cv_results_ = _cv_results(levels, scores, n_weights)
-        self.n_splits_ = len(splits)
+            fitted = self._refit(base, float(levels[chosen]), X, y, sample_weight, task)
+        self._adopt({
+            **fitted,
+            "sparsities_": levels, "best_sparsity_": float(levels[chosen]),
+            "best_index_": chosen, "best_score_": float(scores[chosen].mean()),
+            "scores_path_": scores, "cv_results_": _cv_results(levels, results),
+            "n_splits_": len(splits),
+        })
         if task is not None:
             task.root.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
+
+    def _print_folds(self, levels, results):
+        if not self.verbose:
+            return
+        name = type(self).__name__
+        for k, result in enumerate(results):
+            for level, score in zip(levels, result["test_scores"]):
+                print("[%s] fold %d: sparsity=%.3f score=%.4f" % (name, k + 1, level, score))
+            print("[%s] fold %d done in %.1f s" % (name, k + 1, result["fit_time"]))
 
     def _cv_task(self, X, y, sample_weight, n_folds):
         """The root callback context, with one subtask per fold and one for the refit."""
@@ -337,22 +240,17 @@ class _CVMixin:
         return Bunch(root=context, folds=folds, refit=refit)
 
     def _refit(self, base, level, X, y, sample_weight, task):
+        """The fitted attributes of the model at ``level`` on all the data (the path engine's)."""
         model = clone(base).set_params(sparsity=level)
-        if task is not None:
-            metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-            with task.refit.propagate_callback_context(model):
-                task.refit.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-                model.fit(X, y, sample_weight=sample_weight)
-                task.refit.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
-        else:
-            model.fit(X, y, sample_weight=sample_weight)
-        for name, value in model.__dict__.items():
-            if name.endswith("_") and not name.startswith("_") or name in self._fitted_private:
-                setattr(self, name, value)
-        self._build_inference_plan()
-
-    #: Private attributes of the refit model that predicting and saving read.
-    _fitted_private = ("_label_binarizer", "_shared_layers", "_shared_coefs")
+        if task is None:
+            ((_, fitted),) = model._fit_path(X, y, sample_weight, [level], None)
+            return fitted
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        with task.refit.propagate_callback_context(model):
+            task.refit.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            ((_, fitted),) = model._fit_path(X, y, sample_weight, [level], None)
+            task.refit.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+        return fitted
 
     def _forward_fitted(self, X):
         if "best_sparsity_" in self.__dict__ and "coefs_" not in self.__dict__:
@@ -401,15 +299,45 @@ class _CVMixin:
                         % (cls.__name__, cls._base_class.__name__))
 
 
-def _cv_results(levels, scores, n_weights):
-    mean, std = scores.mean(axis=1), scores.std(axis=1)
-    # Equal means share a rank, as in GridSearchCV.
-    rank = np.array([1 + np.sum(mean > m + 1e-12) for m in mean], dtype=np.int32)
-    results = {"sparsity": np.asarray(levels, dtype=float), "n_weights": n_weights}
-    for k in range(scores.shape[1]):
-        results["split%d_test_score" % k] = scores[:, k]
-    results.update(mean_test_score=mean, std_test_score=std, rank_test_score=rank)
-    return results
+def _rank(mean):
+    """Ranks as GridSearchCV gives them: equal means share one, NaN ranks last."""
+    filled = np.where(np.isfinite(mean), mean, -np.inf)
+    return np.array([1 + np.sum(filled > m + 1e-12) for m in filled], dtype=np.int32)
+
+
+def _nanmean(values):
+    """Row means over the finite entries; NaN for a row with none (and no warning)."""
+    finite = np.isfinite(values)
+    total = np.where(finite, values, 0).sum(axis=1)
+    count = finite.sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _cv_results(levels, results):
+    """``cv_results_``: GridSearchCV's keys, one entry per level."""
+    levels = np.asarray(levels, dtype=float)
+    out = {
+        "params": [{"sparsity": float(s)} for s in levels],
+        "param_sparsity": np.ma.MaskedArray(levels, mask=False),
+        "sparsity": levels,
+        # Stored weights, the mean over the folds whose path was fitted.
+        "n_weights": _nanmean(np.column_stack([r["n_weights"] for r in results])),
+    }
+    for kind in ("fit", "score"):
+        times = np.array([r[kind + "_time"] for r in results])
+        out["mean_%s_time" % kind] = np.full(len(levels), times.mean())
+        out["std_%s_time" % kind] = np.full(len(levels), times.std())
+    parts = ["test"] + (["train"] if results[0]["train_scores"] is not None else [])
+    for part in parts:
+        scores = np.column_stack([r[part + "_scores"] for r in results])
+        for k in range(scores.shape[1]):
+            out["split%d_%s_score" % (k, part)] = scores[:, k]
+        mean = scores.mean(axis=1)
+        out["mean_%s_score" % part] = mean
+        out["std_%s_score" % part] = scores.std(axis=1)
+        if part == "test":
+            out["rank_test_score"] = _rank(mean)
+    return out
 
 
 _CV_ATTRS_DOC = """best_sparsity_ : float
@@ -424,11 +352,19 @@ _CV_ATTRS_DOC = """best_sparsity_ : float
     scores_path_ : ndarray of shape (n_levels, n_folds)
         Held-out score of every level on every fold.
 
+    best_score_ : float
+        Mean held-out score of the chosen level.
+
     cv_results_ : dict of ndarray
-        Per level: ``sparsity``, ``n_weights`` (stored weights, the mean
-        over the folds), ``split{k}_test_score``, ``mean_test_score``,
-        ``std_test_score`` and ``rank_test_score``; can be read into a
-        pandas DataFrame.
+        One entry per level, with
+        :class:`~sklearn.model_selection.GridSearchCV`'s keys: ``params``,
+        ``param_sparsity``, ``split{k}_test_score``, ``mean_test_score``,
+        ``std_test_score``, ``rank_test_score`` (with
+        ``return_train_score``, the same for ``train``), ``mean_fit_time``,
+        ``std_fit_time``, ``mean_score_time`` and ``std_score_time`` (each
+        fold's path is one fit, shared by its levels); and ``sparsity``, the
+        level, and ``n_weights``, the stored weights (mean over the folds).
+        Can be read into a pandas DataFrame.
 
     n_splits_ : int
         Number of folds.
@@ -461,7 +397,7 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
     every fold one gradual pruning run visits all the ``sparsities`` and
     scores each on the held-out part, so choosing among ``n`` levels costs
     about one pruned fit per fold instead of ``n``. The level with the best
-    mean score (see ``selection``) is then refitted on all the data, and
+    mean score (see ``selection_rule``) is then refitted on all the data, and
     this estimator predicts with that model.
 
     Parameters
@@ -496,12 +432,102 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
     (True, True)
     >>> clf.cv_results_["mean_test_score"].shape
     (2,)
-    """ % (_drop_entries(_BASE_PARAMS_DOC, _NOT_TAKEN), _CV_PARAMS_DOC, _CV_ATTRS_DOC,
+    """ % (drop_entries(_BASE_PARAMS_DOC, _NOT_TAKEN), _CV_PARAMS_DOC, _CV_ATTRS_DOC,
            _BASE_ATTRS_DOC, _CV_NOTES)
 
     _base_class = PrunedMLPClassifier
     _parameter_constraints = _constraints(PrunedMLPClassifier)
-    __init__ = _make_init(PrunedMLPClassifier)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        solver="adam",
+        alpha=1e-4,
+        learning_rate="constant",
+        learning_rate_init="auto",
+        power_t=0.5,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        max_fun=15000,
+        early_stopping=False,
+        validation_fraction=0.1,
+        weight_threshold="auto",
+        neuron_threshold="auto",
+        criterion="obd",
+        neuron_criterion="activation",
+        neuron_sparsity=None,
+        schedule="gradual",
+        prune_scope="global",
+        min_layer_density=0.01,
+        n_prune_steps="auto",
+        retrain_iter="auto",
+        finetune_iter="auto",
+        retrain_solver="auto",
+        rewind=False,
+        l1_alpha=0.0,
+        weight_bits=None,
+        random_state=None,
+        verbose=False,
+        sparsities=5,
+        cv=None,
+        scoring=None,
+        selection_rule="best",
+        error_score=np.nan,
+        return_train_score=False,
+        n_jobs=None,
+        refit=True,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.max_fun = max_fun
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.weight_threshold = weight_threshold
+        self.neuron_threshold = neuron_threshold
+        self.criterion = criterion
+        self.neuron_criterion = neuron_criterion
+        self.neuron_sparsity = neuron_sparsity
+        self.schedule = schedule
+        self.prune_scope = prune_scope
+        self.min_layer_density = min_layer_density
+        self.n_prune_steps = n_prune_steps
+        self.retrain_iter = retrain_iter
+        self.finetune_iter = finetune_iter
+        self.retrain_solver = retrain_solver
+        self.rewind = rewind
+        self.l1_alpha = l1_alpha
+        self.weight_bits = weight_bits
+        self.random_state = random_state
+        self.verbose = verbose
+        self.sparsities = sparsities
+        self.cv = cv
+        self.scoring = scoring
+        self.selection_rule = selection_rule
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.n_jobs = n_jobs
+        self.refit = refit
 
 
 class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
@@ -511,7 +537,7 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
     every fold one gradual pruning run visits all the ``sparsities`` and
     scores each on the held-out part (R² by default), so choosing among
     ``n`` levels costs about one pruned fit per fold instead of ``n``. The
-    level with the best mean score (see ``selection``) is then refitted on
+    level with the best mean score (see ``selection_rule``) is then refitted on
     all the data, and this estimator predicts with that model.
 
     Parameters
@@ -540,9 +566,99 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
     ...                            random_state=0).fit(X, y / 100)
     >>> sorted(reg.cv_results_)[:3]
     ['mean_test_score', 'n_weights', 'rank_test_score']
-    """ % (_drop_entries(_BASE_PARAMS_DOC, _NOT_TAKEN), _CV_PARAMS_DOC, _CV_ATTRS_DOC,
+    """ % (drop_entries(_BASE_PARAMS_DOC, _NOT_TAKEN), _CV_PARAMS_DOC, _CV_ATTRS_DOC,
            _BASE_ATTRS_DOC, _CV_NOTES)
 
     _base_class = PrunedMLPRegressor
     _parameter_constraints = _constraints(PrunedMLPRegressor)
-    __init__ = _make_init(PrunedMLPRegressor)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        solver="adam",
+        alpha=1e-4,
+        learning_rate="constant",
+        learning_rate_init="auto",
+        power_t=0.5,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        max_fun=15000,
+        early_stopping=False,
+        validation_fraction=0.1,
+        weight_threshold="auto",
+        neuron_threshold="auto",
+        criterion="obd",
+        neuron_criterion="activation",
+        neuron_sparsity=None,
+        schedule="gradual",
+        prune_scope="global",
+        min_layer_density=0.01,
+        n_prune_steps="auto",
+        retrain_iter="auto",
+        finetune_iter="auto",
+        retrain_solver="auto",
+        rewind=False,
+        l1_alpha=0.0,
+        weight_bits=None,
+        random_state=None,
+        verbose=False,
+        sparsities=5,
+        cv=None,
+        scoring=None,
+        selection_rule="best",
+        error_score=np.nan,
+        return_train_score=False,
+        n_jobs=None,
+        refit=True,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.max_fun = max_fun
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.weight_threshold = weight_threshold
+        self.neuron_threshold = neuron_threshold
+        self.criterion = criterion
+        self.neuron_criterion = neuron_criterion
+        self.neuron_sparsity = neuron_sparsity
+        self.schedule = schedule
+        self.prune_scope = prune_scope
+        self.min_layer_density = min_layer_density
+        self.n_prune_steps = n_prune_steps
+        self.retrain_iter = retrain_iter
+        self.finetune_iter = finetune_iter
+        self.retrain_solver = retrain_solver
+        self.rewind = rewind
+        self.l1_alpha = l1_alpha
+        self.weight_bits = weight_bits
+        self.random_state = random_state
+        self.verbose = verbose
+        self.sparsities = sparsities
+        self.cv = cv
+        self.scoring = scoring
+        self.selection_rule = selection_rule
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.n_jobs = n_jobs
+        self.refit = refit

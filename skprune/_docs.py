@@ -6,8 +6,8 @@ Kept apart from the estimator code; :mod:`._classifier` and
 
 import textwrap
 
-from ._recipes import LARGE_PROBLEM, RECIPES, recipe_values
-from ._solvers import SOLVERS
+from ._fit.recipes import LARGE_PROBLEM, RECIPES, recipe_values
+from ._fit.solvers import SOLVERS
 
 _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer,
@@ -266,7 +266,7 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         Print the loss at every iteration and a line per pruning step."""
 
 def _solver_doc():
-    """The ``solver`` entry, from the solver registry (:data:`._solvers.SOLVERS`)."""
+    """The ``solver`` entry, from the solver registry (:data:`skprune._fit.solvers.SOLVERS`)."""
     names = ", ".join("'%s'" % name for name in SOLVERS)
     body = (
         "Full-batch solver; every step uses the exact gradient over all "
@@ -312,7 +312,7 @@ def _large_steps():
 
 
 def recipe_table_rst():
-    """The 'auto' recipes (:data:`._recipes.RECIPES`) as the user guide's rst table.
+    """The 'auto' recipes (:data:`skprune._fit.recipes.RECIPES`) as the user guide's rst table.
 
     ``docs/includes/recipes.rst`` holds its output; a test checks it is current.
 
@@ -333,7 +333,7 @@ def recipe_table_rst():
 
 
 def _recipe_row(rule):
-    """The cells of one :class:`._recipes.RecipeRule`; empty where it sets nothing."""
+    """The cells of one :class:`skprune._fit.recipes.RecipeRule`; empty where it sets nothing."""
     def cell(value, text="%s"):
         return "" if value is None else text % _number(value)
 
@@ -352,7 +352,7 @@ def _recipe_row(rule):
 
 
 def _recipe_docs(doc):
-    """``doc`` with the numbers of the 'auto' recipes (:data:`._recipes.RECIPES`) filled in."""
+    """``doc`` with the numbers of the 'auto' recipes (:data:`skprune._fit.recipes.RECIPES`) filled in."""
     steps = {name: cls.auto_learning_rate for name, cls in SOLVERS.items()
              if cls.auto_learning_rate is not None}
     filled = dict(
@@ -501,3 +501,16 @@ _FIT_DOC = """Fit the network to ``X`` and ``y``, pruning it as configured.
             leaves the estimator exactly as it was: unfitted, or with the
             previous fit intact.
         """
+
+
+def drop_entries(doc, names):
+    """A numpydoc parameter list without the entries of ``names``."""
+    chunks = doc.split("\n\n    ")
+    entries = []
+    for chunk in chunks:
+        if entries and chunk.startswith(" "):  # a second paragraph of one entry
+            entries[-1] += "\n\n    " + chunk
+        else:
+            entries.append(chunk)
+    kept = [e for e in entries if e.split(" :", 1)[0].strip() not in names]
+    return "\n\n    ".join(kept)

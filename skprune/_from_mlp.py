@@ -18,8 +18,9 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._loop import Record
-from ._surgery import Network
+from ._fit.finish import finish
+from ._fit.loop import Record
+from ._net.surgery import Network
 
 #: The pruned estimator's loss for each output activation of a scikit-learn MLP.
 _LOSSES = {
@@ -93,20 +94,17 @@ def from_mlp(cls, mlp, params, mlp_class, target_attrs):
     coefs = [np.array(W) for W in mlp.coefs_]
     intercepts = [np.array(b) for b in mlp.intercepts_]
     layer_units = (int(mlp.n_features_in_),) + tuple(int(W.shape[1]) for W in coefs)
-    config = est._config(_LOSSES[mlp.out_activation_], layer_units)
-    net = Network(coefs, intercepts, None)
-    fitted = est._fitted_attributes(config, Record(), net, [], None)
+    config = est._config(_LOSSES[mlp.out_activation_], layer_units, sparsity=est.sparsity)
+    # Finished as any fit is, without rows: nothing to check or share yet.
+    fitted = finish(config, None, Network(coefs, intercepts, None), Record(), [], None)
     fitted.update(
-        n_iter_=0,
         n_features_in_=int(mlp.n_features_in_),
         out_activation_=mlp.out_activation_,
         **target_attrs(mlp),
     )
     if hasattr(mlp, "feature_names_in_"):
         fitted["feature_names_in_"] = np.array(mlp.feature_names_in_, dtype=object)
-    for name, value in fitted.items():
-        setattr(est, name, value)
-    est._build_inference_plan()
+    est._adopt(fitted)
     return est
 
 

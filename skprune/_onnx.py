@@ -224,7 +224,7 @@ def _network(scope, container, model, input_name, dtype, proto_dtype):
     name = scope.get_unique_variable_name("cast_input")
     apply_cast(scope, input_name, name, container, to=proto_dtype)
     last = len(model.coefs_) - 1
-    from ._compress import current_sharing
+    from ._net.storage import current_sharing
 
     shared = current_sharing(model) or [None] * len(model.coefs_)
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):

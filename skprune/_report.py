@@ -51,7 +51,7 @@ def pruning_off_params(estimator, one_phase=False, size=None):
         runs the same phases, retraining included.
     size : int or None, default=None
         With ``one_phase``: the problem's training rows times weights
-        (:func:`._recipes.problem_size`), which picks the 'auto' recipe whose
+        (:func:`skprune._fit.recipes.problem_size`), which picks the 'auto' recipe whose
         budget the one phase gets (large problems have shorter recipes);
         None for the recipe of small problems.
 
@@ -87,7 +87,7 @@ def pruning_off_params(estimator, one_phase=False, size=None):
                 continue
             owner = params[prefix] if prefix else estimator
             # 'auto' values resolve per solver and target: ask the estimator.
-            recipe = owner._resolved_recipe(size)
+            recipe = owner._resolved_recipe(size, sparsity=getattr(owner, "sparsity", None))
             steps, retrain = recipe["n_prune_steps"], recipe["retrain_iter"]
             budget = owner.max_iter + (steps - 1) * retrain + recipe["finetune_iter"]
             for key, value in (("max_iter", budget), ("n_prune_steps", 1),
@@ -222,7 +222,7 @@ def compression_report(estimator):
 
 def _storage(estimator, n_stored):
     """Bytes per part of the fitted weights and biases, and bits per stored weight."""
-    from ._compress import current_sharing, stored_bytes
+    from ._net.storage import current_sharing, stored_bytes
 
     shared = current_sharing(estimator)
     biases = int(sum(_nbytes(b) for b in estimator.intercepts_))

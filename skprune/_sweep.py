@@ -10,6 +10,8 @@ from numbers import Real
 import numpy as np
 from sklearn.base import clone
 
+from ._model_selection import score_path_split
+from ._path import check_levels, shares_path
 from ._report import pruning_off_params
 
 
@@ -70,7 +72,6 @@ def path_target(estimator, full_name, param_range, fit_params):
     levels, and at most ``sample_weight`` as fit parameter of a bare estimator.
     """
     from ._base import BasePrunedMLP
-    from ._path import shares_path
 
     steps = list(getattr(estimator, "steps", []))
     mlp = steps[-1][1] if steps else estimator
@@ -86,49 +87,33 @@ def path_target(estimator, full_name, param_range, fit_params):
     return steps[:-1], mlp
 
 
-def _path_split_scores(prefix, mlp, X, y, train, test, levels, scorer, return_train,
-                       sample_weight):
-    """One split: one pruning path; per level, the sparsity and the test (and train) score."""
-    from sklearn.pipeline import Pipeline
-    from sklearn.utils import _safe_indexing
-
-    from ._path import pruning_path
-
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
-    fitted_prefix = clone(Pipeline(prefix)).fit(X_train, y_train) if prefix else None
-    inputs = fitted_prefix.transform(X_train) if prefix else X_train
-    sw = None if sample_weight is None else np.asarray(sample_weight)[train]
-    _, models = pruning_path(mlp, inputs, y_train, levels, sample_weight=sw)
-    if prefix:
-        name = "pruned"
-        models = [Pipeline(fitted_prefix.steps + [(name, m)]) for m in models]
-    sparsity = [fitted_sparsity(m) for m in models]
-    test_scores = [scorer(m, X_test, y_test) for m in models]
-    train_scores = [scorer(m, X_train, y_train) for m in models] if return_train else None
-    return sparsity, test_scores, train_scores
-
-
 def path_sweep(target, estimator, X, y, splits, param_range, scoring, n_jobs,
-                return_train, fit_params):
-    """The sweep's ``(sparsity, test, train)`` arrays (values x splits) from one path per split."""
+               return_train, fit_params):
+    """The sweep's ``(sparsity, test, train)`` arrays (values x splits) from one path per split.
+
+    Each split is scored by the CV estimators' fold scorer
+    (:func:`skprune._model_selection.score_path_split`), so the curve and
+    :class:`~skprune.PrunedMLPClassifierCV` report the same scores on the
+    same splits and levels.
+    """
     from joblib import Parallel, delayed
     from sklearn.metrics import check_scoring
 
     prefix, mlp = target
-    levels = np.unique(param_range)
+    levels = check_levels(param_range, name="param_range")
     scorer = check_scoring(estimator, scoring=scoring)
     sample_weight = (fit_params or {}).get("sample_weight")
     per_split = Parallel(n_jobs=n_jobs)(
-        delayed(_path_split_scores)(prefix, mlp, X, y, train, test, levels, scorer,
-                                    return_train, sample_weight)
+        delayed(score_path_split)(mlp, prefix, X, y, train, test, levels, scorer,
+                                  sample_weight=sample_weight, return_train=return_train,
+                                  error_score="raise")
         for train, test in splits
     )
     # Back to the order (and repeats) of param_range.
     rows = np.searchsorted(levels, param_range)
-    arrays = [np.array([split[k] for split in per_split]).T[rows]
-              if per_split[0][k] is not None else None for k in range(3)]
-    return arrays
+    keys = ("sparsity", "test_scores", "train_scores")
+    return [np.array([split[k] for split in per_split]).T[rows]
+            if per_split[0][k] is not None else None for k in keys]
 
 
 def checked_sweep(estimator, param_name, param_range, unpruned):

@@ -356,9 +356,9 @@ def test_n_iter_counts_every_phase(small):
 
 def _fit_sized(X, y, large, monkeypatch, **params):
     """A fit with the recipe of large problems (``large``) or of small ones."""
-    import skprune._recipes
+    import skprune._fit.recipes
 
-    monkeypatch.setattr(skprune._recipes, "LARGE_PROBLEM", 0 if large else np.inf)
+    monkeypatch.setattr(skprune._fit.recipes, "LARGE_PROBLEM", 0 if large else np.inf)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return PrunedMLPClassifier((8,), random_state=0, **params).fit(X, y)
@@ -414,7 +414,7 @@ def test_large_problem_gradual_recipe_stops_the_dense_phase_at_ten_times_tol(
 
 
 def test_problem_size_picks_the_recipe():
-    from skprune._recipes import LARGE_PROBLEM, problem_size, resolve_recipe
+    from skprune._fit.recipes import LARGE_PROBLEM, problem_size, resolve_recipe
 
     params = PrunedMLPClassifier().get_params()
     units = (784, 300, 100, 10)
@@ -480,14 +480,15 @@ def test_lbfgs_retraining_is_not_stopped_by_the_loss_rule(
     # its whole budget.
     import dataclasses
 
-    from skprune._data import InMemoryData
-    from skprune._loop import Phase, Record, train
+    from skprune._data.memory import InMemoryData
+    from skprune._fit.loop import Phase, Record, train
 
     X, y = small
     Y = np.eye(len(np.unique(y)))[np.searchsorted(np.unique(y), y)]
     est = PrunedMLPClassifier(hidden_layer_sizes=(8,), retrain_solver=retrain_solver,
                               tol=0.0, n_iter_no_change=1)
-    config = dataclasses.replace(est._config("log_loss", (X.shape[1], 8, Y.shape[1])),
+    config = dataclasses.replace(est._config("log_loss", (X.shape[1], 8, Y.shape[1]),
+                                             sparsity=est.sparsity),
                                  tol=10.0)
     rng = np.random.default_rng(0)
     coefs = [rng.normal(size=(X.shape[1], 8)) * 0.3, rng.normal(size=(8, Y.shape[1])) * 0.3]

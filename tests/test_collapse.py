@@ -197,8 +197,8 @@ def test_pruning_keeps_the_fit_or_says_why(problem, params):
 
 
 def test_rounds_are_scored_on_at_most_4096_evenly_spaced_rows():
-    from skprune._collapse import SCORED_ROWS, scored_rows
-    from skprune._data import InMemoryData
+    from skprune._data.memory import InMemoryData
+    from skprune._fit.collapse import SCORED_ROWS, scored_rows
 
     X = np.arange(10_000.0)[:, np.newaxis]
     data = InMemoryData(X, np.ones((10_000, 1)), np.ones(10_000))

@@ -44,7 +44,7 @@ ESTIMATORS = [
     # and a refit); the other selection rule and L-BFGS once.
     PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, n_prune_steps=2),
     PrunedMLPRegressorCV(sparsities=[0.5, 0.8], cv=2, n_prune_steps=2),
-    PrunedMLPClassifierCV(sparsities=[0.3, 0.6], cv=2, selection="one-standard-error",
+    PrunedMLPClassifierCV(sparsities=[0.3, 0.6], cv=2, selection_rule="one-standard-error",
                           solver="lbfgs", n_prune_steps=2, alpha=0.1),
 ]
 

@@ -8,21 +8,23 @@ import scipy.sparse as sp
 from sklearn.datasets import load_digits
 
 from skprune import PrunedMLPClassifier
-from skprune._compress import (
-    decode_layer,
+from skprune._data.memory import InMemoryData
+from skprune._net.sharing import (
     fine_tune_codebooks,
     fit_codebook,
     magnitude_floor,
+    share_layer,
+)
+from skprune._net.storage import (
+    decode_layer,
     pack_codes,
     pack_gaps,
     pack_shared,
-    share_layer,
     stored_bytes,
     unpack_codes,
     unpack_gaps,
     unpack_shared,
 )
-from skprune._data import InMemoryData
 
 
 @pytest.mark.parametrize("n_bits", [1, 2, 3, 5, 8, 12])

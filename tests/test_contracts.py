@@ -21,10 +21,10 @@ from skprune import (
     WeightCriterion,
     compression_report,
 )
-from skprune._recipes import LARGE_PROBLEM, resolve_recipe
+from skprune._fit.checks import check_fit_memory, estimate_fit_memory
+from skprune._fit.recipes import LARGE_PROBLEM, resolve_recipe
+from skprune._prune.schedules import SCHEDULES, schedule_targets
 from skprune._report import pruning_off_params
-from skprune._schedules import SCHEDULES, schedule_targets
-from skprune._validation import check_fit_memory, estimate_fit_memory
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_entropy_criterion_validates_n_bins(n_bins):
 
 
 def test_builtin_criteria_are_typed():
-    from skprune._criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
+    from skprune._prune.criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
 
     assert all(issubclass(c, WeightCriterion) for c in WEIGHT_CRITERIA.values())
     assert all(issubclass(c, NeuronCriterion) for c in NEURON_CRITERIA.values())

@@ -16,9 +16,9 @@ from skprune import (
     TaylorCriterion,
     VarianceCriterion,
 )
-from skprune._criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
-from skprune._network import forward, loss_and_gradients
-from skprune._surgery import remove_neurons
+from skprune._net.network import forward, loss_and_gradients
+from skprune._net.surgery import remove_neurons
+from skprune._prune.criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
 
 
 def _network(rng, sizes=(5, 4, 3, 3)):

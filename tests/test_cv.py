@@ -21,19 +21,18 @@ from skprune import (
     PrunedMLPRegressorCV,
     compression_report,
 )
-from skprune._cv import default_sparsities, select_level
-from skprune._path import run_path
-from skprune._recipes import resolve_recipe
+from skprune._cv import select_level
+from skprune._fit.path import RETRAIN_LENGTH
+from skprune._path import default_sparsities, path_models
 
 LEVELS = [0.3, 0.6, 0.85]
 SMALL = dict(hidden_layer_sizes=(16,), max_iter=30, n_prune_steps=3, retrain_iter=4,
              random_state=0)
 
 
-def _scoring_path(estimator, X, y, levels, finetune_iter, sample_weight=None):
-    """The run the CV estimators score a fold with: the recipe's steps, levels snapped in."""
-    return run_path(estimator, X, y, np.array(levels), sample_weight, finetune_iter,
-                    steps="snap")
+def _scoring_path(estimator, X, y, levels, sample_weight=None):
+    """The run the CV estimators score a fold with: each level fine-tuned one retraining's length."""
+    return levels, path_models(estimator, X, y, levels, sample_weight, RETRAIN_LENGTH)
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +51,17 @@ def fitted(data):
 def test_parameters_are_the_base_estimators_but_sparsity_and_warm_start():
     base = set(PrunedMLPClassifier().get_params())
     cv = set(PrunedMLPClassifierCV().get_params())
-    assert cv == (base - {"sparsity", "warm_start"}) | {
-        "sparsities", "cv", "scoring", "selection", "n_jobs", "refit"}
+    own = {"sparsities", "cv", "scoring", "selection_rule", "error_score",
+           "return_train_score", "n_jobs", "refit"}
+    assert cv == (base - {"sparsity", "warm_start"}) | own
     assert set(PrunedMLPRegressorCV().get_params()) == (
-        set(PrunedMLPRegressor().get_params()) - {"sparsity", "warm_start"}) | {
-        "sparsities", "cv", "scoring", "selection", "n_jobs", "refit"}
+        set(PrunedMLPRegressor().get_params()) - {"sparsity", "warm_start"}) | own
     assert PrunedMLPClassifierCV((7, 3)).hidden_layer_sizes == (7, 3)
 
 
 @pytest.mark.parametrize("name", ["sparsity", "warm_start"])
 def test_sparsity_and_warm_start_are_refused_clearly(name):
-    with pytest.raises(TypeError, match="does not take %s" % name):
+    with pytest.raises(TypeError, match="unexpected keyword argument '%s'" % name):
         PrunedMLPClassifierCV(**{name: 0.5 if name == "sparsity" else True})
     with pytest.raises(ValueError, match="Invalid parameter"):
         PrunedMLPRegressorCV().set_params(**{name: 0.5})
@@ -93,9 +92,8 @@ def test_fitted_attributes(fitted, data):
 def test_scores_are_those_of_a_pruning_path_per_fold(fitted, data):
     X, y = data
     base = PrunedMLPClassifier(**SMALL)
-    recipe = resolve_recipe({**base.get_params(), "sparsity": LEVELS[-1]})
     for k, (train, test) in enumerate(StratifiedKFold(3).split(X, y)):
-        _, models = _scoring_path(base, X[train], y[train], LEVELS, recipe["retrain_iter"])
+        _, models = _scoring_path(base, X[train], y[train], LEVELS)
         scores = [m.score(X[test], y[test]) for m in models]
         np.testing.assert_allclose(fitted.scores_path_[:, k], scores)
 
@@ -123,7 +121,7 @@ def test_selection_rules():
 def test_one_standard_error_is_never_denser_than_best(data):
     X, y = data
     best = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, **SMALL).fit(X, y)
-    rule = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, selection="one-standard-error",
+    rule = PrunedMLPClassifierCV(sparsities=LEVELS, cv=3, selection_rule="one-standard-error",
                                  **SMALL).fit(X, y)
     np.testing.assert_array_equal(best.scores_path_, rule.scores_path_)
     assert rule.best_sparsity_ >= best.best_sparsity_
@@ -199,7 +197,7 @@ def test_metadata_routing_to_the_scorer_and_the_splitter(data):
                                    **SMALL).fit(X, y, sample_weight=weights, groups=groups)
     train, test = next(GroupKFold(2).split(X, y, groups))
     _, models = _scoring_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5, 0.8],
-                              SMALL["retrain_iter"], sample_weight=weights[train])
+                              sample_weight=weights[train])
     expected = [balanced_accuracy_score(y[test], m.predict(X[test]),
                                         sample_weight=weights[test]) for m in models]
     np.testing.assert_allclose(cv.scores_path_[:, 0], expected)
@@ -211,8 +209,7 @@ def test_scoring_by_name(data):
                                **SMALL).fit(X, y)
     assert np.all(cv.scores_path_ < 0)
     train, test = next(StratifiedKFold(2).split(X, y))
-    _, (model,) = _scoring_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5],
-                                SMALL["retrain_iter"])
+    _, (model,) = _scoring_path(PrunedMLPClassifier(**SMALL), X[train], y[train], [0.5])
     assert cv.scores_path_[0, 0] == pytest.approx(
         get_scorer("neg_log_loss")(model, X[test], y[test]))
 

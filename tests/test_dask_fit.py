@@ -9,18 +9,18 @@ import pytest
 import scipy.sparse as sp
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._network import loss_and_gradients, loss_value
+from skprune._net.network import loss_and_gradients, loss_value
 
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 
-from skprune._dask import (  # noqa: E402
+from skprune._data.dask_blocks import DaskData  # noqa: E402
+from skprune._data.dask_inputs import (  # noqa: E402
     check_fit_inputs,
-    is_dask_collection,
     predict_blocks,
     score_blocks,
 )
-from skprune._data_dask import DaskData  # noqa: E402
+from skprune._data.factory import is_dask_collection  # noqa: E402
 
 
 def _dedicated_cluster():
@@ -141,7 +141,7 @@ def test_pruning_state_statistics_on_blocks(client):
     X, Y, sw, coefs, intercepts = _problem("log_loss")
     masks = [np.ones(W.shape, dtype=bool) for W in coefs]
     data = _dask_data(client, X, Y, sw, (7, 100, 96))
-    state = data.pruning_state(coefs, intercepts, masks, "tanh", "log_loss")
+    state = PruningState.on_data(data, coefs, intercepts, masks, "tanh", "log_loss")
     memory = PruningState(coefs, intercepts, masks, X, sw, "tanh", "log_loss", Y=Y,
                           chunk_size=13)
     assert type(state) is PruningState
@@ -158,7 +158,7 @@ def test_pruning_state_statistics_on_blocks(client):
 def test_one_block_statistics_are_the_in_memory_ones(client):
     """One block: every number the in-memory source gives, bit for bit."""
     from skprune import PruningState
-    from skprune._data import InMemoryData
+    from skprune._data.memory import InMemoryData
 
     X, Y, sw, coefs, intercepts = _problem("log_loss", n=600)
     masks = [np.ones(W.shape, dtype=bool) for W in coefs]
@@ -172,7 +172,7 @@ def test_one_block_statistics_are_the_in_memory_ones(client):
         np.testing.assert_array_equal(g, w)
     assert data.loss(coefs, intercepts, "relu", "log_loss", 0.3) == memory.loss(
         coefs, intercepts, "relu", "log_loss", 0.3)
-    state = data.pruning_state(coefs, intercepts, masks, "relu", "log_loss")
+    state = PruningState.on_data(data, coefs, intercepts, masks, "relu", "log_loss")
     local = PruningState(coefs, intercepts, masks, X, sw, "relu", "log_loss", Y=Y)
     for got, want in zip(state.hessian_diagonal, local.hessian_diagonal):
         np.testing.assert_array_equal(got, want)
@@ -361,7 +361,7 @@ def test_validation_score_from_block_sums(client, loss, chunks):
     from sklearn.metrics import r2_score
 
     from skprune._classifier import _Accuracy
-    from skprune._network import OUTPUT_ACTIVATIONS, predict_output
+    from skprune._net.network import OUTPUT_ACTIVATIONS, predict_output
     from skprune._regressor import _R2
 
     X, Y, sw, coefs, intercepts = _problem(loss)
@@ -761,7 +761,7 @@ def test_pruning_path_on_blocks_gives_the_in_memory_path(client):
 
 
 def test_small_chunks_warn_with_the_rechunking_that_helps(client):
-    from skprune._data_dask import MIN_CHUNK_WORK
+    from skprune._data.dask_blocks import MIN_CHUNK_WORK
 
     X, y_class, _, _ = _fit_problem(n=60)
     params = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0)

@@ -10,7 +10,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._inference import _all_finite
+from skprune._net.inference import _all_finite
 
 
 def _data(n=120, n_features=6, n_classes=3, seed=0):

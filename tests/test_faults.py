@@ -7,6 +7,7 @@ a half-written estimator behind.
 
 import _thread
 import builtins
+import importlib
 import threading
 import time
 import warnings
@@ -22,9 +23,9 @@ from sklearn.metrics import log_loss
 import skprune._base
 import skprune._classifier
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._masks import threshold_masks
-from skprune._network import forward
-from skprune._surgery import constant_network, is_cut_off
+from skprune._net.network import forward
+from skprune._net.surgery import constant_network, is_cut_off
+from skprune._prune.masks import threshold_masks
 
 
 @pytest.fixture
@@ -355,9 +356,9 @@ def _interrupt_setattr(monkeypatch, module, n_calls):
 # Points in fit where the interrupt lands: during training, during pruning,
 # during the CSR conversion, and half-way through setting the attributes.
 INTERRUPTS = {
-    "training": ("_data", "loss_and_gradients", 5),
-    "pruning": ("_pruning", "remove_neurons", 1),
-    "csr": ("_base", "to_csr", 2),
+    "training": ("_data.memory", "loss_and_gradients", 5),
+    "pruning": ("_prune.step", "remove_neurons", 1),
+    "csr": ("_fit.finish", "to_csr", 2),
 }
 
 
@@ -377,7 +378,8 @@ def test_interrupted_fit_leaves_the_estimator_as_it_was(data, monkeypatch, where
         _interrupt_setattr(monkeypatch, skprune._base, 5)
     else:
         module, name, n_calls = INTERRUPTS[where]
-        _interrupt_after(monkeypatch, getattr(skprune, module), name, n_calls)
+        _interrupt_after(monkeypatch, importlib.import_module("skprune." + module), name,
+                         n_calls)
     with pytest.raises(KeyboardInterrupt), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(pd_frame(X), y)
@@ -471,7 +473,7 @@ def test_a_cut_off_network_becomes_an_exact_constant(activation):
 def _tiny_gd_phase_problem(step):
     """A 4-3-1 network, its data and a 'gd' configuration at ``step``."""
     from skprune import PrunedMLPClassifier
-    from skprune._data import InMemoryData
+    from skprune._data.memory import InMemoryData
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 4))
@@ -480,7 +482,7 @@ def _tiny_gd_phase_problem(step):
     est = PrunedMLPClassifier(
         solver="gd", learning_rate_init=step, tol=0.0, n_iter_no_change=10**6
     )
-    config = est._config("binary_log_loss", (4, 3, 1))
+    config = est._config("binary_log_loss", (4, 3, 1), sparsity=est.sparsity)
     coefs = [rng.normal(size=(4, 3)), rng.normal(size=(3, 1))]
     net = (coefs, [np.zeros(3), np.zeros(1)], [np.ones_like(c, dtype=bool) for c in coefs])
     return config, data, net
@@ -491,7 +493,7 @@ def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
     # after a pruning step) was taken for divergence, and every later phase
     # skipped training. A rise over the initial training means divergence;
     # over a retraining phase only a blow-up does (see the next test).
-    from skprune._loop import Phase, Record, train
+    from skprune._fit.loop import Phase, Record, train
 
     # The loss goes 0.617 -> 0.974 -> ... -> 0.751.
     config, data, net = _tiny_gd_phase_problem(5.0)
@@ -515,7 +517,7 @@ def test_a_retraining_phase_whose_loss_rises_does_not_stop_training():
 def test_a_retraining_phase_that_blows_up_is_divergence():
     # Ending a hundredfold above the start (0.617 -> 2415) is no fresh-start
     # spike: warned, and the lowest-loss weights kept.
-    from skprune._loop import Phase, Record, train
+    from skprune._fit.loop import Phase, Record, train
 
     config, data, net = _tiny_gd_phase_problem(30.0)
     record = Record()

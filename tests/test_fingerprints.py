@@ -57,7 +57,9 @@ def test_fits_keep_their_fingerprints(refitted):
         for key, array in arrays.items():
             entry = recorded[key]
             where = "%s %s" % (name, key)
-            assert list(array.shape) == entry["shape"], where
+            if list(array.shape) != entry["shape"]:
+                changed.append(where)
+                continue
             if exact:
                 if models.digest(array) != entry["hash"]:
                     changed.append(where)

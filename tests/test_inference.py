@@ -9,8 +9,9 @@ import scipy.sparse as sp
 from sklearn.datasets import load_digits
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._inference import InferencePlan, pack_csr, unpack_csr
-from skprune._network import forward
+from skprune._net.inference import InferencePlan
+from skprune._net.network import forward
+from skprune._net.storage import pack_csr, unpack_csr
 
 
 def _network(rng, widths, density, dtype):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skprune._masks import (
+from skprune._prune.masks import (
     fraction_masks,
     neuron_fraction_masks,
     neuron_keep_masks,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skprune._network import (
+from skprune._net.network import (
     ACTIVATIONS,
     DERIVATIVES,
     LOSSES,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skprune._optim import Adam, GradientDescent, PlateauRule
+from skprune._fit.optimizers import Adam, GradientDescent, PlateauRule
 
 
 def test_plain_step():
@@ -66,7 +66,7 @@ def test_adam_keeps_float32():
 
 def test_invscaling_continues_from_the_iterations_already_run():
     # A warm start does not restart 'invscaling' at the full step.
-    from skprune._solvers import CONTINUE, GDSolver
+    from skprune._fit.solvers import CONTINUE, GDSolver
 
     solver = GDSolver(1.0, "invscaling", 0.0, False, 0.5, t0=4)
     quadratic = lambda p: (float(p[0] @ p[0]) / 2, [np.ones(1)])  # noqa: E731

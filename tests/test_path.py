@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor, pruning_path
-from skprune._path import merged_targets
+from skprune._fit.path import snapped_targets
 
 LEVELS = [0.3, 0.6, 0.85]
 
@@ -82,10 +82,11 @@ def test_one_level_is_the_fit_itself(data):
     assert model.loss_curve_ == fitted.loss_curve_
 
 
-def test_merged_schedule_makes_every_level_a_step():
-    targets, steps = merged_targets([0.2, 0.5, 0.8], [0.5, 0.6, 0.8])
-    assert targets == [0.2, 0.5, 0.6, 0.8]
-    assert steps == [2, 3, 4]
+def test_snapped_schedule_makes_every_level_a_step():
+    assert snapped_targets([0.2, 0.5, 0.8], [0.5, 0.6, 0.8]) == [0.5, 0.6, 0.8]
+    assert snapped_targets([0.3, 0.6, 0.8, 0.9], [0.5, 0.9]) == [0.3, 0.5, 0.8, 0.9]
+    # More levels than steps: the extra ones are steps of their own.
+    assert snapped_targets([0.2, 0.4], [0.1, 0.3, 0.5]) == [0.1, 0.3, 0.5]
 
 
 def test_finetune_iter_shortens_each_level(data):
@@ -171,8 +172,10 @@ def test_one_step_schedules_fit_each_level_independently(data, params):
         ([0.5, 1.0], r"in \[0, 1\)"),
         ([-0.1], r"in \[0, 1\)"),
         ([[0.5, 0.6]], "1-D"),
-        ([], "0 sample"),
-        ([0.5, np.nan], "NaN"),
+        ([], "1-D list of floats"),
+        ([0.5, np.nan], r"in \[0, 1\)"),
+        ([True], "1-D list of floats"),
+        (["0.5"], "1-D list of floats"),
     ],
 )
 def test_bad_levels(data, sparsities, match):
@@ -193,18 +196,12 @@ def test_bad_estimator_and_finetune(data):
         pruning_path(_small(hidden_layer_sizes=-3), X, y, LEVELS)
 
 
-def test_the_snapped_run_keeps_the_recipes_number_of_steps(data):
-    from skprune._path import run_path, snapped_targets
-
+def test_the_run_keeps_the_recipes_number_of_steps(data):
     X, y = data
     est = _small(n_prune_steps=6)
-    _, models = run_path(est, X, y, np.array(LEVELS), None, None, steps="snap")
+    _, models = pruning_path(est, X, y, LEVELS)
     assert len(models[-1].pruning_history_) == 6
     targets = [h["target_sparsity"] for h in models[-1].pruning_history_]
     assert set(LEVELS) <= set(targets) and targets == sorted(targets)
     for level, model in zip(LEVELS, models):
         _check_level(model, level)
-    # The approach of the public path adds each level's own last steps.
-    _, approached = pruning_path(est, X, y, LEVELS)
-    assert len(approached[-1].pruning_history_) > 6
-    assert snapped_targets([0.2, 0.4], [0.1, 0.3, 0.5]) == [0.1, 0.3, 0.5]

@@ -288,7 +288,7 @@ def test_version_is_stored_and_checked(fmt, tmp_path, monkeypatch):
         with warnings.catch_warnings():
             warnings.simplefilter("error", skprune.InconsistentVersionWarning)
             pickle.loads(pickle.dumps(model))
-        monkeypatch.setattr(skprune, "__version__", "0.0.1")
+        monkeypatch.setattr(skprune._net.storage, "__version__", "0.0.1")
         if fmt == "pickle":
             data = pickle.dumps(model)
         else:

@@ -16,8 +16,9 @@ from skprune import (
     PrunedMLPClassifier,
     PrunedMLPClassifierCV,
     PruningCurveDisplay,
-    pruning_path,
 )
+from skprune._fit.path import RETRAIN_LENGTH
+from skprune._path import path_models
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -339,17 +340,18 @@ def test_every_param_range_value_is_validated_before_any_fit(digits, monkeypatch
 
 
 def test_a_sparsity_sweep_is_one_pruning_path_per_split(digits, monkeypatch):
-    from skprune import _path
+    from skprune import _model_selection
+    from skprune._fit.path import RETRAIN_LENGTH
 
     X, y = digits
     runs = []
-    real = _path.pruning_path
+    real = _model_selection.path_models
 
     def counting(*args, **kwargs):
         runs.append(args[3])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_path, "pruning_path", counting)
+    monkeypatch.setattr(_model_selection, "path_models", counting)
     cv = [(np.arange(0, 300), np.arange(300, 400)), (np.arange(100, 400), np.arange(0, 100))]
     display = PruningCurveDisplay.from_estimator(
         small_mlp(), X, y, param_name="sparsity", param_range=[0.9, 0.5, 0.9], cv=cv,
@@ -358,7 +360,7 @@ def test_a_sparsity_sweep_is_one_pruning_path_per_split(digits, monkeypatch):
     assert len(runs) == 2  # one path per split, every level in it
     assert all(list(levels) == [0.5, 0.9] for levels in runs)
     for k, (train, test) in enumerate(cv):
-        _, models = real(small_mlp(), X[train], y[train], [0.5, 0.9])
+        models = real(small_mlp(), X[train], y[train], [0.5, 0.9], None, RETRAIN_LENGTH)
         expected = [m.score(X[test], y[test]) for m in models]
         # Rows follow param_range, repeats included.
         np.testing.assert_allclose(display.test_scores[:, k], [expected[1], expected[0],
@@ -377,7 +379,9 @@ def test_a_pipeline_sweep_uses_the_path_on_the_transformed_data(digits):
         param_range=[0.5, 0.8], cv=cv, unpruned=False,
     )
     scaler = StandardScaler().fit(X[:300])
-    _, models = pruning_path(small_mlp(), scaler.transform(X[:300]), y[:300], [0.5, 0.8])
+    # Scored as the CV estimators score a fold: a retraining step's fine-tune.
+    models = path_models(small_mlp(), scaler.transform(X[:300]), y[:300], [0.5, 0.8],
+                         None, RETRAIN_LENGTH)
     np.testing.assert_allclose(
         display.test_scores[:, 0],
         [m.score(scaler.transform(X[300:]), y[300:]) for m in models])

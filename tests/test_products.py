@@ -9,23 +9,23 @@ import pytest
 import scipy.sparse as sp
 from sklearn.datasets import load_digits
 
-import skprune._network as network
-import skprune._products as products
+import skprune._net.network as network
+import skprune._net.products as products
 from skprune import PrunedMLPClassifier
-from skprune._network import (
+from skprune._net.network import (
     forward,
     loss_and_gradients,
     predict_output,
     weighted_mean_outputs,
 )
-from skprune._products import (
+from skprune._net.products import (
     bind_sparse,
     layer_dot,
     pack_sparse,
     sampled_dot,
     unpack_sparse,
 )
-from skprune._surgery import to_csr
+from skprune._net.surgery import to_csr
 
 
 def _problem(seed=0, n=157, units=(11, 9, 7, 3), density=None, dtype=np.float64):

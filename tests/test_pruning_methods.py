@@ -10,7 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from skprune import PrunedMLPClassifier, compression_report, format_report
-from skprune._criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
+from skprune._prune.criteria import NEURON_CRITERIA, WEIGHT_CRITERIA
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pytest
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._docs import recipe_table_rst
-from skprune._recipes import LARGE_PROBLEM, RECIPES, RecipeRule, resolve_recipe
-from skprune._solvers import SOLVERS
+from skprune._fit.recipes import LARGE_PROBLEM, RECIPES, RecipeRule, resolve_recipe
+from skprune._fit.solvers import SOLVERS
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = PrunedMLPClassifier().get_params()

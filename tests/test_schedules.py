@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skprune._schedules import (
+from skprune._prune.schedules import (
     SCHEDULES,
     cubic_sparsity,
     geometric_sparsity,

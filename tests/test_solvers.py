@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from skprune._optim import GradientDescent, PlateauRule
-from skprune._solvers import (
+from skprune._fit.optimizers import GradientDescent, PlateauRule
+from skprune._fit.solvers import (
     CONTINUE,
     SOLVERS,
     STALLED,
@@ -100,8 +100,8 @@ def test_a_registered_solver_is_a_solver_everywhere(monkeypatch):
     from sklearn.datasets import make_classification
 
     from skprune import PrunedMLPClassifier
-    from skprune._recipes import resolve_recipe
-    from skprune._validation import estimate_fit_memory
+    from skprune._fit.checks import estimate_fit_memory
+    from skprune._fit.recipes import resolve_recipe
 
     monkeypatch.setitem(SOLVERS, "toy", ToySolver)
     X, y = make_classification(120, 5, random_state=0)

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from skprune._network import forward
-from skprune._surgery import disconnected_neurons, remove_neurons, to_csr
+from skprune._net.network import forward
+from skprune._net.surgery import disconnected_neurons, remove_neurons, to_csr
 
 
 def _net(rng):
@@ -74,7 +74,7 @@ def test_to_csr_stores_no_zeros():
 
 
 def test_surgery_returns_a_named_network_that_still_unpacks():
-    from skprune._surgery import Network, constant_network, slice_neurons
+    from skprune._net.surgery import Network, constant_network, slice_neurons
 
     rng = np.random.default_rng(0)
     coefs, intercepts = _net(rng)

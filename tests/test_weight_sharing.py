@@ -19,8 +19,8 @@ from skprune import (
     format_report,
     pruning_path,
 )
-from skprune._compress import decode_layer
-from skprune._network import predict_output
+from skprune._net.network import predict_output
+from skprune._net.storage import decode_layer
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,8 @@ def test_warm_start_continues_from_the_shared_values(digits):
     clf = _fit(_small(weight_bits=2), X, y)
     layer_units = clf.layer_units_original_
     clf.set_params(warm_start=True)
-    start, _, _ = clf._start_network(layer_units, X.dtype, np.random.RandomState(0))
+    start, _, _ = clf._start_network(layer_units, X.dtype, np.random.RandomState(0),
+                                     clf.sparsity)
     for W, S in zip(clf.coefs_, start):
         np.testing.assert_array_equal(W.toarray(), S)
     before = [W.toarray() != 0 for W in clf.coefs_]

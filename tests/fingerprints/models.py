@@ -33,7 +33,7 @@ def _common_estimators():
 @contextlib.contextmanager
 def large_recipe():
     """The recipe for large problems, applied to the small data (cut-off at zero)."""
-    from skprune import _recipes
+    from skprune._fit import recipes as _recipes
 
     saved = _recipes.LARGE_PROBLEM
     _recipes.LARGE_PROBLEM = 0

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from scipy.special import expit, xlogy
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._products import (
+from .products import (
     csr_rows,
     layer_dot,
     prefers_sampled,
@@ -138,7 +138,7 @@ def forward(X, coefs, intercepts, activation, out_activation):
     coefs : list of {ndarray, sparse array}
         Weight matrices, ``coefs[i]`` of shape ``(fan_in, fan_out)``. Each
         product uses dense BLAS or a sparse kernel, whichever is faster for
-        the layer's density and the batch size (:func:`._products.layer_dot`).
+        the layer's density and the batch size (:func:`skprune._net.products.layer_dot`).
     intercepts : list of ndarray
         Bias vectors, ``intercepts[i]`` of shape ``(fan_out,)``.
     activation : str
@@ -154,7 +154,7 @@ def forward(X, coefs, intercepts, activation, out_activation):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._network import forward
+    >>> from skprune._net.network import forward
     >>> X = np.ones((2, 3))
     >>> coefs = [np.full((3, 2), 0.5), np.ones((2, 1))]
     >>> intercepts = [np.zeros(2), np.zeros(1)]
@@ -192,7 +192,7 @@ def loss_value(X, Y, sample_weight, coefs, intercepts, activation, loss, alpha, 
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._network import loss_value
+    >>> from skprune._net.network import loss_value
     >>> X, Y = np.eye(2), np.eye(2)
     >>> round(loss_value(X, Y, np.ones(2), [np.zeros((2, 2))], [np.zeros(2)],
     ...                  "relu", "log_loss", 0.0), 6)
@@ -225,7 +225,7 @@ def chunk_rows(n_samples, widths, itemsize):
 
     Examples
     --------
-    >>> from skprune._network import chunk_rows
+    >>> from skprune._net.network import chunk_rows
     >>> chunk_rows(20_000, [256, 128, 10], 8)
     256
     >>> chunk_rows(20_000, [256, 128, 10], 4)
@@ -333,7 +333,7 @@ def loss_and_gradients(
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._network import loss_and_gradients
+    >>> from skprune._net.network import loss_and_gradients
     >>> X, Y = np.eye(2), np.eye(2)
     >>> coefs, intercepts = [np.zeros((2, 2))], [np.zeros(2)]
     >>> value, gW, gb = loss_and_gradients(
@@ -419,7 +419,7 @@ def predict_output(X, coefs, intercepts, activation, out_activation, chunk_size=
     bounded memory) and keeping only the last layer. Each CSR layer is
     multiplied by scipy's sparse kernel or, when that is slower for its
     density and the chunk's size, densified once per call
-    (:func:`._products.prefers_sparse`). Nothing is cached.
+    (:func:`skprune._net.products.prefers_sparse`). Nothing is cached.
 
     Parameters
     ----------
@@ -437,7 +437,7 @@ def predict_output(X, coefs, intercepts, activation, out_activation, chunk_size=
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from skprune._network import predict_output
+    >>> from skprune._net.network import predict_output
     >>> coefs = [sp.csr_array(np.full((3, 2), 0.5)), np.ones((2, 1))]
     >>> predict_output(np.ones((2, 3)), coefs, [np.zeros(2), np.zeros(1)],
     ...                "relu", "identity")

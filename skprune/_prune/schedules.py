@@ -17,7 +17,7 @@ def one_shot_sparsity(step, n_steps, final_sparsity, initial_sparsity=0.0):
 
     Examples
     --------
-    >>> from skprune._schedules import one_shot_sparsity
+    >>> from skprune._prune.schedules import one_shot_sparsity
     >>> [one_shot_sparsity(k, 3, 0.9) for k in (1, 2, 3)]
     [0.9, 0.9, 0.9]
     """
@@ -35,7 +35,7 @@ def geometric_sparsity(step, n_steps, final_sparsity, initial_sparsity=0.0):
 
     Examples
     --------
-    >>> from skprune._schedules import geometric_sparsity
+    >>> from skprune._prune.schedules import geometric_sparsity
     >>> [round(geometric_sparsity(k, 2, 0.96), 3) for k in (1, 2)]
     [0.8, 0.96]
     """
@@ -64,7 +64,7 @@ def cubic_sparsity(step, n_steps, final_sparsity, initial_sparsity=0.0):
 
     Examples
     --------
-    >>> from skprune._schedules import cubic_sparsity
+    >>> from skprune._prune.schedules import cubic_sparsity
     >>> [round(cubic_sparsity(k, 2, 0.8), 3) for k in (1, 2)]
     [0.7, 0.8]
     """
@@ -110,7 +110,7 @@ def schedule_targets(schedule, n_steps, final_sparsity):
 
     Examples
     --------
-    >>> from skprune._schedules import schedule_targets
+    >>> from skprune._prune.schedules import schedule_targets
     >>> [round(t, 3) for t in schedule_targets("gradual", 2, 0.8)]
     [0.7, 0.8]
     >>> schedule_targets(lambda k, n, s: 2.0, 2, 0.5)

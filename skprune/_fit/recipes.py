@@ -3,7 +3,7 @@
 The recipes are one table, :data:`RECIPES`, that :func:`resolve_recipe`
 reads and the user guide shows (:func:`._docs.recipe_table_rst`). The
 estimator calls :func:`resolve_recipe` once per ``fit`` with its parameters
-(``get_params(deep=False)``) to build its :class:`._config.FitConfig`, and
+(``get_params(deep=False)``) to build its :class:`skprune._fit.config.FitConfig`, and
 reports call it for the iteration budget.
 """
 
@@ -11,7 +11,7 @@ import dataclasses
 import functools
 from typing import Optional
 
-from ._solvers import SOLVERS, make_solver
+from .solvers import SOLVERS, make_solver
 
 #: Problems of at least this size (training rows times weights of the
 #: original network: a full-batch pass costs about twice as many
@@ -107,7 +107,7 @@ def recipe_rules(targeted, retrain_solver, large):
 
     Examples
     --------
-    >>> from skprune._recipes import recipe_rules
+    >>> from skprune._fit.recipes import recipe_rules
     >>> [rule.n_prune_steps for rule in recipe_rules(True, "lbfgs", large=True)]
     [10, None, 5]
     """
@@ -125,7 +125,7 @@ def recipe_values(targeted, retrain_solver, large):
 
     Examples
     --------
-    >>> from skprune._recipes import recipe_values
+    >>> from skprune._fit.recipes import recipe_values
     >>> recipe_values(False, "adam", large=False)["retrain_iter"]
     50
     """
@@ -143,7 +143,7 @@ def problem_size(n_samples, layer_units):
 
     Examples
     --------
-    >>> from skprune._recipes import problem_size
+    >>> from skprune._fit.recipes import problem_size
     >>> problem_size(100, (4, 8, 3))
     5600
     """
@@ -177,7 +177,7 @@ def resolve_recipe(params, size=None):
     Examples
     --------
     >>> from skprune import PrunedMLPClassifier
-    >>> from skprune._recipes import resolve_recipe
+    >>> from skprune._fit.recipes import resolve_recipe
     >>> recipe = resolve_recipe(PrunedMLPClassifier(sparsity=0.9).get_params())
     >>> recipe["retrain_solver"], recipe["n_prune_steps"], recipe["weight_threshold"]
     ('lbfgs', 10, 0.0)
@@ -214,7 +214,7 @@ def resolve_recipe(params, size=None):
 
 
 def solver_factory(solver, step, params):
-    """``make(l1, n_l1, t0)``: a fresh ``solver`` for one phase (see :mod:`._solvers`)."""
+    """``make(l1, n_l1, t0)``: a fresh ``solver`` for one phase (see :mod:`skprune._fit.solvers`)."""
     return functools.partial(make_solver, solver, step, params)
 
 

@@ -1,6 +1,6 @@
 """One pruning step on a network: weights by threshold and criterion, then neurons.
 
-Pure functions of a frozen :class:`._config.FitConfig`, a data object (for
+Pure functions of a frozen :class:`skprune._fit.config.FitConfig`, a data object (for
 the criteria's statistics) and the network ``(coefs, intercepts, masks)``.
 """
 
@@ -9,21 +9,22 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ._criteria import checked_neuron_scores, checked_weight_scores
-from ._masks import (
-    fraction_masks,
-    meets_fraction,
-    neuron_fraction_masks,
-    neuron_keep_masks,
-    threshold_masks,
-)
-from ._surgery import (
+from .._net.surgery import (
     Network,
     constant_network,
     disconnected_neurons,
     is_cut_off,
     remove_neurons,
 )
+from .criteria import checked_neuron_scores, checked_weight_scores
+from .masks import (
+    fraction_masks,
+    meets_fraction,
+    neuron_fraction_masks,
+    neuron_keep_masks,
+    threshold_masks,
+)
+from .state import PruningState
 
 
 class PruningCollapseWarning(ConvergenceWarning):
@@ -63,7 +64,7 @@ def prune_weights(config, data, net, target, rng, final=False):
     ):
         target = None
     if target is not None:
-        state = data.pruning_state(
+        state = PruningState.on_data(data, 
             coefs, intercepts, masks, config.activation, config.loss, rng
         )
         scores = checked_weight_scores(config.criterion, state)
@@ -75,7 +76,7 @@ def connected_fraction_masks(config, scores, masks, target):
     """The ``target`` fraction by score, without spending it on neurons it cuts off.
 
     A hidden neuron left with no incoming or no outgoing weight is removed
-    with the weights it still has (:func:`._surgery.disconnected_neurons`),
+    with the weights it still has (:func:`skprune._net.surgery.disconnected_neurons`),
     which would take the sparsity past ``target``. Those weights are
     withdrawn from the candidates and the next best ones get their share,
     until no neuron is cut off (or a whole layer is, which the caller
@@ -110,7 +111,7 @@ def prune_neurons(config, data, net, neuron_target, rng):
     Returns the network and the per-layer keep-masks applied.
     """
     coefs, intercepts, masks = net
-    state = data.pruning_state(coefs, intercepts, masks, config.activation, config.loss, rng)
+    state = PruningState.on_data(data, coefs, intercepts, masks, config.activation, config.loss, rng)
     scores = checked_neuron_scores(config.neuron_criterion, state)
     keeps = neuron_keep_masks(scores, config.neuron_threshold)
     if neuron_target is not None:

@@ -8,7 +8,7 @@ derived from ``coefs_`` and ``intercepts_`` once, at the end of ``fit`` and
 after unpickling (or loading a skops file): per layer, the transposed CSR
 array (one pass over the stored entries per row, called without scipy's
 dispatch), a dense copy, or both, chosen by the measured cost model of
-:mod:`._products` for the layer's density and the batch size.
+:mod:`skprune._net.products` for the layer's density and the batch size.
 
 The plan is never pickled, ``predict`` never writes to the estimator, and
 ``coefs_`` stays the source of truth: the plan remembers the very list and
@@ -20,7 +20,7 @@ The same mixin stores the skprune version with a saved model, warns when a
 model is loaded under another version, and packs each CSR pattern compactly
 (a bit mask or 16-bit column indices) in the pickle and the skops file. A
 model fitted with ``weight_bits`` is saved as its shared layers instead
-(codebooks, bit-packed codes, compact patterns; see :mod:`._compress`) and
+(codebooks, bit-packed codes, compact patterns; see :mod:`skprune._net.sharing`) and
 its ``coefs_`` decoded from them on load, value for value.
 """
 
@@ -31,8 +31,17 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._network import ACTIVATIONS, chunk_rows, predict_output
-from ._products import plan_prefers_sparse_coefficients
+from .network import ACTIVATIONS, chunk_rows, predict_output
+from .products import plan_prefers_sparse_coefficients
+from .storage import (
+    current_sharing,
+    decode_layer,
+    pack_csr,
+    pack_shared,
+    skprune_version,
+    unpack_csr,
+    unpack_shared,
+)
 
 try:  # scipy's compiled kernels, called without the per-call dispatch of ``@``
     from scipy.sparse._sparsetools import csr_matvec, csr_matvecs
@@ -121,7 +130,7 @@ class InferencePlan:
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from skprune._inference import InferencePlan
+    >>> from skprune._net.inference import InferencePlan
     >>> coefs = [sp.csr_array(np.full((3, 2), 0.5)), sp.csr_array(np.ones((2, 1)))]
     >>> intercepts = [np.zeros(2), np.zeros(1)]
     >>> plan = InferencePlan(coefs, intercepts)
@@ -242,69 +251,6 @@ def _freeze_in_place(arrays):
                 part.flags.writeable = False
 
 
-# ---------------------------------------------------------------------- #
-# Compact CSR patterns for pickle and skops files.
-# ---------------------------------------------------------------------- #
-def pack_csr(W):
-    """A CSR array as a dict of small numpy arrays (see :func:`unpack_csr`).
-
-    The values are kept as they are; the pattern is stored as a packed bit
-    mask (one bit per weight) or as 16-bit column indices plus row pointers,
-    whichever is smaller, instead of 4- or 8-byte column indices.
-
-    Examples
-    --------
-    >>> import numpy as np, scipy.sparse as sp
-    >>> from skprune._inference import pack_csr, unpack_csr
-    >>> W = sp.random_array((50, 40), density=0.1, format="csr", rng=0)
-    >>> packed = pack_csr(W)
-    >>> sorted(packed)
-    ['data', 'mask', 'shape']
-    >>> bool((unpack_csr(packed) != W).nnz == 0)
-    True
-    """
-    W = W.copy()
-    W.sum_duplicates()
-    W.sort_indices()
-    n_rows, n_cols = W.shape
-    packed = {"shape": np.array(W.shape, dtype=np.int64), "data": np.array(W.data)}
-    mask_bytes = (n_rows * n_cols + 7) // 8
-    if n_cols <= 2**16 and 2 * W.nnz + 4 * (n_rows + 1) < mask_bytes:
-        packed["indices"] = W.indices.astype(np.uint16)
-        packed["indptr"] = W.indptr.astype(np.int64)
-    else:
-        mask = np.zeros(n_rows * n_cols, dtype=bool)
-        rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(W.indptr))
-        mask[rows * n_cols + W.indices] = True
-        packed["mask"] = np.packbits(mask)
-    return packed
-
-
-def unpack_csr(packed):
-    """The CSR array that :func:`pack_csr` packed."""
-    n_rows, n_cols = (int(s) for s in packed["shape"])
-    data = np.array(packed["data"])
-    if "mask" in packed:
-        mask = np.unpackbits(packed["mask"], count=n_rows * n_cols).view(bool)
-        flat = np.flatnonzero(mask)
-        indices = flat % n_cols
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(flat // n_cols, minlength=n_rows), out=indptr[1:])
-    else:
-        indices, indptr = packed["indices"], packed["indptr"]
-    index_dtype = np.int32 if max(n_rows, n_cols, len(data)) < 2**31 else np.int64
-    return sp.csr_array(
-        (data, indices.astype(index_dtype), indptr.astype(index_dtype)),
-        shape=(n_rows, n_cols),
-    )
-
-
-def _skprune_version():
-    from . import __version__
-
-    return __version__
-
-
 class InferenceMixin:
     """Prediction through the inference plan, and persistence of the plan's source.
 
@@ -398,7 +344,7 @@ class InferenceMixin:
                     type(self).__name__,
                     saved,
                     ", ".join(repr(n) for n in missing),
-                    _skprune_version(),
+                    skprune_version(),
                 )
             )
 
@@ -409,8 +355,6 @@ class InferenceMixin:
             for k, v in state.items()
             if k not in ("_plan", "_skprune_version_saved", "_shared_coefs")
         }
-        from ._compress import current_sharing, pack_shared
-
         shared = current_sharing(self)
         if shared is not None:
             # Codebooks, packed codes and patterns: coefs_ is decoded on load.
@@ -421,13 +365,13 @@ class InferenceMixin:
         coefs = state.get("coefs_")
         if isinstance(coefs, list) and coefs and all(sp.issparse(W) for W in coefs):
             state["coefs_"] = [pack_csr(W) for W in coefs]
-        state["_skprune_version"] = _skprune_version()
+        state["_skprune_version"] = skprune_version()
         return state
 
     def __setstate__(self, state):
         state = dict(state)
         saved = state.pop("_skprune_version", "pre-0.1.0")
-        current = _skprune_version()
+        current = skprune_version()
         if saved != current:
             warnings.warn(
                 InconsistentVersionWarning(
@@ -446,8 +390,6 @@ class InferenceMixin:
         shared = state.get("_shared_layers")
         decoded = shared is not None and "coefs_" not in state
         if decoded:
-            from ._compress import decode_layer, unpack_shared
-
             state["_shared_layers"] = shared = unpack_shared(shared)
             state["coefs_"] = [decode_layer(layer) for layer in shared]
         super().__setstate__(state)

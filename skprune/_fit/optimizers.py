@@ -34,7 +34,7 @@ class GradientDescent:
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._optim import GradientDescent
+    >>> from skprune._fit.optimizers import GradientDescent
     >>> opt = GradientDescent([np.zeros(2)], 0.5, momentum=0.0)
     >>> opt.step([np.ones(2)], [np.ones(2)])
     [array([0.5, 0.5])]
@@ -98,7 +98,7 @@ class Adam:
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._optim import Adam
+    >>> from skprune._fit.optimizers import Adam
     >>> opt = Adam([np.zeros(2)], 0.1, 0.9, 0.999, 1e-12)
     >>> opt.step([np.ones(2)], [np.ones(2)])  # the first step moves by about lr
     [array([0.9, 0.9])]
@@ -140,7 +140,7 @@ class PlateauRule:
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._optim import GradientDescent, PlateauRule
+    >>> from skprune._fit.optimizers import GradientDescent, PlateauRule
     >>> opt = GradientDescent([np.zeros(1)], 1.0)
     >>> rule = PlateauRule(factor=5.0, max_decays=2)
     >>> [rule.on_stall(opt) for _ in range(3)], opt.learning_rate
@@ -173,7 +173,7 @@ def soft_threshold(W, shrink):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._optim import soft_threshold
+    >>> from skprune._fit.optimizers import soft_threshold
     >>> soft_threshold(np.array([0.5, -0.05, -2.0]), 0.1)
     array([ 0.4,  0. , -1.9])
     """

@@ -45,7 +45,7 @@ _DENSE_NS = (0.04, 0.06)
 _DENSIFY_NS = (1_000.0, 0.1, 0.5)
 _FLOAT32_SCALE = {"sparse": 0.8, "dense": 0.5}
 
-#: Cost model of the inference plan (:mod:`._inference`), in nanoseconds, one
+#: Cost model of the inference plan (:mod:`skprune._net.inference`), in nanoseconds, one
 #: BLAS thread: ``(per stored entry and row, per stored entry and call,
 #: per call)`` for scipy's compiled CSR kernel called directly on the
 #: transposed weights (``csr_matvec`` for one row, ``csr_matvecs`` for a
@@ -75,7 +75,7 @@ def plan_prefers_sparse_coefficients(shape, nnz, dtype):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._products import plan_prefers_sparse_coefficients
+    >>> from skprune._net.products import plan_prefers_sparse_coefficients
     >>> slope, offset = plan_prefers_sparse_coefficients((784, 300), 11_760, np.float32)
     >>> bool(slope + offset < 0), bool(10_000 * slope + offset < 0)  # 5 % dense
     (True, True)
@@ -108,7 +108,7 @@ def csr_rows(W):
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from skprune._products import csr_rows
+    >>> from skprune._net.products import csr_rows
     >>> csr_rows(sp.csr_array(np.array([[1.0, 2.0], [0.0, 3.0]]))).tolist()
     [0, 0, 1]
     """
@@ -140,7 +140,7 @@ def pack_sparse(coefs, masks):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._products import pack_sparse, bind_sparse, unpack_sparse
+    >>> from skprune._net.products import pack_sparse, bind_sparse, unpack_sparse
     >>> W = np.arange(1.0, 101.0).reshape(10, 10)
     >>> mask = np.zeros((10, 10), dtype=bool)
     >>> mask[2, 3] = mask[7, 1] = True
@@ -220,7 +220,7 @@ def sampled_dot(AT, DT, rows, cols, out=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._products import sampled_dot
+    >>> from skprune._net.products import sampled_dot
     >>> AT = np.arange(6.0).reshape(2, 3)
     >>> DT = np.ones((2, 3))
     >>> sampled_dot(AT, DT, np.array([0, 1]), np.array([1, 0]))
@@ -251,7 +251,7 @@ def prefers_sparse(n_rows, W, chunk=None):
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from skprune._products import prefers_sparse
+    >>> from skprune._net.products import prefers_sparse
     >>> W = sp.random_array((784, 300), density=0.02, format="csr", rng=0)
     >>> prefers_sparse(1, W), prefers_sparse(10_000, W)
     (True, True)
@@ -298,7 +298,7 @@ def layer_dot(A, W):
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from skprune._products import layer_dot
+    >>> from skprune._net.products import layer_dot
     >>> W = sp.csr_array(np.array([[1.0, 0.0], [0.0, 2.0]]))
     >>> layer_dot(np.array([[1.0, 1.0]]), W)
     array([[1., 2.]])
@@ -349,7 +349,7 @@ def blas_threads(n_samples, layer_units):
 
     Examples
     --------
-    >>> from skprune._products import blas_threads
+    >>> from skprune._net.products import blas_threads
     >>> with blas_threads(1000, (64, 100, 10)):  # 7.4e6 multiply-adds: one thread
     ...     pass
     """

@@ -1,14 +1,14 @@
 """The train -> prune -> retrain loop, knowing no estimator.
 
-It reads a frozen :class:`._config.FitConfig`, asks a data object (see
-:mod:`._data`) for losses and pruning statistics, hands each training phase
-to a solver (:mod:`._solvers`) and keeps the record of the fit in a
+It reads a frozen :class:`skprune._fit.config.FitConfig`, asks a data object (see
+:mod:`skprune._data.memory`) for losses and pruning statistics, hands each training phase
+to a solver (:mod:`skprune._fit.solvers`) and keeps the record of the fit in a
 :class:`Record`. A phase is described by :class:`Phase`; whether to stop is
 the :class:`StopRule`'s call; which weights to keep is the
 :class:`BestWeights` tracker's.
 
 While training, weights are dense arrays with boolean masks (very sparse
-layers are retrained packed, see :func:`._products.pack_sparse`); masks only
+layers are retrained packed, see :func:`skprune._net.products.pack_sparse`); masks only
 ever shrink.
 """
 
@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ._callbacks import _NO_TASK
-from ._collapse import CollapseGuard, cool_outputs
-from ._data import InMemoryData
-from ._products import bind_sparse, pack_sparse, unpack_sparse
-from ._pruning import prune
-from ._solvers import CONTINUE, STALLED, STOP
-from ._surgery import Network, slice_neurons
+from .._data.memory import InMemoryData
+from .._net.products import bind_sparse, pack_sparse, unpack_sparse
+from .._net.surgery import Network, slice_neurons
+from .._prune.step import prune
+from .callbacks import _NO_TASK
+from .collapse import CollapseGuard, cool_outputs
+from .solvers import CONTINUE, STALLED, STOP
 
 
 @dataclass
@@ -67,7 +67,7 @@ class StopRule:
 
     Examples
     --------
-    >>> from skprune._loop import StopRule
+    >>> from skprune._fit.loop import StopRule
     >>> rule = StopRule(tol=0.1, patience=1, higher_is_better=False)
     >>> [rule.update(v) for v in (1.0, 0.95, 0.93)]
     [False, False, True]
@@ -309,7 +309,7 @@ def diverge(config, record, solver_name, symptom):
 
 
 def train(config, data, validation, record, net, phase, task=_NO_TASK, attributes=None):
-    """Run one training phase on ``net`` (a :class:`._surgery.Network`); return it trained."""
+    """Run one training phase on ``net`` (a :class:`skprune._net.surgery.Network`); return it trained."""
     coefs, intercepts, masks = net
     if record.diverged or phase.n_iter == 0:
         return net
@@ -419,7 +419,7 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
 
 
 def _loss(config, data, net):
-    """The training loss (penalties included) of the :class:`._surgery.Network` ``net``."""
+    """The training loss (penalties included) of the :class:`skprune._net.surgery.Network` ``net``."""
     coefs, intercepts, masks = net
     return _Objective(config, data, masks, [None] * len(masks)).loss(
         list(coefs) + list(intercepts))

@@ -5,7 +5,7 @@ source (:class:`DataSource`) for the loss, the loss and gradients, the
 statistics the pruning criteria need (:meth:`DataSource.reduce`), the loss
 of the best constant prediction, the score on a validation part, and that
 validation part itself. :func:`make_data` builds the one for the input:
-:class:`InMemoryData` for numpy (or CSR) arrays, :class:`._data_dask.DaskData`
+:class:`InMemoryData` for numpy (or CSR) arrays, :class:`skprune._data.dask_blocks.DaskData`
 for dask arrays held on a cluster.
 
 Both run the same in-memory code: a dask source runs it on each of its row
@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 
-from ._network import chunk_rows, loss_and_gradients, loss_value, predict_output
+from .._net.network import chunk_rows, loss_and_gradients, loss_value, predict_output
 
 
 class DataSource(Protocol):
@@ -45,10 +45,10 @@ class DataSource(Protocol):
     sw_sum: float
 
     def loss_and_gradients(self, coefs, intercepts, activation, loss, alpha):
-        """Penalised loss and its gradients, as :func:`._network.loss_and_gradients`."""
+        """Penalised loss and its gradients, as :func:`skprune._net.network.loss_and_gradients`."""
 
     def loss(self, coefs, intercepts, activation, loss, alpha):
-        """Penalised loss by a forward pass, as :func:`._network.loss_value`."""
+        """Penalised loss by a forward pass, as :func:`skprune._net.network.loss_value`."""
 
     def reduce(self, fn, combine=np.add, *, widths=(), chunk_size=None):
         """Combine ``fn(X_chunk, Y_chunk, weights_chunk)`` over row chunks.
@@ -56,7 +56,7 @@ class DataSource(Protocol):
         ``weights_chunk`` is the chunk's ``sample_weight / sw_sum``; ``fn``
         returns a tuple of arrays, combined element-wise by ``combine``
         (``np.add``, or ``np.maximum`` for ranges). Chunks hold ``chunk_size``
-        rows, by default :func:`._network.chunk_rows` for layers of
+        rows, by default :func:`skprune._net.network.chunk_rows` for layers of
         ``widths`` units. What :class:`.PruningState` statistics are made of.
         """
 
@@ -72,32 +72,9 @@ class DataSource(Protocol):
     def max_abs(self):
         """Largest ``|X|`` entry (for error messages)."""
 
-    def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
-        """The :class:`.PruningState` the pruning criteria score, on these rows."""
 
     def check_chunks(self, n_weights):
         """Warn when the passes of a network of ``n_weights`` weights are mostly overhead."""
-
-
-def make_data(X, Y, sample_weight, **kwargs):
-    """The data source for ``X``: in memory, or on a dask cluster for dask arrays.
-
-    ``kwargs`` go to :class:`._data_dask.DaskData` (``client``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skprune._data import make_data
-    >>> type(make_data(np.eye(2), np.eye(2), np.ones(2))).__name__
-    'InMemoryData'
-    """
-    from ._dask import is_dask_collection
-
-    if is_dask_collection(X):
-        from ._data_dask import DaskData
-
-        return DaskData(X, Y, sample_weight, **kwargs)
-    return InMemoryData(X, Y, sample_weight)
 
 
 class _Source:
@@ -140,12 +117,6 @@ class _Source:
     def max_abs(self):
         """Largest ``|X|`` entry (for error messages)."""
         return float(self.block_sum(_max_abs, np.maximum)[0])
-
-    def pruning_state(self, coefs, intercepts, masks, activation, loss, random_state=None):
-        """The :class:`.PruningState` the pruning criteria score, on these rows."""
-        from ._state import PruningState
-
-        return PruningState._on(self, coefs, intercepts, masks, activation, loss, random_state)
 
     def split(self, fraction, rng, stratify):
         """``(train, validation)``: the early-stopping split, with the checks both need.
@@ -195,7 +166,7 @@ class _ScoreSums:
         self.activation, self.loss = activation, loss
 
     def __call__(self, X, Y, sw):
-        from ._network import OUTPUT_ACTIVATIONS
+        from .._net.network import OUTPUT_ACTIVATIONS
 
         with np.errstate(over="ignore", invalid="ignore"):
             P = predict_output(X, self.coefs, self.intercepts, self.activation,
@@ -232,7 +203,7 @@ class InMemoryData(_Source):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._data import InMemoryData
+    >>> from skprune._data.memory import InMemoryData
     >>> data = InMemoryData(np.eye(2), np.eye(2), np.ones(2))
     >>> round(data.loss([np.zeros((2, 2))], [np.zeros(2)], "relu", "log_loss", 0.0), 6)
     0.693147
@@ -250,14 +221,14 @@ class InMemoryData(_Source):
         self.dtype = X.dtype
 
     def loss_and_gradients(self, coefs, intercepts, activation, loss, alpha):
-        """Penalised loss and its gradients (see :func:`._network.loss_and_gradients`)."""
+        """Penalised loss and its gradients (see :func:`skprune._net.network.loss_and_gradients`)."""
         return loss_and_gradients(
             self.X, self.Y, self.sample_weight, coefs, intercepts, activation,
             loss, alpha, self.sw_sum,
         )
 
     def loss(self, coefs, intercepts, activation, loss, alpha):
-        """Penalised loss by a forward pass (see :func:`._network.loss_value`)."""
+        """Penalised loss by a forward pass (see :func:`skprune._net.network.loss_value`)."""
         return loss_value(
             self.X, self.Y, self.sample_weight, coefs, intercepts, activation,
             loss, alpha, self.sw_sum,

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._data import InMemoryData, _Source
+from .memory import InMemoryData, _Source
 
 #: Results combined per task of the tree reduction.
 SPLIT_EVERY = 8
@@ -110,10 +110,10 @@ def _on_cluster(client, what, address=None):
 
 
 class DaskData(_Source):
-    """Training rows persisted in blocks on a dask cluster: a :class:`._data.DataSource`.
+    """Training rows persisted in blocks on a dask cluster: a :class:`skprune._data.memory.DataSource`.
 
     The loss, its gradient and the pruning statistics are sums over rows, so
-    each is computed by the in-memory code (:class:`._data.InMemoryData`) on
+    each is computed by the in-memory code (:class:`skprune._data.memory.InMemoryData`) on
     every block where it lives, and the blocks' results are added up on the
     workers (a tree reduction, :data:`SPLIT_EVERY` at a time); only the sum
     travels to the client. With a single block, every number is the
@@ -126,7 +126,7 @@ class DaskData(_Source):
     Parameters
     ----------
     X : dask array of shape (n_samples, n_features)
-        Validated inputs (see :func:`._dask.check_fit_inputs`).
+        Validated inputs (see :func:`skprune._data.dask_inputs.check_fit_inputs`).
     Y : dask array of shape (n_samples, n_outputs)
         Encoded targets, row chunks as ``X``.
     sample_weight : dask array of shape (n_samples,)
@@ -204,7 +204,7 @@ class DaskData(_Source):
             return parts[0].result()
 
     def loss_and_gradients(self, coefs, intercepts, activation, loss, alpha):
-        """Loss and gradients of the whole data, as :func:`._network.loss_and_gradients`.
+        """Loss and gradients of the whole data, as :func:`skprune._net.network.loss_and_gradients`.
 
         Floating-point errors are handled on the workers as the caller's
         ``numpy.errstate`` says: under ``errstate(over="raise")`` an
@@ -218,7 +218,7 @@ class DaskData(_Source):
         return float(value), list(coef_grads), list(intercept_grads)
 
     def loss(self, coefs, intercepts, activation, loss, alpha):
-        """Penalised loss of the whole data by a forward pass (see :func:`._network.loss_value`)."""
+        """Penalised loss of the whole data by a forward pass (see :func:`skprune._net.network.loss_value`)."""
         return float(self._reduce(
             _block_loss_and_gradients, (coefs, intercepts), activation, loss, 0.0,
             self.sw_sum, "loss", first=(activation, loss, alpha, self.sw_sum, "loss"),
@@ -237,7 +237,7 @@ class DaskData(_Source):
                                   combine=combine))
 
     def reduce(self, fn, combine=np.add, *, widths=(), chunk_size=None):
-        """:meth:`._data.InMemoryData.reduce` on every block, combined by ``combine``."""
+        """:meth:`skprune._data.memory.InMemoryData.reduce` on every block, combined by ``combine``."""
         return tuple(self._reduce(
             _block_reduce, fn, combine, list(widths), chunk_size, self.sw_sum,
             what="compute a data statistic", combine=combine))

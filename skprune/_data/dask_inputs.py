@@ -1,7 +1,7 @@
 """Dask inputs: detection, validation, target encoding, lazy prediction and scoring.
 
 Everything an estimator needs around dask collections except the training
-data object itself (:mod:`._data_dask`): detecting a dask input without
+data object itself (:mod:`skprune._data.dask_blocks`): detecting a dask input without
 importing dask, validating it block by block with the checks of an
 in-memory ``fit``, discovering the classes and encoding the targets on
 blocks, and lazy block-wise ``predict`` / ``predict_proba`` / ``score``.
@@ -13,7 +13,6 @@ imports it before a dask collection is seen.
 import functools
 import inspect
 import math
-import sys
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -21,32 +20,6 @@ from sklearn.utils import check_consistent_length
 from sklearn.utils.validation import _check_sample_weight, check_X_y
 
 
-def is_dask_collection(obj):
-    """Whether ``obj`` is a dask collection (array, DataFrame, Series, ...).
-
-    Never imports dask: an object cannot be a dask collection unless dask was
-    imported by whoever made it.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skprune._dask import is_dask_collection
-    >>> is_dask_collection(np.ones(3))
-    False
-    >>> import dask.array as da
-    >>> is_dask_collection(da.ones(3))
-    True
-    """
-    if "dask" not in sys.modules:
-        return False
-    import dask
-
-    return dask.is_dask_collection(obj)
-
-
-# ---------------------------------------------------------------------- #
-# Input handling.
-# ---------------------------------------------------------------------- #
 def as_dask_array(X):
     """``X`` as a dask array with known row chunks and all other axes in one chunk.
 
@@ -58,7 +31,7 @@ def as_dask_array(X):
     Examples
     --------
     >>> import dask.array as da
-    >>> from skprune._dask import as_dask_array
+    >>> from skprune._data.dask_inputs import as_dask_array
     >>> as_dask_array(da.ones((10, 4), chunks=(3, 2))).chunks
     ((3, 3, 3, 1), (4,))
     """
@@ -168,7 +141,7 @@ def map_rows(fn, probe, arr, *args):
     Examples
     --------
     >>> import numpy as np, dask.array as da
-    >>> from skprune._dask import map_rows
+    >>> from skprune._data.dask_inputs import map_rows
     >>> y = da.from_array(np.array([1, 0, 2]), chunks=2)
     >>> one_hot = lambda y, dtype: np.eye(3, dtype=dtype)[y]
     >>> map_rows(one_hot, np.zeros(1, int), y, float).compute()
@@ -218,7 +191,7 @@ def predict_blocks(estimator, X, method="predict"):
     --------
     >>> import numpy as np, dask.array as da
     >>> from skprune import PrunedMLPRegressor
-    >>> from skprune._dask import predict_blocks
+    >>> from skprune._data.dask_inputs import predict_blocks
     >>> X = np.linspace(0, 1, 40).reshape(20, 2)
     >>> est = PrunedMLPRegressor(max_iter=5, random_state=0).fit(X, X.sum(axis=1))
     >>> lazy = predict_blocks(est, da.from_array(X, chunks=8))
@@ -264,7 +237,7 @@ def score_blocks(estimator, X, y, sample_weight=None):
     --------
     >>> import numpy as np, dask.array as da
     >>> from skprune import PrunedMLPClassifier
-    >>> from skprune._dask import score_blocks
+    >>> from skprune._data.dask_inputs import score_blocks
     >>> X = np.r_[np.zeros((10, 2)), np.ones((10, 2))]
     >>> y = np.r_[np.zeros(10), np.ones(10)]
     >>> est = PrunedMLPClassifier(max_iter=50, random_state=0).fit(X, y)
@@ -276,7 +249,7 @@ def score_blocks(estimator, X, y, sample_weight=None):
     import dask.array
     from sklearn.utils.validation import _get_feature_names
 
-    from ._data_dask import _combine_all
+    from .dask_blocks import _combine_all
 
     names = _get_feature_names(getattr(X, "_meta", X))
     X = as_dask_array(X)

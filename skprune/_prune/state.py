@@ -6,7 +6,7 @@ one primitive, :meth:`PruningState.reduce`: it runs a function on one row
 chunk at a time and adds up the results. Only one chunk's activations exist
 at a time, so the memory a pruning step needs beyond the data and the
 weights is bounded by the chunk size, whatever the number of samples. The
-chunks are run by the training data's source (:mod:`._data`): in memory, or
+chunks are run by the training data's source (:mod:`skprune._data.memory`): in memory, or
 on the blocks of a dask array where they live.
 """
 
@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._network import (
+from .._net.network import (
     DERIVATIVES,
     OUTPUT_ACTIVATIONS,
     forward,
@@ -71,7 +71,7 @@ class PruningState:
         the generator seeded by its own ``random_state``.
     chunk_size : int, default=None
         Rows per chunk of the data statistics; by default about 1 MiB of
-        activations (:func:`skprune._network.chunk_rows`).
+        activations (:func:`skprune._net.network.chunk_rows`).
     """
 
     def __init__(
@@ -90,12 +90,12 @@ class PruningState:
         self.chunk_size = chunk_size
         self._data = None
         if X is not None and sample_weight is not None:
-            from ._data import InMemoryData
+            from .._data.memory import InMemoryData
 
             self._data = InMemoryData(self.X, self.Y, self.sample_weight)
 
     @classmethod
-    def _on(cls, data, coefs, intercepts, masks, activation, loss, random_state=None):
+    def on_data(cls, data, coefs, intercepts, masks, activation, loss, random_state=None):
         """A state whose data statistics come from the data source ``data``."""
         rows = getattr(data, "all_rows", None)
         X = rows() if rows is not None else None
@@ -147,7 +147,7 @@ class PruningState:
         for ranges). ``weights_chunk`` is the chunk's part of
         :attr:`normalised_sample_weight`, so sums of ``weights_chunk``-weighted
         terms are sample-weighted means. The training data's source runs the
-        chunks (:meth:`._data.DataSource.reduce`): in memory, or where the
+        chunks (:meth:`skprune._data.memory.DataSource.reduce`): in memory, or where the
         blocks of a dask array live.
 
         Parameters

@@ -9,8 +9,8 @@ import os
 
 import numpy as np
 
-from ._network import chunk_rows
-from ._solvers import SOLVERS
+from .._net.network import chunk_rows
+from .solvers import SOLVERS
 
 #: Fraction of the available memory a fit may plan to use.
 MEMORY_FRACTION = 0.9
@@ -41,7 +41,7 @@ def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False, solvers=("a
         Whether the initial weights are kept for lottery-ticket rewinding.
     solvers : sequence of str, default=("adam",)
         Names of the solvers the fit runs (``solver`` and the retraining
-        solver), from :data:`._solvers.SOLVERS`.
+        solver), from :data:`skprune._fit.solvers.SOLVERS`.
 
     Returns
     -------
@@ -49,7 +49,7 @@ def estimate_fit_memory(layer_units, n_samples, dtype, rewind=False, solvers=("a
 
     Examples
     --------
-    >>> from skprune._validation import estimate_fit_memory
+    >>> from skprune._fit.checks import estimate_fit_memory
     >>> estimate_fit_memory([64, 100, 10], 1797, "float64") // 2**20  # MiB
     2
     """
@@ -93,7 +93,7 @@ def check_fit_memory(layer_units, n_samples, dtype, rewind=False, available=None
 
     Examples
     --------
-    >>> from skprune._validation import check_fit_memory
+    >>> from skprune._fit.checks import check_fit_memory
     >>> check_fit_memory([64, 10**9, 10], 1797, "float64", available=2**34)
     Traceback (most recent call last):
     ...
@@ -125,7 +125,7 @@ def check_sample_weight_scale(sample_weight, total=None, largest=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._validation import check_sample_weight_scale
+    >>> from skprune._fit.checks import check_sample_weight_scale
     >>> check_sample_weight_scale(np.full(3, 1e308))
     Traceback (most recent call last):
     ...
@@ -161,7 +161,7 @@ def check_target_scale(Y, largest=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._validation import check_target_scale
+    >>> from skprune._fit.checks import check_target_scale
     >>> check_target_scale(np.array([[1e200], [2e200]]))
     Traceback (most recent call last):
     ...

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._optim import Adam, GradientDescent, PlateauRule, soft_threshold
+from .optimizers import Adam, GradientDescent, PlateauRule, soft_threshold
 
 #: Signals returned by ``on_iteration``.
 CONTINUE, STOP, STALLED = "continue", "stop", "stalled"
@@ -39,8 +39,8 @@ class FirstOrderSolver:
     """The loop every first-order solver shares: step, proximal L1, report, plateau.
 
     A subclass gives its step rule (:meth:`_optimizer`, an object of
-    :mod:`._optim` with ``step``, ``learning_rate`` and ``iteration_ends``)
-    and its :class:`._optim.PlateauRule`; the loop is written once.
+    :mod:`skprune._fit.optimizers` with ``step``, ``learning_rate`` and ``iteration_ends``)
+    and its :class:`skprune._fit.optimizers.PlateauRule`; the loop is written once.
     """
 
     #: Stopped by the caller's rule on the loss (no convergence test of its own).
@@ -87,7 +87,7 @@ class GDSolver(FirstOrderSolver):
     learning_rate_init : float
         Step size.
     learning_rate : {'constant', 'invscaling', 'adaptive'}
-        Step-size schedule (see :class:`._optim.GradientDescent`); 'adaptive'
+        Step-size schedule (see :class:`skprune._fit.optimizers.GradientDescent`); 'adaptive'
         divides the step by 5 at every stall down to 1e-6, the others stop
         at the first stall.
     momentum : float
@@ -109,7 +109,7 @@ class GDSolver(FirstOrderSolver):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._solvers import GDSolver, CONTINUE
+    >>> from skprune._fit.solvers import GDSolver, CONTINUE
     >>> solver = GDSolver(0.5, "constant", 0.0, False, 0.5)
     >>> quadratic = lambda p: (float(p[0] @ p[0]) / 2, [p[0].copy()])
     >>> solver.run(quadratic, [np.ones(2)], [None], 3, lambda *a: CONTINUE)
@@ -186,7 +186,7 @@ class AdamSolver(FirstOrderSolver):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._solvers import AdamSolver, CONTINUE
+    >>> from skprune._fit.solvers import AdamSolver, CONTINUE
     >>> solver = AdamSolver(0.1, 0.9, 0.999, 1e-8)
     >>> quadratic = lambda p: (float(p[0] @ p[0]) / 2, [p[0].copy()])
     >>> out = solver.run(quadratic, [np.ones(2)], [None], 100, lambda *a: CONTINUE)
@@ -254,7 +254,7 @@ class LBFGSSolver:
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._solvers import LBFGSSolver, CONTINUE
+    >>> from skprune._fit.solvers import LBFGSSolver, CONTINUE
     >>> quadratic = lambda p: (float(p[0] @ p[0]) / 2, [p[0].copy()])
     >>> LBFGSSolver(100, 1e-8).run(
     ...     quadratic, [np.ones(2)], [None], 10, lambda *a: CONTINUE)
@@ -406,7 +406,7 @@ class SolverNames(Set):
 
     Examples
     --------
-    >>> from skprune._solvers import SolverNames
+    >>> from skprune._fit.solvers import SolverNames
     >>> sorted(SolverNames({"auto"}))
     ['adam', 'auto', 'gd', 'lbfgs']
     """

@@ -14,7 +14,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 import scipy.sparse as sp
 
-from ._network import ACTIVATIONS, forward
+from .network import ACTIVATIONS, forward
 
 
 class Network(NamedTuple):
@@ -27,7 +27,7 @@ class Network(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._surgery import Network
+    >>> from skprune._net.surgery import Network
     >>> net = Network([np.ones((2, 1))], [np.zeros(1)], [np.ones((2, 1), bool)])
     >>> coefs, intercepts, masks = net
     >>> int(net.masks[0].sum())
@@ -60,7 +60,7 @@ def remove_neurons(coefs, intercepts, masks, keeps, fill_values):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._surgery import remove_neurons
+    >>> from skprune._net.surgery import remove_neurons
     >>> coefs = [np.ones((1, 2)), np.array([[1.0], [3.0]])]
     >>> intercepts = [np.zeros(2), np.zeros(1)]
     >>> masks = [c != 0 for c in coefs]
@@ -89,7 +89,7 @@ def slice_neurons(coefs, intercepts, masks, keeps):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._surgery import slice_neurons
+    >>> from skprune._net.surgery import slice_neurons
     >>> coefs, intercepts = [np.ones((1, 3)), np.ones((3, 1))], [np.zeros(3), np.zeros(1)]
     >>> c, b, m = slice_neurons(coefs, intercepts, None, [np.array([True, False, True])])
     >>> [W.shape for W in c], m
@@ -169,7 +169,7 @@ def constant_network(coefs, intercepts, activation):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._surgery import constant_network
+    >>> from skprune._net.surgery import constant_network
     >>> coefs = [np.zeros((3, 2)), np.array([[1.0], [2.0]])]
     >>> intercepts = [np.array([1.0, 1.0]), np.array([0.5])]
     >>> c, b, m = constant_network(coefs, intercepts, "relu")
@@ -193,7 +193,7 @@ def to_csr(W):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._surgery import to_csr
+    >>> from skprune._net.surgery import to_csr
     >>> to_csr(np.array([[0.0, 2.0], [0.0, 0.0]])).nnz
     1
     """

@@ -22,7 +22,7 @@ class FitConfig:
         L2 and L1 strengths (divided by the sum of sample weights in the loss).
     make_solver : callable
         ``make_solver(l1, n_l1, t0)`` returns a fresh solver for one phase
-        (see :mod:`._solvers`); ``l1`` is ``l1_alpha / sum(sample_weight)``,
+        (see :mod:`skprune._fit.solvers`); ``l1`` is ``l1_alpha / sum(sample_weight)``,
         ``n_l1`` the number of weight arrays, ``t0`` the iterations run so far.
     make_retrain_solver : callable
         The same for the phases after each pruning step (``retrain_solver``).
@@ -42,7 +42,7 @@ class FitConfig:
         Objects with a ``scores(state)`` method.
     sparsity_targets, neuron_targets : tuple
         The weight and neuron sparsity after every pruning step, computed and
-        checked before training (:func:`._schedules.schedule_targets`); None
+        checked before training (:func:`skprune._prune.schedules.schedule_targets`); None
         entries where there is no target.
     prune_scope : str
     min_layer_density : float
@@ -58,7 +58,7 @@ class FitConfig:
         Widths of the original architecture, inputs and outputs included
         (what sparsity fractions count).
     short_phases : bool
-        The recipe for large problems (see :mod:`._recipes`): the initial
+        The recipe for large problems (see :mod:`skprune._fit.recipes`): the initial
         training ends at its first stall when pruning and retraining follow,
         and a round whose prune raised the loss by at most ``tol`` after a
         converged phase skips its retraining.
@@ -98,6 +98,9 @@ class FitConfig:
     layer_units: tuple
     short_phases: bool = False
     initial_tol: Optional[float] = None
+    #: The schedule (a name or a callable) the targets were drawn from; a
+    #: pruning path redraws the neuron targets on its own steps.
+    schedule: Any = "gradual"
 
     @property
     def n_original(self):

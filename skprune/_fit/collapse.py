@@ -6,7 +6,7 @@ curvature behind OBD vanishes at saturated outputs) or leave every row
 confidently wrong, where the clipped log-loss is flat and L-BFGS cannot
 move. :class:`CollapseGuard` scores the network after every prune -> retrain
 round, has the loop redo a round that collapsed with safer settings, and
-warns (:class:`._pruning.PruningCollapseWarning`) when the final model still
+warns (:class:`skprune._prune.step.PruningCollapseWarning`) when the final model still
 fits far worse than the network did earlier in the fit.
 """
 
@@ -15,10 +15,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._criteria import MagnitudeCriterion, OBDCriterion, VarianceCriterion
-from ._data import InMemoryData, weighted_targets
-from ._pruning import PruningCollapseWarning
-from ._surgery import Network
+from .._data.memory import InMemoryData, weighted_targets
+from .._net.surgery import Network
+from .._prune.criteria import MagnitudeCriterion, OBDCriterion, VarianceCriterion
+from .._prune.step import PruningCollapseWarning
 
 
 def cool_outputs(config, data, net):
@@ -55,7 +55,7 @@ class CollapseGuard:
     half the gap from there to the score before it. :attr:`fallback` is the
     configuration a collapsed round is redone with: damped OBD for OBD,
     magnitude for the other weight criteria, the neuron criterion that
-    measures the error a removal causes (:class:`._criteria.VarianceCriterion`),
+    measures the error a removal causes (:class:`skprune._prune.criteria.VarianceCriterion`),
     and retraining by ``solver``, which (unlike L-BFGS's line search) is not
     stopped by a loss clipped flat at saturated outputs.
     """

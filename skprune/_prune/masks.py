@@ -1,6 +1,6 @@
 """Mask rules: how importance scores become pruning masks.
 
-Every rule serves every criterion alike (:mod:`._criteria` computes the
+Every rule serves every criterion alike (:mod:`skprune._prune.criteria` computes the
 scores) and only ever shrinks a mask: :func:`threshold_masks` keeps what
 scores at least a threshold, :func:`fraction_masks` the best fraction of a
 layer or of the whole network, :func:`neuron_keep_masks` and
@@ -23,7 +23,7 @@ def threshold_masks(scores, masks, threshold):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._masks import threshold_masks
+    >>> from skprune._prune.masks import threshold_masks
     >>> w = np.array([np.float32(0.01), np.float32(0.02)])
     >>> threshold_masks([w], [np.ones(2, bool)], 0.01)
     [array([False,  True])]
@@ -85,7 +85,7 @@ def fraction_masks(scores, masks, sparsity, scope, n_original, min_density=0.0):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._masks import fraction_masks
+    >>> from skprune._prune.masks import fraction_masks
     >>> s = [np.array([[1.0, 2.0, 3.0, 4.0]])]
     >>> fraction_masks(s, [np.ones((1, 4), bool)], 0.5, "layer", [4])
     [array([[False, False,  True,  True]])]
@@ -126,7 +126,7 @@ def meets_fraction(masks, sparsity, scope, n_original):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._masks import meets_fraction
+    >>> from skprune._prune.masks import meets_fraction
     >>> meets_fraction([np.array([[True, False, False, False]])], 0.75, "global", [4])
     True
     >>> meets_fraction([np.array([[True, True, False, False]])], 0.75, "layer", [4])
@@ -166,7 +166,7 @@ def neuron_fraction_masks(scores, sparsity, n_original):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._masks import neuron_fraction_masks
+    >>> from skprune._prune.masks import neuron_fraction_masks
     >>> neuron_fraction_masks([np.array([0.3, 0.1, 0.2, 0.4])], 0.5, [4])
     [array([ True, False, False,  True])]
     """

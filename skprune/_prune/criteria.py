@@ -6,7 +6,7 @@ from :class:`WeightCriterion` or :class:`NeuronCriterion`, with one method,
 plus the training data) and returns one array of importances per layer:
 weight criteria one array shaped like each ``coefs[l]``, neuron criteria one
 vector per hidden layer. Higher means more important. The rules that turn
-scores into masks live in :mod:`._masks` and serve every criterion alike.
+scores into masks live in :mod:`skprune._prune.masks` and serve every criterion alike.
 Sample weighting lives in exactly one place: the data
 statistics of :class:`PruningState`, all normalised by ``sum(sample_weight)``.
 What a criterion returns is checked (:func:`checked_weight_scores`,
@@ -19,7 +19,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._state import PruningState
+from .state import PruningState
 
 __all__ = ["NeuronCriterion", "PruningState", "WeightCriterion"]
 
@@ -495,7 +495,7 @@ def checked_weight_scores(criterion, state):
     --------
     >>> import numpy as np
     >>> from skprune import MagnitudeCriterion, PruningState
-    >>> from skprune._criteria import checked_weight_scores
+    >>> from skprune._prune.criteria import checked_weight_scores
     >>> W = np.array([[0.5, np.nan]])
     >>> state = PruningState([W], [np.zeros(2)], [W != 0], None, None, "relu", "log_loss")
     >>> checked_weight_scores(MagnitudeCriterion(), state)

@@ -1,0 +1,1 @@
+"""The network itself: math, products, surgery, inference plan, weight sharing."""

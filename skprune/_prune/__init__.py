@@ -1,0 +1,1 @@
+"""What to prune: criteria, masks, the pruning state, schedules, one pruning step."""
