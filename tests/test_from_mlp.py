@@ -212,8 +212,9 @@ def test_bad_parameters_are_refused_as_fit_refuses_them(Estimator):
     for name, values in drawn.items():
         assert values, name
         for value in values:
-            from_fit = _error(lambda: Estimator(**{name: value}).fit(X, y))
-            from_mlp = _error(lambda: Estimator.from_mlp(mlp, **{name: value}))
+            params = {name: value}
+            from_fit = _error(lambda p=params: Estimator(**p).fit(X, y))
+            from_mlp = _error(lambda p=params: Estimator.from_mlp(mlp, **p))
             assert issubclass(from_fit[0], InvalidParameterError), (name, value)
             assert from_mlp == from_fit, (name, value)
 
