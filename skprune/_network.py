@@ -9,6 +9,8 @@ Weights follow scikit-learn's layout: ``coefs[i]`` has shape
 ``(fan_in, fan_out)`` and a layer computes ``act(A @ coefs[i] + intercepts[i])``.
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, xlogy
@@ -513,16 +515,29 @@ def activate_output(Z, X, coefs, intercepts, activation, out_activation):
     >>> activate_output(Z, X, coefs, intercepts, "relu", "softmax")
     array([[1., 0.]])
     """
-    finite = np.isfinite(Z)
-    if finite.all():
+    if _all_finite(Z):
         return ACTIVATIONS[out_activation](Z)
-    overflowed = ~finite.all(axis=1)
+    overflowed = ~np.isfinite(Z).all(axis=1)
+    if not overflowed.any():  # finite values whose sum overflowed
+        return ACTIVATIONS[out_activation](Z)
     Z[overflowed] = 0
     Z = ACTIVATIONS[out_activation](Z)
     Z[overflowed] = rescaled_output(
         X[overflowed], coefs, intercepts, activation, out_activation
     )
     return Z
+
+
+def _all_finite(Z):
+    """False if a value of ``Z`` is not finite (or, for a few values, their sum overflows).
+
+    A few values (a single row's outputs) are summed as Python floats:
+    several times cheaper than a numpy check, and overflow gives inf
+    without a warning.
+    """
+    if Z.size <= 64:
+        return math.isfinite(sum(Z.ravel().tolist()))
+    return bool(np.isfinite(Z).all())
 
 
 def rescaled_output(X, coefs, intercepts, activation, out_activation):

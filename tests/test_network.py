@@ -188,6 +188,17 @@ def test_overflowing_rows_get_the_exact_limit(out_activation):
         assert np.isfinite(got).all()
 
 
+def test_finite_outputs_whose_sum_overflows_are_kept():
+    # The quick check sums a row's outputs: an overflowing sum of finite
+    # values sends it to the exact check, which keeps them as they are.
+    coefs, intercepts = [np.eye(2)], [np.zeros(2)]
+    for n in (1, 40):
+        Z = np.full((n, 2), 1e308)
+        with np.errstate(all="raise"):
+            got = activate_output(Z.copy(), Z, coefs, intercepts, "relu", "identity")
+        np.testing.assert_array_equal(got, Z)
+
+
 def test_weighted_mean_outputs():
     A = [np.zeros((3, 1)), np.array([[1.0, -2.0], [3.0, 2.0], [0.0, 0.0]]), np.zeros((3, 1))]
     sw = np.array([1.0, 1.0, 2.0])
