@@ -32,7 +32,6 @@ from ._cli_input import (
     read_csv,
     target_and_task,
 )
-from ._fit.recipes import problem_size
 from ._regressor import PrunedMLPRegressor
 from ._report import pruning_off_params
 from ._version import __version__
@@ -335,7 +334,8 @@ class TextProgress:
             context.task_name == "prune-retrain" and self.n_iter
         ):
             coefs = fitted_estimator.coefs_
-            weights = sum(int(np.count_nonzero(W)) for W in coefs)
+            # The fit's view has CSR weights, as the fitted model has.
+            weights = sum(int(W.count_nonzero()) for W in coefs)
             hidden = ",".join(str(W.shape[1]) for W in coefs[:-1])
             self.stream.write(
                 "%s%s: %d iteration%s, %d weights, hidden layers (%s), %.2f s\n"
@@ -527,22 +527,16 @@ def _check_scalable(values, what, name):
 def _fit_both(args, task, params, data):
     results = {}
     if not args.no_dense:
-        # The baseline gets the same iteration budget in one phase, and
-        # thresholds of zero so that nothing is ever pruned.
-        off = pruning_off_params(PrunedMLPClassifier(**params), one_phase=True,
-                                 size=_problem_size(task, params, data[0], data[2]))
-        dense = {**params, **off}
+        # The baseline: pruning (and weight sharing) switched off, trained in
+        # one phase of --max-iter iterations, as MLPClassifier(max_iter=...)
+        # is: no retraining rounds or fine-tune, so a warning that it stopped
+        # short names the user's own budget.
+        off = pruning_off_params(PrunedMLPClassifier(**params))
+        one_phase = {"n_prune_steps": 1, "retrain_iter": 0, "finetune_iter": None}
+        dense = {**params, **off, **one_phase}
         results["dense"] = _fit_and_measure("dense", task, dense, data, args.quiet)
     results["pruned"] = _fit_and_measure("pruned", task, params, data, args.quiet)
     return results
-
-
-def _problem_size(task, params, X_train, y_train):
-    """Training rows times weights of the network ``params`` give on this data."""
-    n_classes = len(np.unique(y_train)) if task == "classification" else 0
-    n_outputs = n_classes if n_classes > 2 else (1 if y_train.ndim == 1 else y_train.shape[1])
-    units = PrunedMLPClassifier(**params)._layer_units(X_train.shape[1], n_outputs)
-    return problem_size(X_train.shape[0], units)
 
 
 def _quiet_stdout():

@@ -69,6 +69,11 @@ def read_csv(path, target=None, delimiter=","):
             f"--delimiter must be a single character, got {delimiter!r}", status=2
         )
     header = _read_header(path, delimiter)
+    # A trailing delimiter (``a,b,label,``) ends the header with unnamed
+    # columns; they must be empty in every row, and are dropped.
+    width = len(header)
+    while header and not header[-1]:
+        header.pop()
     if len(header) < 2:
         raise CLIError(
             f"{path}: found a single column; is the delimiter "
@@ -91,10 +96,10 @@ def read_csv(path, target=None, delimiter=","):
             + ", ".join(map(repr, header))
         )
     features = [i for i in range(len(header)) if i != target_index]
-    X = _load_fast(path, delimiter, len(header), features, target_index)
+    X = _load_fast(path, delimiter, (len(header), width), features, target_index)
     if X is None:
         # Find what numpy rejected, with its line number.
-        X, y = _read_rows(path, delimiter, header, target_index)
+        X, y = _read_rows(path, delimiter, header, width, target_index)
     else:
         X, y = X
     if not np.isfinite(X).all():
@@ -105,12 +110,15 @@ def read_csv(path, target=None, delimiter=","):
     return X, y, name
 
 
-def _load_fast(path, delimiter, n_columns, features, target_index):
+def _load_fast(path, delimiter, widths, features, target_index):
     """``(X, y)`` by numpy's C parser, in one pass if every column is numeric; None if rejected.
 
-    A numeric target is returned as floats (classification or regression is inferred from the
+    ``widths`` are the number of named columns and of all columns (more when
+    the header ends with unnamed ones, which must be empty). A numeric target
+    is returned as floats (classification or regression is inferred from the
     numbers anyway), a text target as stripped strings.
     """
+    n_columns, width = widths
     try:
         try:
             data = _load_columns(path, delimiter, list(range(n_columns)), np.float64)
@@ -118,6 +126,10 @@ def _load_fast(path, delimiter, n_columns, features, target_index):
         except ValueError:
             X = _load_columns(path, delimiter, features, np.float64)
             y = np.char.strip(_load_columns(path, delimiter, [target_index], str)[:, 0])
+        if width > n_columns:
+            unnamed = _load_columns(path, delimiter, list(range(n_columns, width)), str)
+            if np.char.str_len(np.char.strip(unnamed)).any():
+                return None
     except (ValueError, IndexError, csv.Error):
         return None
     except (OSError, UnicodeDecodeError) as exc:
@@ -125,8 +137,11 @@ def _load_fast(path, delimiter, n_columns, features, target_index):
     return (X, y) if X.shape[0] else None
 
 
-def _read_rows(path, delimiter, header, target_index):
-    """The slow, exact reader: a float() per cell and a message naming the first bad one."""
+def _read_rows(path, delimiter, header, width, target_index):
+    """The slow, exact reader: a float() per cell and a message naming the first bad one.
+
+    ``header`` names the columns; ``width`` counts unnamed trailing ones too.
+    """
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [row for row in csv.reader(f, delimiter=delimiter) if row][1:]
@@ -138,10 +153,14 @@ def _read_rows(path, delimiter, header, target_index):
     y = []
     features = [i for i in range(len(header)) if i != target_index]
     for line, row in enumerate(rows, start=2):
-        if len(row) != len(header):
+        if len(row) != width:
             raise CLIError(
-                f"{path}, line {line}: {len(row)} fields, but the header has "
-                f"{len(header)}"
+                f"{path}, line {line}: {len(row)} fields, but the header has {width}"
+            )
+        if any(value.strip() for value in row[len(header):]):
+            raise CLIError(
+                f"{path}, line {line}: a value in column {len(header) + 1}, which "
+                "has no name in the header; name it"
             )
         y.append(row[target_index].strip())
         for j, i in enumerate(features):

@@ -15,6 +15,7 @@ own (its defaults, or those passed).
 import copy
 
 import numpy as np
+from sklearn import get_config
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
@@ -90,6 +91,10 @@ def from_mlp(cls, mlp, params, mlp_class, target_attrs):
     binarizer and classes for a classifier).
     """
     _check_mlp(mlp, mlp_class, cls)
+    if not get_config()["skip_parameter_validation"]:
+        # The parameters as given, through fit's constraints and messages,
+        # before anything is derived from them.
+        cls(**params)._validate_params()
     est = cls(**_check_params(mlp, params, cls))
     coefs = [np.array(W) for W in mlp.coefs_]
     intercepts = [np.array(b) for b in mlp.intercepts_]

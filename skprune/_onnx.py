@@ -287,6 +287,11 @@ def _convert_classifier(scope, operator, container):
     dtype, proto = _proto_dtype(operator)
     P = _network(scope, container, model, operator.inputs[0].full_name, dtype, proto)
     proba = operator.outputs[1].full_name
+    if _zipmap_takes_float(container, model, operator.inputs[0].type):
+        # Labels from the float64 probabilities; ZipMap gets them as float32.
+        proba = scope.get_unique_variable_name("probabilities")
+        apply_cast(scope, proba, operator.outputs[1].full_name, container,
+                   to=onnx_proto.TensorProto.FLOAT)
     binarizer = model._label_binarizer
     if binarizer.y_type_ == "binary":
         one = scope.get_unique_variable_name("unity")
@@ -344,6 +349,25 @@ def _class_labels(classes):
     return encoded, onnx_proto.TensorProto.STRING
 
 
+def _zipmap_takes_float(scope, model, input_type):
+    """Whether float64 probabilities must become float32 for skl2onnx's ZipMap.
+
+    ONNX's ``ZipMap`` takes float tensors only (its output maps hold
+    floats), and skl2onnx builds one for float64 input too, which
+    onnxruntime then refuses to load. ``scope`` is skl2onnx's scope or
+    container (both give the conversion options).
+    """
+    from skl2onnx.common.data_types import DoubleTensorType
+
+    zipmap = scope.get_options(model, dict(zipmap=True))["zipmap"]
+    return (
+        isinstance(input_type, DoubleTensorType)
+        and zipmap is not False
+        and not (isinstance(zipmap, str) and zipmap == "columns")
+        and model._label_binarizer.y_type_ != "multilabel-indicator"
+    )
+
+
 def _shape_classifier(operator):
     from skl2onnx.common.data_types import (
         DoubleTensorType,
@@ -366,6 +390,8 @@ def _shape_classifier(operator):
         operator.outputs[0].type = Int64TensorType(shape=[N])
     else:
         operator.outputs[0].type = StringTensorType(shape=[N])
+    if _zipmap_takes_float(operator.scope_inst, model, operator.inputs[0].type):
+        dtype_cls = FloatTensorType
     operator.outputs[1].type = dtype_cls(shape=[N, n_classes])
 
 
@@ -383,24 +409,27 @@ def _shape_regressor(operator):
 
 def _parse_classifier(scope, model, inputs, custom_parsers=None):
     """Labels and probabilities as two tensors, or through skl2onnx's ZipMap."""
-    from skl2onnx._parse import _parse_sklearn_classifier
-    from skl2onnx.common.data_types import Int64TensorType
+    from skl2onnx._parse import _apply_zipmap, _parse_sklearn_classifier
+    from skl2onnx._supported_operators import _get_sklearn_operator_name
+    from skl2onnx.common.data_types import FloatTensorType, Int64TensorType
 
-    if model._label_binarizer.y_type_ != "multilabel-indicator":
+    zipmap_float = _zipmap_takes_float(scope, model, inputs[0].type)
+    multilabel = model._label_binarizer.y_type_ == "multilabel-indicator"
+    if not (multilabel or zipmap_float):
         return _parse_sklearn_classifier(
             scope, model, inputs, custom_parsers=custom_parsers
         )
-    # Multilabel: an indicator matrix and per-label probabilities (no ZipMap).
-    from skl2onnx._supported_operators import _get_sklearn_operator_name
-
+    # Multilabel: an indicator matrix and per-label probabilities (no
+    # ZipMap). Float64 input with ZipMap: float32 probabilities into it.
     operator = scope.declare_local_operator(
         _get_sklearn_operator_name(type(model)), model
     )
     operator.inputs = inputs
-    label = scope.declare_local_variable("label", Int64TensorType())
-    proba = scope.declare_local_variable("probabilities", inputs[0].type.__class__())
-    operator.outputs.append(label)
-    operator.outputs.append(proba)
+    proba_type = FloatTensorType if zipmap_float else inputs[0].type.__class__
+    operator.outputs.append(scope.declare_local_variable("label", Int64TensorType()))
+    operator.outputs.append(scope.declare_local_variable("probabilities", proba_type()))
+    if zipmap_float:
+        return _apply_zipmap(True, scope, model, FloatTensorType(), operator.outputs)
     return operator.outputs
 
 
@@ -413,7 +442,10 @@ def register():
     float64 (the type of the example input). The classifier outputs ``label``
     and ``probabilities`` (through skl2onnx's ZipMap unless
     ``options={"zipmap": False}``; multilabel models output the indicator
-    matrix and per-label probabilities as tensors).
+    matrix and per-label probabilities as tensors). ONNX's ZipMap holds
+    float32 values: with float64 input the graph computes in float64 and
+    casts the probabilities to float32 before it (``zipmap=False`` or
+    ``"columns"`` keep them in float64).
 
     Raises
     ------

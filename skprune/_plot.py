@@ -457,7 +457,8 @@ class PruningCurveDisplay:
         unpruned : bool, default=True
             Whether to also evaluate the estimator with pruning switched off
             (every ``*sparsity`` None, every ``*threshold`` 0, ``l1_alpha``
-            0, ``rewind`` False, the training budget unchanged: see
+            0, ``rewind`` False, ``weight_bits`` None, the training budget
+            unchanged: see
             ``skprune._report.pruning_off_params``) and draw its mean test
             score as a horizontal line. Every value of ``param_range`` is
             validated before any fit.

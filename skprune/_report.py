@@ -11,12 +11,14 @@ from sklearn.utils.validation import check_is_fitted
 
 #: How each kind of pruning parameter is switched off, by the end of its
 #: name: every ``*sparsity`` target to None, every ``*threshold`` to 0, the
-#: L1 penalty (its exact zeros are pruned) to 0 and rewinding off.
+#: L1 penalty (its exact zeros are pruned) to 0, rewinding off, and weight
+#: sharing (which compresses what pruning keeps) off.
 _OFF_BY_SUFFIX = (
     ("sparsity", None),
     ("threshold", 0.0),
     ("l1_alpha", 0.0),
     ("rewind", False),
+    ("weight_bits", None),
 )
 
 
@@ -36,8 +38,9 @@ def pruning_off_params(estimator, one_phase=False, size=None):
 
     Every parameter whose name ends in ``sparsity`` (``sparsity``,
     ``neuron_sparsity``) becomes None, every ``*threshold`` 0, ``l1_alpha``
-    0 and ``rewind`` False; the rest of the configuration is kept. Works on
-    a pruned MLP and on a meta-estimator holding one (nested names).
+    0, ``rewind`` False and ``weight_bits`` None (no weight sharing); the
+    rest of the configuration is kept. Works on a pruned MLP and on a
+    meta-estimator holding one (nested names).
 
     Parameters
     ----------
@@ -69,9 +72,10 @@ def pruning_off_params(estimator, one_phase=False, size=None):
     --------
     >>> from skprune import PrunedMLPClassifier
     >>> from skprune._report import pruning_off_params
-    >>> off = pruning_off_params(PrunedMLPClassifier(sparsity=0.9, neuron_sparsity=0.5))
-    >>> off["sparsity"], off["neuron_sparsity"], off["weight_threshold"]
-    (None, None, 0.0)
+    >>> off = pruning_off_params(
+    ...     PrunedMLPClassifier(sparsity=0.9, neuron_sparsity=0.5, weight_bits=4))
+    >>> off["sparsity"], off["neuron_sparsity"], off["weight_threshold"], off["weight_bits"]
+    (None, None, 0.0, None)
     """
     off = _pruning_names(estimator)
     if not off:

@@ -91,6 +91,46 @@ def test_csv_regression(tmp_path, capsys):
     assert float(report_rows(out)["R²"][0]) > 0
 
 
+@pytest.mark.parametrize("labels", ["numbers", "names"])
+def test_trailing_delimiter_adds_no_column(tmp_path, capsys, labels):
+    # Spreadsheets often end every line with the delimiter: the empty,
+    # unnamed last column is not the target.
+    X, y = load_iris(return_X_y=True)
+    names = y if labels == "numbers" else np.array(["setosa", "versicolor", "virginica"])[y]
+    path = tmp_path / "trailing.csv"
+    lines = ["a,b,c,d,label,"] + [f"{a},{b},{c},{d},{t}," for (a, b, c, d), t in zip(X, names)]
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["--data", str(path), "-q", "--no-dense", *QUICK]) == 0
+    out = capsys.readouterr().out
+    assert "(target column 'label')" in out
+    assert "150 samples x 4 features, classification, 3 classes" in out
+    # A value under the unnamed column is named, not dropped.
+    path.write_text("\n".join(lines[:5] + ["1,2,3,4,0,9"] + lines[5:]) + "\n")
+    assert main(["--data", str(path), "-q", "--no-dense", *QUICK]) == 1
+    assert "line 6: a value in column 6, which has no name" in capsys.readouterr().err
+
+
+def test_dense_reference_is_not_weight_shared(iris_csv, capsys):
+    argv = ["--data", str(iris_csv), "--target", "species", "-q", *QUICK]
+    assert main(argv) == 0
+    plain = report_rows(capsys.readouterr().out)
+    assert main([*argv, "--weight-bits", "4"]) == 0
+    shared = report_rows(capsys.readouterr().out)
+    # The dense column is the same model with or without --weight-bits.
+    for row in ("accuracy", "stored weights", "model bytes (pickled)"):
+        assert shared[row][0] == plain[row][0], row
+    assert int(shared["model bytes (pickled)"][1]) < int(plain["model bytes (pickled)"][1])
+
+
+def test_dense_reference_trains_for_max_iter(iris_csv, capsys):
+    # Three iterations cannot converge: both networks say so, naming the
+    # --max-iter budget of their (initial) training.
+    argv = ["--data", str(iris_csv), "--target", "species", "-q", *QUICK]
+    assert main([*argv, "--max-iter", "3"]) == 0
+    err = capsys.readouterr().err
+    assert set(re.findall(r"maximum iterations \((\d+)\) reached", err)) == {"3"}
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

@@ -265,15 +265,15 @@ def test_pruning_off_params_cover_every_pruning_parameter():
         "criterion", "neuron_criterion", "schedule", "prune_scope",
         "min_layer_density", "n_prune_steps", "retrain_iter", "finetune_iter",
         "warm_start", "random_state", "verbose",
-        # Shares the surviving weights' values; prunes nothing.
-        "weight_bits",
         # Optimizer parameters.
         "solver", "retrain_solver", "beta_1", "beta_2", "epsilon", "max_fun",
     }
     unknown = set(est.get_params()) - not_pruning - set(off)
     assert not unknown, f"classify these parameters: {sorted(unknown)}"
+    # Weight sharing compresses what pruning keeps: the dense reference has none.
     assert off == {"weight_threshold": 0.0, "neuron_threshold": 0.0, "sparsity": None,
-                   "neuron_sparsity": None, "l1_alpha": 0.0, "rewind": False}
+                   "neuron_sparsity": None, "l1_alpha": 0.0, "rewind": False,
+                   "weight_bits": None}
     one = pruning_off_params(
         PrunedMLPClassifier(max_iter=10, n_prune_steps=3, retrain_iter=4, finetune_iter=7),
         one_phase=True,

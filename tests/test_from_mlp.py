@@ -12,6 +12,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import (
+    InvalidParameterError,
+    generate_invalid_param_val,
+    make_constraint,
+)
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 
@@ -166,6 +171,52 @@ def test_refusals(mlp):
         PrunedMLPClassifier.from_mlp(mlp, warm_start=False)
     # The same values are accepted.
     PrunedMLPClassifier.from_mlp(mlp, hidden_layer_sizes=64, activation="relu")
+
+
+class _NotAParameter:
+    """A value of no type any parameter accepts."""
+
+
+def _bad_values(constraints):
+    """Values that break every constraint of one parameter: a foreign type, and
+    a value just outside each interval or option set."""
+    constraints = [make_constraint(c) for c in constraints]
+    values = [_NotAParameter()]
+    for constraint in constraints:
+        try:
+            values.append(generate_invalid_param_val(constraint))
+        except NotImplementedError:
+            continue
+    return [v for v in values if not any(c.is_satisfied_by(v) for c in constraints)]
+
+
+def _error(call):
+    with pytest.raises(Exception) as info:
+        call()
+    return type(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("Estimator", [PrunedMLPClassifier, PrunedMLPRegressor])
+def test_bad_parameters_are_refused_as_fit_refuses_them(Estimator):
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:60] / 16, y[:60]
+    MLP = MLPClassifier if Estimator is PrunedMLPClassifier else MLPRegressor
+    mlp = _quiet(MLP(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit, X, y)
+    drawn = {
+        name: _bad_values(constraints)
+        for name, constraints in Estimator._parameter_constraints.items()
+    }
+    drawn["solver"].append("bogus")
+    drawn["criterion"].append("nope")
+    drawn["sparsity"].append(2.0)
+    for name, values in drawn.items():
+        assert values, name
+        for value in values:
+            params = {name: value}
+            from_fit = _error(lambda p=params: Estimator(**p).fit(X, y))
+            from_mlp = _error(lambda p=params: Estimator.from_mlp(mlp, **p))
+            assert issubclass(from_fit[0], InvalidParameterError), (name, value)
+            assert from_mlp == from_fit, (name, value)
 
 
 def test_poisson_regressor_is_refused():

@@ -174,3 +174,106 @@ def test_predict_decodes_labels_as_label_binarizer(target):
     got = clf.predict(X)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got, expected)
+
+
+def _huge_rows(n_features, seed=0):
+    """13 finite rows at the top of the float range, of mixed signs, then 6 rows
+    whose products stay in range (large and ordinary ones)."""
+    rng = np.random.default_rng(seed)
+    U = rng.choice([-1.0, 1.0], size=(12, n_features)) * rng.uniform(0.1, 1, (12, n_features))
+    mixed = np.r_[1e308, -1e307, 1.0, np.zeros(n_features - 3)]
+    in_range = rng.normal(size=(6, n_features)) * [[1e290], [-1e280], [1e100], [1], [1], [0]]
+    return np.vstack([U * 1e308, mixed, in_range])
+
+
+def _predictions(est, method, X):
+    """``method`` on ``X`` through each way in: single rows (the fast path), one
+    batch (the inference plan) and sparse input (the generic pass)."""
+    predict = getattr(est, method)
+    return {
+        "rows": np.vstack([predict(X[i : i + 1]) for i in range(len(X))]),
+        "batch": predict(X),
+        "sparse": predict(sp.csr_array(X)),
+    }
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # scikit-learn's pass overflows
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_huge_rows_give_probabilities(activation, n_classes):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = load_digits(n_class=n_classes, return_X_y=True)
+    X = X[:, :8] / 16
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(8, 8), activation=activation, max_iter=100, random_state=0
+    ).fit(X, y)
+    # Large first-layer weights: a huge row overflows it, and inf - inf follows.
+    mlp.coefs_[0] *= 100
+    clf = PrunedMLPClassifier.from_mlp(mlp)
+    rows = _huge_rows(8)
+    theirs = mlp.predict_proba(rows)
+    # Unbounded hidden layers pass inf on, and inf - inf gives NaN; tanh and
+    # logistic ones saturate instead.
+    assert np.isnan(theirs).any() == (activation in ("relu", "identity"))
+    for path, P in _predictions(clf, "predict_proba", rows).items():
+        assert np.isfinite(P).all(), path
+        assert (P >= 0).all(), path
+        np.testing.assert_allclose(P.sum(axis=1), 1, rtol=1e-12, err_msg=path)
+        # Rows that overflow nothing: scikit-learn's probabilities. (Where a
+        # sum overflows, both passes are only as exact as their rounding.)
+        np.testing.assert_allclose(P[13:], theirs[13:], rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(
+        clf.predict(rows), clf.classes_[clf.predict_proba(rows).argmax(axis=1)]
+    )
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # scikit-learn's pass overflows
+def test_huge_rows_give_the_exact_probabilities_of_a_homogeneous_network():
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = load_digits(n_class=4, return_X_y=True)
+    X = X[:, :8] / 16
+    mlp = MLPClassifier(hidden_layer_sizes=(8, 8), max_iter=100, random_state=0).fit(X, y)
+    mlp.coefs_[0] *= 100
+    # Without biases a ReLU network is positively homogeneous: the logits
+    # of c * u are c times those of u, which gives the exact answer.
+    mlp.intercepts_ = [np.zeros_like(b) for b in mlp.intercepts_]
+    clf = PrunedMLPClassifier.from_mlp(mlp)
+    rows = _huge_rows(8)
+    scale = np.maximum(np.abs(rows).max(axis=1, keepdims=True), 1.0)
+    unit = forward(rows / scale, mlp.coefs_, mlp.intercepts_, "relu", "identity")[-1]
+    unit -= unit.max(axis=1, keepdims=True)
+    expected = np.exp(scale * unit)
+    expected /= expected.sum(axis=1, keepdims=True)
+    for path, P in _predictions(clf, "predict_proba", rows).items():
+        np.testing.assert_allclose(P, expected, rtol=1e-9, atol=1e-300, err_msg=path)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # scikit-learn's pass overflows
+@pytest.mark.parametrize("activation", ["relu", "tanh", "identity"])
+def test_huge_rows_give_no_nan_in_regression(activation):
+    from sklearn.neural_network import MLPRegressor
+
+    X, _ = load_digits(return_X_y=True)
+    X = X[:300, :8] / 16
+    Y = X[:, :2] * 3 - 1
+    mlp = MLPRegressor(
+        hidden_layer_sizes=(8, 8), activation=activation, max_iter=100, random_state=0
+    ).fit(X, Y)
+    mlp.coefs_[0] *= 100
+    reg = PrunedMLPRegressor.from_mlp(mlp)
+    rows = _huge_rows(8)
+    theirs = mlp.predict(rows)
+    assert np.isnan(theirs).any() == (activation != "tanh")
+    for path, P in _predictions(reg, "predict", rows).items():
+        assert not np.isnan(P).any(), path
+        np.testing.assert_allclose(P[13:], theirs[13:], rtol=1e-9, err_msg=path)
+        if activation == "identity":
+            # A linear network's output past the float range: inf, as
+            # scikit-learn's where its pass does not meet inf - inf first.
+            signs = np.sign(rows @ np.linalg.multi_dot(mlp.coefs_))
+            overflowed = np.isinf(theirs)
+            np.testing.assert_array_equal(
+                np.isinf(P) & overflowed, overflowed & np.isinf(signs * np.inf)
+            )

@@ -9,8 +9,10 @@ from skprune._net.network import (
     DERIVATIVES,
     LOSSES,
     OUTPUT_ACTIVATIONS,
+    activate_output,
     forward,
     loss_and_gradients,
+    rescaled_output,
     weighted_mean_outputs,
 )
 
@@ -139,6 +141,62 @@ def test_softmax_is_stable_for_large_inputs():
     P = ACTIVATIONS["softmax"](Z)
     assert np.isfinite(P).all()
     np.testing.assert_allclose(P, [[1, 0], [0, 1]])
+
+
+@pytest.mark.parametrize("activation", sorted(DERIVATIVES))
+@pytest.mark.parametrize("out_activation", ["softmax", "logistic", "identity"])
+@pytest.mark.parametrize("sparse_weights", [False, True])
+def test_rescaled_output_is_the_ordinary_pass_on_ordinary_rows(
+    activation, out_activation, sparse_weights
+):
+    rng = np.random.default_rng(0)
+    coefs, intercepts = _network(rng, [6, 9, 7, 3])
+    X = rng.normal(size=(40, 6)) * np.logspace(-3, 3, 40)[:, np.newaxis]
+    expected = forward(X, coefs, intercepts, activation, out_activation)[-1]
+    if sparse_weights:
+        coefs = [sp.csr_array(W * (rng.random(W.shape) < 0.6)) for W in coefs]
+        expected = forward(X, [W.toarray() for W in coefs], intercepts, activation,
+                           out_activation)[-1]
+    got = rescaled_output(X, coefs, intercepts, activation, out_activation)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("out_activation", ["softmax", "logistic", "identity"])
+def test_overflowing_rows_get_the_exact_limit(out_activation):
+    # Without biases a ReLU network is positively homogeneous:
+    # f(c * u) = c * f(u), which gives the exact output of a huge row c * u.
+    rng = np.random.default_rng(1)
+    coefs, _ = _network(rng, [5, 8, 8, 4])
+    coefs[0] *= 100  # the first layer overflows, and inf - inf follows
+    intercepts = [np.zeros(W.shape[1]) for W in coefs]
+    U = rng.normal(size=(30, 5))
+    c = 1e308 / np.abs(U).max()
+    unit = forward(U, coefs, intercepts, "relu", "identity")[-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = forward(c * U, coefs, intercepts, "relu", "identity")[-1]
+        if out_activation == "softmax":
+            unit -= unit.max(axis=1, keepdims=True)
+        expected = ACTIVATIONS[out_activation](c * unit)
+    assert np.isnan(Z).any()
+    with np.errstate(all="raise"):  # nothing may overflow unhandled
+        got = activate_output(Z, c * U, coefs, intercepts, "relu", out_activation)
+    assert not np.isnan(got).any()
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    if out_activation == "identity":
+        assert np.isinf(got).any() and np.isfinite(got).any()
+    else:
+        assert np.isfinite(got).all()
+
+
+def test_finite_outputs_whose_sum_overflows_are_kept():
+    # The quick check sums a row's outputs: an overflowing sum of finite
+    # values sends it to the exact check, which keeps them as they are.
+    coefs, intercepts = [np.eye(2)], [np.zeros(2)]
+    for n in (1, 40):
+        Z = np.full((n, 2), 1e308)
+        with np.errstate(all="raise"):
+            got = activate_output(Z.copy(), Z, coefs, intercepts, "relu", "identity")
+        np.testing.assert_array_equal(got, Z)
 
 
 def test_weighted_mean_outputs():

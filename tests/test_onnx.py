@@ -114,6 +114,38 @@ def test_classifier_zipmap_default(digits):
     np.testing.assert_array_equal(labels, pipe.predict(X[:5]))
 
 
+@pytest.mark.parametrize(
+    "classes, options",
+    [
+        ("binary", None), ("integers", None), ("strings", None),
+        ("integers", {"zipmap": True}), ("strings", {"zipmap": True}),
+        # String labels with nocl fail in float32 too, as scikit-learn's MLP.
+        ("binary", {"nocl": True}), ("integers", {"nocl": True}),
+    ],
+)
+def test_float64_with_zipmap_loads_and_predicts(digits, classes, options):
+    # ONNX's ZipMap takes float32 only: the float64 graph casts the
+    # probabilities to float32 before it, and takes the labels before the cast.
+    X, y = digits
+    names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven",
+                      "eight", "nine"])
+    y = {"binary": y % 2, "integers": y, "strings": names[y]}[classes]
+    pipe = _fit(PrunedMLPClassifier((32,), sparsity=0.8, max_iter=30, random_state=0), X, y)
+    X = X.astype(np.float64)
+    labels, proba = _run(skl2onnx.to_onnx(pipe, X[:1], options=options), X)
+    keys = range(len(pipe.classes_)) if options == {"nocl": True} else pipe.classes_
+    assert [list(p) for p in proba[:3]] == [list(keys)] * 3
+    ours = pipe.predict_proba(X)
+    np.testing.assert_allclose(
+        [[p[k] for k in keys] for p in proba], ours, rtol=1e-6, atol=1e-7
+    )
+    np.testing.assert_array_equal(labels, pipe.predict(X))
+    # Without ZipMap the probabilities stay float64.
+    _, exact = _run(skl2onnx.to_onnx(pipe, X[:1], options={"zipmap": False}), X)
+    assert exact.dtype == np.float64
+    np.testing.assert_allclose(exact, ours, rtol=TOL[np.float64], atol=1e-15)
+
+
 def test_multilabel_classifier(digits):
     X, y = digits
     X = X.astype(np.float32)

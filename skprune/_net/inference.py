@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .network import ACTIVATIONS, chunk_rows, predict_output
+from .network import ACTIVATIONS, activate_output, chunk_rows, predict_output
 from .products import plan_prefers_sparse_coefficients
 from .storage import (
     current_sharing,
@@ -161,9 +161,11 @@ class InferencePlan:
     def forward(self, X, activation, out_activation):
         """The network's output for a dense C-ordered ``X`` of the plan's dtype."""
         n = X.shape[0]
-        hidden, out = ACTIVATIONS[activation], ACTIVATIONS[out_activation]
+        hidden = ACTIVATIONS[activation]
         if n == 1:
-            return out(self._forward_row(X[0], hidden)[np.newaxis, :])
+            return self._activate(
+                self._forward_row(X[0], hidden)[np.newaxis, :], X, activation, out_activation
+            )
         chunk = chunk_rows(n, self.widths, self.dtype.itemsize)
         if not any(layer.use_sparse(n) for layer in self.layers):
             # Dense BLAS only: one product per layer over the whole batch, as
@@ -173,7 +175,13 @@ class InferencePlan:
         for start in range(0, n, chunk):
             stop = min(start + chunk, n)
             output[start:stop] = self._forward_block(X[start:stop], hidden)
-        return out(output)
+        return self._activate(output, X, activation, out_activation)
+
+    def _activate(self, Z, X, activation, out_activation):
+        """The output activation; rows that overflowed are recomputed from ``X``."""
+        return activate_output(
+            Z, X, self._coefs, self._intercepts, activation, out_activation
+        )
 
     def _forward_row(self, a, hidden):
         last = len(self.layers) - 1
@@ -300,8 +308,9 @@ class InferenceMixin:
         if sp.issparse(X):
             # scipy multiplies two sparse matrices only when their dtypes agree.
             X = X.astype(self.coefs_[0].dtype, copy=False)
-        return predict_output(
-            X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        Z = predict_output(X, self.coefs_, self.intercepts_, self.activation, "identity")
+        return activate_output(
+            Z, X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
 
     def _forward_fast(self, X):

@@ -9,6 +9,8 @@ Weights follow scikit-learn's layout: ``coefs[i]`` has shape
 ``(fan_in, fan_out)`` and a layer computes ``act(A @ coefs[i] + intercepts[i])``.
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, xlogy
@@ -472,6 +474,119 @@ def predict_output(X, coefs, intercepts, activation, out_activation, chunk_size=
         output[start:stop] = AT.T
     # The output activation works row-wise (softmax): apply it once, on rows.
     return out_act(output)
+
+
+#: Hidden activations with ``act(2**k * z) == 2**k * act(z)`` for k >= 0: a
+#: row's power-of-two scale passes through them unchanged.
+_HOMOGENEOUS = frozenset({"identity", "relu"})
+
+
+def activate_output(Z, X, coefs, intercepts, activation, out_activation):
+    """The output activation of pre-activations ``Z``, exact where they overflowed.
+
+    A finite row can overflow the float range inside the network (a row of
+    1e308): a product of inf and a weight of the other sign then gives
+    ``inf - inf = nan``, and a softmax of ``+inf`` gives nan. The rows of
+    ``Z`` that are not finite, and only those, are recomputed from their
+    input ``X`` by :func:`rescaled_output`; other rows cost one finiteness
+    check. For prediction only: training counts non-finite outputs as
+    divergence.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_outputs)
+        The last layer's pre-activations for ``X``, overwritten.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        The finite input ``Z`` was computed from.
+    coefs, intercepts : list of {ndarray, CSR array}, list of ndarray
+    activation, out_activation : str
+
+    Returns
+    -------
+    output : ndarray of shape (n_samples, n_outputs)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._net.network import activate_output
+    >>> coefs, intercepts = [np.array([[1.0, -1.0]]), np.eye(2) * 2], [np.zeros(2)] * 2
+    >>> X = np.array([[1e308]])  # hidden layer [1e308, 0], output [inf, 0]
+    >>> Z = np.array([[np.inf, 0.0]])
+    >>> activate_output(Z, X, coefs, intercepts, "relu", "softmax")
+    array([[1., 0.]])
+    """
+    if _all_finite(Z):
+        return ACTIVATIONS[out_activation](Z)
+    overflowed = ~np.isfinite(Z).all(axis=1)
+    if not overflowed.any():  # finite values whose sum overflowed
+        return ACTIVATIONS[out_activation](Z)
+    Z[overflowed] = 0
+    Z = ACTIVATIONS[out_activation](Z)
+    Z[overflowed] = rescaled_output(
+        X[overflowed], coefs, intercepts, activation, out_activation
+    )
+    return Z
+
+
+def _all_finite(Z):
+    """False if a value of ``Z`` is not finite (or, for a few values, their sum overflows).
+
+    A few values (a single row's outputs) are summed as Python floats:
+    several times cheaper than a numpy check, and overflow gives inf
+    without a warning.
+    """
+    if Z.size <= 64:
+        return math.isfinite(sum(Z.ravel().tolist()))
+    return bool(np.isfinite(Z).all())
+
+
+def rescaled_output(X, coefs, intercepts, activation, out_activation):
+    """The network's output for rows ``X``, each carried with a power-of-two scale.
+
+    Each row is held as ``2**k * A`` with ``max|A| <= 1``: every layer
+    multiplies ``A`` (never the huge values) and adds the bias times
+    ``2**-k``, so nothing overflows and no ``inf - inf`` arises. ReLU and
+    identity layers keep the scale; a tanh or logistic layer applies it (a
+    value past the float range saturates, as its exact value would). The
+    output applies it last: a softmax of ``2**k * (z - max z)``, a logistic
+    of ``2**k * z``, or the identity's ``2**k * z`` (inf when the exact value
+    is past the float range). Scaling by powers of two is exact, so this is
+    the ordinary pass up to rounding; it is slower and only for rows whose
+    ordinary pass overflowed.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Finite input.
+    coefs, intercepts : list of {ndarray, CSR array}, list of ndarray
+    activation, out_activation : str
+
+    Returns
+    -------
+    output : ndarray of shape (n_samples, n_outputs)
+    """
+    dtype = np.result_type(X.dtype, *intercepts)
+    A = X.toarray().astype(dtype) if sp.issparse(X) else np.array(X, dtype=dtype)
+    k = np.zeros((A.shape[0], 1), dtype=np.intc)
+    last = len(coefs) - 1
+    with np.errstate(over="ignore", under="ignore"):
+        for i, (W, b) in enumerate(zip(coefs, intercepts)):
+            # Scale each row down to max|A| < 1 (never up: a bias times 2**-k
+            # must not overflow).
+            e = np.maximum(np.frexp(np.abs(A).max(axis=1, initial=0))[1], 0)
+            A = np.ldexp(A, -e[:, np.newaxis].astype(np.intc))
+            k += e[:, np.newaxis].astype(np.intc)
+            Z = np.asarray(A @ W, dtype=dtype) + np.ldexp(b, -k).astype(dtype)
+            if i == last:
+                break
+            if activation in _HOMOGENEOUS:
+                A = ACTIVATIONS[activation](Z)
+            else:
+                A = ACTIVATIONS[activation](np.ldexp(Z, k).astype(dtype))
+                k[:] = 0
+        if out_activation == "softmax":
+            Z -= Z.max(axis=1, keepdims=True)
+        return ACTIVATIONS[out_activation](np.ldexp(Z, k).astype(dtype))
 
 
 def weighted_mean_outputs(activations, sample_weight):
