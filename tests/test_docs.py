@@ -267,7 +267,12 @@ def test_figure_parsers_refuse_an_output_of_another_format():
         ("numpy", "numpy.ndarray"),
         ("scipy", "scipy.sparse.csr_array"),
         ("sklearn", "sklearn.neural_network.MLPClassifier"),
+        ("sklearn", "sklearn.callback.ProgressBar"),
+        ("sklearn", "sklearn.exceptions.InconsistentVersionWarning"),
         ("dask", "dask.dataframe.DataFrame"),
+        ("distributed", "distributed.LocalCluster"),
+        ("matplotlib", "matplotlib.axes.Axes"),
+        ("joblib", "joblib.Parallel"),
     ],
 )
 def test_intersphinx_inventories_are_committed(project, name):
