@@ -134,7 +134,7 @@ def _commit(repo, files, message="change"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", message)
+    _git(repo, "-c", "commit.gpgsign=false", "commit", "-q", "-m", message)
     return _git(repo, "rev-parse", "--short", "HEAD")
 
 
