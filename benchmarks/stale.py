@@ -12,8 +12,10 @@ A file is listed when
   :data:`CODE_PATHS` does not know;
 - its commit is not in this clone's history, or is not an ancestor of
   ``HEAD`` (the run measured code that this branch does not contain);
-- a commit after it changed one of the package paths its benchmark
-  exercises (:data:`CODE_PATHS`), found with ``git log``.
+- its code has changed since: a file among the package paths its
+  benchmark exercises (:data:`CODE_PATHS`) differs between that commit and
+  ``HEAD`` in more than its docstrings and comments (an edit of the
+  documentation alone leaves the results current).
 
 Usage, from anywhere in the clone (the whole history is needed; a shallow
 clone lists every file whose commit it lacks)::
@@ -23,6 +25,8 @@ clone lists every file whose commit it lacks)::
 """
 
 import argparse
+import ast
+import functools
 import re
 import subprocess
 import sys
@@ -132,23 +136,90 @@ def why_stale(path, root=ROOT):
     if _git(root, "merge-base", "--is-ancestor", commit, "HEAD").returncode != 0:
         return "commit %s is not an ancestor of HEAD" % commit
     specs = sorted({spec for script in scripts for spec in pathspecs(script)})
-    log = _git(root, "log", "--format=%h", commit + "..HEAD", "--", *specs)
-    changes = log.stdout.split()
-    if not changes:
+    files = [f for f in _git(root, "diff", "--name-only", commit, "HEAD", "--", *specs
+                             ).stdout.split() if _code_changed(root, commit, f)]
+    if not files:
         return None
-    files = _git(root, "diff", "--name-only", commit, "HEAD", "--", *specs).stdout.split()
+    changes = _git(root, "log", "--format=%h", commit + "..HEAD", "--", *files).stdout.split()
     shown = ", ".join(files[:4]) + (" and %d more" % (len(files) - 4) if len(files) > 4 else "")
-    return "%d commit(s) since %s changed %s (latest %s)" % (
-        len(changes), commit, shown or "its code paths (since reverted)", changes[0])
+    return "the code of %s changed since %s (%d commit(s), latest %s)" % (
+        shown, commit, len(changes), changes[0])
+
+
+def _code_changed(root, commit, path):
+    """Whether ``path`` differs between ``commit`` and ``HEAD`` beyond docstrings and comments."""
+    before, after = _code(root, commit, path), _code(root, "HEAD", path)
+    # Added, removed, not Python or not parsed: a change.
+    return before is None or after is None or before != after
+
+
+def _code(root, rev, path):
+    """The code of ``path`` at ``rev`` (see :func:`_syntax`), or None."""
+    blob = _blob(root, "%s:%s" % (rev, path))
+    if blob is None or not path.endswith(".py"):
+        return None
+    return _syntax_of_blob(*blob)
+
+
+@functools.lru_cache(maxsize=None)
+def _syntax_of_blob(sha, source):
+    # Cached by content: most results share the versions of most files.
+    try:
+        return _syntax(source)
+    except SyntaxError:
+        return None
+
+
+#: One ``git cat-file --batch`` per repository for all the files read (a
+#: process per file is slow); :func:`stale` closes them.
+_READERS = {}
+
+
+def _reader(root):
+    if root not in _READERS:
+        _READERS[root] = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    return _READERS[root]
+
+
+def _blob(root, spec):
+    """``(object id, text)`` of ``rev:path``, or None when there is no such file."""
+    reader = _reader(root)
+    reader.stdin.write(spec.encode() + b"\n")
+    reader.stdin.flush()
+    header = reader.stdout.readline().split()
+    if len(header) != 3:  # "<spec> missing"
+        return None
+    data = reader.stdout.read(int(header[2]) + 1)[:-1]  # the content, then a newline
+    return header[0].decode(), data.decode("utf-8", errors="replace")
+
+
+def _syntax(source):
+    """The syntax tree of ``source`` without its docstrings, as text (comments are not in it)."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
 
 
 def stale(root=ROOT):
     """``[(relative path, reason), ...]`` of the stale results files under ``root``."""
     found = []
-    for path in results_files(root):
-        reason = why_stale(path, root)
-        if reason is not None:
-            found.append((path.relative_to(root).as_posix(), reason))
+    try:
+        for path in results_files(root):
+            reason = why_stale(path, root)
+            if reason is not None:
+                found.append((path.relative_to(root).as_posix(), reason))
+    finally:
+        # HEAD may move before the next call: nothing read is kept.
+        for reader in _READERS.values():
+            reader.stdin.close()
+            reader.wait()
+        _READERS.clear()
     return found
 
 
