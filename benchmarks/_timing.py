@@ -6,6 +6,7 @@ of them alike, and the median of the repeats is reported with the ratio of
 medians. BLAS threads are pinned with threadpoolctl.
 """
 
+import datetime
 import gzip
 import os
 import platform
@@ -139,13 +140,10 @@ def common_arguments(parser):
 
 
 def header(title, threads):
+    """Print the provenance line, the ``##`` title and the machine's description."""
+    print(provenance(sys.argv[0]) + "\n")
     print("## %s\n" % title)
-    print("\n".join(describe_machine(threads)))
-    print("- skprune commit: %s" % code_version())
-    print(
-        "- command: `python %s`\n"
-        % " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
-    )
+    print("\n".join(describe_machine(threads)) + "\n")
 
 
 #: The two files of the MNIST test split the benchmarks read.
@@ -226,3 +224,83 @@ def code_version():
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + ("+dirty" if dirty else "")
+
+
+# ---------------------------------------------------------------------- #
+# Provenance: the first line of every results file.
+# ---------------------------------------------------------------------- #
+#: The clone's root: commands are written relative to it.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine_name():
+    """A short name of the machine: ``$SKPRUNE_BENCH_MACHINE``, else what it reports.
+
+    The reported name is the core count, the CPU's model name and the BLAS
+    libraries, e.g. ``2-core AMD EPYC, OpenBLAS``; what no system file says
+    (that the machine is shared, its microarchitecture) goes in the variable.
+    """
+    name = os.environ.get("SKPRUNE_BENCH_MACHINE")
+    if name:
+        return name
+    blas = sorted({"OpenBLAS" if i.get("internal_api") == "openblas" else
+                   str(i.get("internal_api"))
+                   for i in threadpool_info() if i.get("user_api") == "blas"})
+    return "%d-core %s, %s" % (os.cpu_count() or 1, cpu_name(), " + ".join(blas) or "no BLAS")
+
+
+def _relative(path):
+    """``path`` relative to the clone, or its base name when it lies outside it."""
+    path = Path(os.path.abspath(path))
+    if path == ROOT or ROOT in path.parents:
+        return path.relative_to(ROOT).as_posix()
+    return path.name
+
+
+def _looks_like_path(arg):
+    return os.path.isabs(arg) or (os.sep in arg and not arg.startswith("-"))
+
+
+def command_line(script, argv=None):
+    """The command as a user types it in the clone's root.
+
+    ``script`` is the benchmark's file, ``argv`` its arguments (default
+    ``sys.argv[1:]``). Paths inside the clone are written relative to it;
+    a path outside it becomes its base name, so that no folder of the
+    machine that ran the benchmark is printed; ``--mnist-dir`` at its
+    default is left out, as a user would.
+    """
+    argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+    words, i = ["python", _relative(script)], 0
+    while i < len(argv):
+        option, eq, value = argv[i].partition("=")
+        if not (option.startswith("--") and eq):
+            option, eq, value = "", "", argv[i]
+        i += 1
+        if value == "--mnist-dir" and i < len(argv):
+            option, eq, value = "--mnist-dir", "=", argv[i]
+            i += 1
+        if option == "--mnist-dir":
+            if os.path.abspath(value) != os.path.abspath(default_mnist_dir()):
+                words += [option, _relative(value)]
+            continue
+        if _looks_like_path(value):
+            value = _relative(value)
+        words.append(option + eq + value)
+    return " ".join(words)
+
+
+def provenance(script, argv=None, rst=False):
+    """The line every results file starts with: date, commit, machine and command.
+
+    E.g. ``2026-12-04 · commit 3830019 · 2-core AMD EPYC, OpenBLAS ·
+    `python benchmarks/bench_quality.py --seeds 3```: the UTC date of the run,
+    the skprune commit it ran at (``+dirty`` with uncommitted changes to the
+    package), :func:`machine_name` and :func:`command_line`.
+    ``rst=True`` writes the command as a reST literal (double backticks).
+    ``benchmarks/stale.py`` reads the line back.
+    """
+    date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    quote = "``" if rst else "`"
+    return "%s · commit %s · %s · %s%s%s" % (date, code_version(), machine_name(), quote,
+                                            command_line(script, argv), quote)

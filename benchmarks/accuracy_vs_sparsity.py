@@ -50,7 +50,13 @@ from skprune import PrunedMLPClassifier, compression_report
 
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import code_version, cpu_name, default_mnist_dir, load_mnist  # noqa: E402
+from _timing import (  # noqa: E402
+    code_version,
+    cpu_name,
+    default_mnist_dir,
+    load_mnist,
+    provenance,
+)
 from _timing import digits_split as load_digits_split  # noqa: E402
 
 MNIST_DIR = default_mnist_dir()
@@ -387,7 +393,7 @@ def main(argv=None):
     config = QUICK if args.quick else FULL
     SHORT_FITS.clear()
     start, cpu_start = time.perf_counter(), time.process_time()
-    lines = ["| | |", "|---|---|", *machine(), ""]
+    lines = [provenance(__file__, argv), "", "| | |", "|---|---|", *machine(), ""]
     digits_results = mnist_results = None
     warnings.filterwarnings("ignore", category=UserWarning)
     warnings.filterwarnings("ignore", category=sklearn.exceptions.ConvergenceWarning)

@@ -54,15 +54,14 @@ from skprune import PrunedMLPClassifier, compression_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
-    code_version,
     default_mnist_dir,
     describe_machine,
     load_mnist,
     markdown_table,
+    provenance,
 )
 
 MNIST_DIR = default_mnist_dir()
-MACHINE = "AMD EPYC Zen 4, 2 cores shared"
 SK = "MLPClassifier()"
 HGB = "HistGradientBoostingClassifier()"
 SPARSITIES = (0.9, 0.95)
@@ -222,12 +221,10 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     args = parser.parse_args(argv)
     seeds = 1 if args.quick else args.seeds
-    lines = ["### Pruned, smaller dense and boosted-tree models: accuracy, size and fit time", "",
-             "- machine name: %s" % MACHINE, *describe_machine(1),
+    lines = [provenance(__file__, argv), "",
+             "### Pruned, smaller dense and boosted-tree models: accuracy, size and fit time", "",
+             *describe_machine(1),
              "- OpenMP (the trees) pinned to 1 thread as well",
-             "- command: `python benchmarks/bench_alternatives.py %s`" % " ".join(
-                 argv if argv is not None else sys.argv[1:]),
-             "- skprune commit: %s" % code_version(),
              "- seeds %s; every model in a StandardScaler pipeline" % ", ".join(
                  map(str, range(seeds))), ""]
     rows = []

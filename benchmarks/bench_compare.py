@@ -32,7 +32,6 @@ Usage::
 """
 
 import argparse
-import datetime
 import pickle
 import sys
 import time
@@ -50,7 +49,6 @@ from skprune._net.storage import pack_csr
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
-    code_version,
     default_mnist_dir,
     describe_machine,
     digits_split,
@@ -58,6 +56,7 @@ from _timing import (  # noqa: E402
     load_mnist,
     median,
     pinned,
+    provenance,
 )
 
 MNIST_DIR = default_mnist_dir()
@@ -234,12 +233,8 @@ def main(argv=None):
     batches = (1, 64, 1000) if args.quick else (1, 64, 10_000)
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
-    command = "python benchmarks/bench_compare.py" + "".join(
-        " " + a for a in (argv if argv is not None else sys.argv[1:])
-    )
     lines = [
-        "Made by ``%s`` on %s, skprune commit %s."
-        % (command, datetime.date.today().isoformat(), code_version()),
+        provenance(__file__, argv, rst=args.rst),
         "",
         *describe_machine(1),
         "- columns: test accuracy; weights stored (non-zeros); pickled model bytes; "

@@ -20,7 +20,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _timing import describe_machine  # noqa: E402
+from _timing import describe_machine, provenance  # noqa: E402
 
 _SCRIPT = """
 import time
@@ -64,6 +64,7 @@ def main():
         for _ in range(args.repeats):
             for label, checkout in versions.items():
                 times[label].append(time_once(path, checkout))
+    print(provenance(__file__) + "\n")
     print("\n".join(describe_machine(1)))
     print()
     print("| reader | median read time (s) | min (s) |")

@@ -33,13 +33,11 @@ minutes on 2 cores) or ``--quick`` (200,000 rows).
 
 import argparse
 import math
-import os
-import sys
 import threading
 import time
 
 import numpy as np
-from _timing import describe_machine, markdown_table, median, pinned
+from _timing import describe_machine, markdown_table, median, pinned, provenance
 
 #: Extra worker memory configuration: no spilling to disk (it would time the
 #: disk), pause and terminate only near the limit.
@@ -216,12 +214,11 @@ def in_memory(args, data, X, Y, sw, coefs, intercepts, step):
             "loss_rel_diff": abs(got[0] - reference[0]) / abs(reference[0])}
 
 
-def report(args, out):
+def report(args, out, argv=None):
     mib = 2**20
-    lines = ["## One gradient iteration on a dask cluster\n"]
+    lines = [provenance(__file__, argv) + "\n",
+             "## One gradient iteration on a dask cluster\n"]
     lines += describe_machine(args.memory_threads)
-    lines.append("- command: `python %s`" % " ".join(
-        [os.path.relpath(sys.argv[0])] + sys.argv[1:]))
     lines.append(
         "- data: %d x %d float32 (%.0f MiB), %d classes, %d blocks of %d rows; "
         "network %d-%d-%d; LocalCluster of %d worker processes x 1 thread, "
@@ -291,7 +288,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.rows, args.block_rows, args.repeats = 200_000, 25_000, 3
-    text = report(args, measure(args))
+    text = report(args, measure(args), argv)
     print(text)
     return text
 

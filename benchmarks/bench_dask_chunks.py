@@ -92,7 +92,6 @@ def main():
     chunk_rows = tuple(c for c in CHUNK_ROWS if c <= rows)
     rng = np.random.RandomState(0)
     header("Per-chunk overhead of a fit pass on dask", args.threads)
-    print("- machine name: AMD EPYC Zen 4, 2 cores shared")
     print("- %d rows x %d features, 3 classes; LocalCluster(n_workers=2, "
           "threads_per_worker=1, processes=False); CPU time of this process, "
           "median of %d interleaved repeats\n" % (rows, args.features, repeats))

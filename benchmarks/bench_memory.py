@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _timing import describe_machine  # noqa: E402
+from _timing import describe_machine, provenance  # noqa: E402
 
 CASES = {
     "digits, hidden (100000,)": (
@@ -94,6 +94,7 @@ def main():
     if args.compare:
         versions["before (" + args.compare + ")"] = args.compare
     versions["this checkout"] = str(HERE.parent)
+    print(provenance(__file__) + "\n")
     print("\n".join(describe_machine(1)))
     print()
     print("| case | skprune | peak RSS (MiB) | data only (MiB) | RSS beyond data (MiB) "

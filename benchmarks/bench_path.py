@@ -52,6 +52,7 @@ from _timing import (  # noqa: E402
     load_mnist,
     markdown_table,
     pinned,
+    provenance,
 )
 
 from skprune import (  # noqa: E402
@@ -182,10 +183,10 @@ def main(argv=None):
     parser.add_argument("--out", default=None, help="also write the tables to this file")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
-    lines = ["# Choosing the sparsity: GridSearchCV against the CV estimators", ""]
+    lines = [provenance(__file__, argv), "",
+             "# Choosing the sparsity: GridSearchCV against the CV estimators", ""]
     lines += describe_machine(1)
-    lines += ["- command: `python benchmarks/bench_path.py %s`" % " ".join(argv or sys.argv[1:]),
-              "- levels: %s; CPU seconds, one BLAS thread" % LEVELS, ""]
+    lines += ["- levels: %s; CPU seconds, one BLAS thread" % LEVELS, ""]
     rows = []
     with pinned(1):
         for name in args.datasets.split(","):

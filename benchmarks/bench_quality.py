@@ -58,12 +58,12 @@ from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 # The tests load this file by path, so its folder is not on sys.path then.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
-    code_version,
     default_mnist_dir,
     describe_machine,
     load_mnist,
     markdown_table,
     pinned,
+    provenance,
 )
 
 MNIST_DIR = default_mnist_dir()
@@ -321,11 +321,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     seeds = list(range(args.seeds if args.seeds is not None else (1 if args.quick else 3)))
     start, cpu_start = time.perf_counter(), time.process_time()
-    lines = ["## Training quality with default settings", "",
+    lines = [provenance(__file__, argv), "",
+             "## Training quality with default settings", "",
              *describe_machine(args.threads),
-             "- command: `python benchmarks/bench_quality.py %s`" % " ".join(
-                 argv if argv is not None else sys.argv[1:]),
-             "- skprune commit: %s" % code_version(),
              "- seeds: %s; %s" % (", ".join(map(str, seeds)), "skprune has a `solver` "
                  "parameter: one row per solver" if has_solver() else "this skprune has no "
                  "`solver` parameter: no solver rows"),

@@ -31,6 +31,7 @@ from _timing import (  # noqa: E402
     load_mnist,
     markdown_table,
     median,
+    provenance,
 )
 from threadpoolctl import threadpool_limits  # noqa: E402
 
@@ -63,8 +64,8 @@ def main(argv=None):
         rows = measure(args)
     finally:
         skprune._net.products.ONE_THREAD_BELOW = rule
-    lines = ["# BLAS threads and small full-batch fits", ""] + describe_machine(2) + [
-        "- command: `python benchmarks/bench_threads.py %s`" % " ".join(argv or sys.argv[1:]),
+    lines = [provenance(__file__, argv), "", "# BLAS threads and small full-batch fits", ""]
+    lines += describe_machine(2) + [
         "", markdown_table(["rows", "network", "multiply-adds per pass", "wall s, 1 thread",
                             "wall s, 2 threads", "2 threads / 1 thread (wall)",
                             "CPU s, 1 thread", "CPU s, 2 threads"], rows), ""]

@@ -31,16 +31,15 @@ from skprune import PrunedMLPClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
-    code_version,
     default_mnist_dir,
     describe_machine,
     load_mnist,
     markdown_table,
     pinned,
+    provenance,
 )
 
 MNIST_DIR = default_mnist_dir()
-MACHINE = "AMD EPYC Zen 4, 2 cores shared"
 SK = "MLPClassifier()"
 
 
@@ -120,12 +119,10 @@ def main(argv=None):
             sys.exit("MNIST not found in %s (see --mnist-dir)." % args.mnist_dir)
         (X, y), hidden, what = data, (300, 100), "MNIST-10k"
     X = X.astype(np.float32 if args.float32 else np.float64)
-    lines = ["## Time to a pruned model: %s, hidden layers %s, %s input"
+    lines = [provenance(__file__, argv), "",
+             "## Time to a pruned model: %s, hidden layers %s, %s input"
              % (what, hidden, X.dtype.name), "",
-             "- machine name: %s" % MACHINE, *describe_machine(1),
-             "- command: `python benchmarks/bench_time.py %s`" % " ".join(
-                 argv if argv is not None else sys.argv[1:]),
-             "- skprune commit: %s" % code_version(),
+             *describe_machine(1),
              "- %d training rows, %d test rows; seeds %s" % (
                  len(y) - int(np.ceil(0.25 * len(y))), int(np.ceil(0.25 * len(y))),
                  ", ".join(map(str, range(args.seeds)))), ""]

@@ -1,20 +1,23 @@
 """Convert a benchmark's markdown output to reST for the documentation.
 
-Markdown tables become ``list-table`` directives and ``###`` headings become
-``~~~`` section titles; other lines pass through. Cells are escaped so that
-``(100)`` stays text (reST would read a cell starting with ``(1)`` as a
-numbered list). Usage::
+Markdown tables become ``list-table`` directives; headings (``#`` to
+``######``) become rubrics, which do not enter the page's table of contents;
+text in single backticks (a command, a parameter) becomes a literal; a
+"Targets" section, the benchmark's check of its run against goals, is left
+out. Other lines pass through. Text is escaped so that ``(100)`` stays text
+(reST would read a cell starting with ``(1)`` as a numbered list), as do
+``sparsity_`` and ``|x - y|``. Usage::
 
     python benchmarks/accuracy_vs_sparsity.py --datasets digits \\
         > benchmarks/results/accuracy_vs_sparsity_digits.md
     python benchmarks/md_to_rst.py benchmarks/results/accuracy_vs_sparsity_digits.md \\
         > docs/includes/accuracy_vs_sparsity_digits.rst
 
-With ``--tables`` the output leaves out the run's description (the ``##``
-title and the list naming the machine, the libraries and the commit), for a
-page that names the machine and the commit once above several tables; later
-``##`` titles become rubrics. Such an include is named after its results file
-with ``_tables`` appended::
+With ``--tables`` the output leaves out the run's description (the
+provenance line, the first title and the list naming the machine and the
+libraries), for a page that names the machine and the commit once above
+several tables. Such an include is named after its results file with
+``_tables`` appended::
 
     python benchmarks/md_to_rst.py --tables benchmarks/results/bench_epoch.md \\
         > docs/includes/bench_epoch_tables.rst
@@ -31,30 +34,86 @@ import sys
 ACCEPTANCE_VERDICTS = {"status", "met", "met?"}
 
 
+#: A markdown heading.
+HEADING = re.compile(r"^#{1,6} +(.*?)\s*#*\s*$")
+
+#: Inline literals: ``double`` or `single` backticks.
+LITERAL = re.compile(r"``(?:[^`]|`(?!`))+``|`[^`]+`")
+
+
 def _cell(text):
     text = text.strip()
     # "(100)", "1." or "a)" at the start of a cell would start an enumerated list.
-    if re.match(r"^(\(?\w{1,3}[.)])(\s|$)", text):
-        text = "\\" + text
-    return _escape_underscores(text)
+    escape = "\\" if re.match(r"^(\(?\w{1,3}[.)])(\s|$)", text) else ""
+    return escape + _inline(text)
 
 
-def _escape_underscores(text):
-    """``sparsity_`` would be a reference to a target named ``sparsity``."""
-    return re.sub(r"(\w)_(?=\W|$)", r"\1\\_", text)
+def _escape(text):
+    """Plain text: ``sparsity_`` would be a reference, ``|a - b|`` a substitution."""
+    return re.sub(r"(\w)_(?=\W|$)", r"\1\\_", text).replace("|", "\\|")
+
+
+def _inline(text):
+    """``text`` with its backticked parts as reST literals and the rest escaped."""
+    out, end = [], 0
+    for match in LITERAL.finditer(text):
+        before = text[end:match.start()]
+        # A literal must stand apart from a word: "\ " is an escaped nothing.
+        if before and (before[-1].isalnum() or before[-1] in "\\"):
+            before += "\\ "
+        out += [_escape(before), "``%s``" % match.group().strip("`")]
+        end = match.end()
+        if text[end:end + 1].isalnum():
+            out.append("\\ ")
+    out.append(_escape(text[end:]))
+    return "".join(out)
 
 
 def _drop_run_description(lines):
-    """The lines after the leading ``##`` title and the list that describes the run."""
+    """The lines after the provenance line, the first title and the run's list."""
     i = 0
-    while i < len(lines) and (not lines[i].strip() or lines[i].startswith(("## ", "- "))):
+    while i < len(lines) and (not lines[i].strip() or lines[i].startswith(("#", "- "))
+                              or (i == 0 and " · commit " in lines[i])):
+        if i > 0 and HEADING.match(lines[i]) and any(
+                HEADING.match(line) for line in lines[:i]):
+            break  # a second title starts the results
         i += 1
     return lines[i:]
 
 
-def _text(line):
-    """A line of prose: ``|a - b|`` would be a substitution reference in reST."""
-    return _escape_underscores(line).replace("|", "\\|")
+def _drop_targets(lines):
+    """``lines`` without "Targets" sections: from their heading to their table's end."""
+    out, dropping, seen_table = [], False, False
+    for line in lines:
+        heading = HEADING.match(line)
+        if heading:
+            dropping, seen_table = heading.group(1).strip() == "Targets", False
+            if dropping:
+                continue
+        elif dropping:
+            if line.startswith("|"):
+                seen_table = True
+                continue
+            if not seen_table or not line.strip():
+                continue
+            dropping = False  # what follows the check's table is the run's again
+        out.append(line)
+    return out
+
+
+def _table(rows):
+    """A ``list-table`` for markdown ``rows`` (lists of cells); [] for a check of goals."""
+    header, body = rows[0], rows[1:]
+    names = [c.strip() for c in header]
+    if names[0] == "target" and names[-1] in ACCEPTANCE_VERDICTS:
+        return []  # a check of the run against goals: not for the pages
+    has_header = any(names)
+    out = [".. list-table::"] + (["   :header-rows: 1"] if has_header else []) + [""]
+    for row in ([header] if has_header else []) + body:
+        out.append(("   * - " + _cell(row[0])).rstrip())
+        # An empty cell is an empty list item.
+        out.extend(("     - " + _cell(c)).rstrip() for c in row[1:])
+    return out + [""]
 
 
 def convert(markdown, tables=False):
@@ -63,44 +122,23 @@ def convert(markdown, tables=False):
     lines = markdown.splitlines()
     if tables:
         lines = _drop_run_description(lines)
-
-    def flush():
-        if not table:
-            return
-        header, body = table[0], table[1:]
-        names = [c.strip() for c in header]
-        if names[0] == "target" and names[-1] in ACCEPTANCE_VERDICTS:
-            table.clear()  # a check of the run against goals: not for the pages
-            return
-        has_header = any(c.strip() for c in header)
-        out.extend([".. list-table::"] + (["   :header-rows: 1"] if has_header else []) + [""])
-        for row in ([header] if has_header else []) + body:
-            out.append(("   * - " + _cell(row[0])).rstrip())
-            # An empty cell is an empty list item.
-            out.extend(("     - " + _cell(c)).rstrip() for c in row[1:])
-        out.append("")
-        table.clear()
-
-    for line in lines:
+    for line in _drop_targets(lines) + [""]:
         if line.startswith("|"):
             if "-" in line and set(line) <= set("|-: "):
                 continue
             table.append(line.strip().strip("|").split("|"))
             continue
-        flush()
-        if line.startswith("### "):
-            title = line[4:].strip()
-            if title == "Targets":  # its table is dropped; its notes stay
-                title = "Notes"
-            out.extend([title, "~" * len(title)])
-        elif tables and line.startswith("## "):
-            out.append(".. rubric:: " + _text(line[3:].strip()))
-        elif tables:
-            out.append(_text(line))
+        if table:
+            out += _table(table)
+            table.clear()
+        heading = HEADING.match(line)
+        if heading:
+            out += ["", ".. rubric:: " + _inline(heading.group(1)), ""]
         else:
-            out.append(_escape_underscores(line))
-    flush()
-    return "\n".join(out).rstrip() + "\n"
+            out.append(_inline(line))
+    # One blank line between blocks, none at the start.
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
+    return text + "\n"
 
 
 def main(argv=None):

@@ -41,7 +41,7 @@ except ImportError:  # a checkout from before the warning: every failure is sile
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import describe_machine, pinned  # noqa: E402
+from _timing import describe_machine, pinned, provenance  # noqa: E402
 
 HIDDEN = [(4,), (8,), (16,), (32,), (4, 4), (8, 8), (16, 8), (32, 16)]
 
@@ -109,9 +109,8 @@ def main(argv=None):
     parser.add_argument("--cases", type=int, default=96, help="cases per sweep")
     parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     args = parser.parse_args(argv)
-    command = " ".join(["python benchmarks/sweep_collapse.py", *sys.argv[1:]])
-    lines = ["## Pruning on tiny separable problems", "", *describe_machine(1),
-             "- command: `%s`" % command, "",
+    lines = [provenance(__file__, argv), "",
+             "## Pruning on tiny separable problems", "", *describe_machine(1), "",
              "| sweep | cases | kept the fit | below the bar, warned | below the bar, silent "
              "| mean pruned accuracy | CPU s |", "|---|---|---|---|---|---|---|"]
     with pinned(1):

@@ -7,14 +7,20 @@ predicted (the argmax) and on how many it is the least likely class.
     python benchmarks/zero_weight_class.py
 """
 
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 
 from skprune import PrunedMLPClassifier
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import provenance  # noqa: E402
+
 
 def main(seeds=range(5), n_rows=300):
+    print(provenance(__file__, []) + "\n")
     print("seed  rows  predicted  least-likely")
     for seed in seeds:
         rng = np.random.default_rng(seed)

@@ -53,8 +53,8 @@ root_doc = "index"
 
 # -- Links to other projects' documentation -----------------------------------
 # API names of these projects link to their documentation. The inventories
-# are committed under _intersphinx/ (see make_numpy_inventory.py there for
-# where each comes from), so the build reads no network.
+# are committed under _intersphinx/ (make_inventories.py there writes them
+# from the installed packages and says how), so the build reads no network.
 _INVENTORIES = Path(__file__).resolve().parent / "_intersphinx"
 intersphinx_mapping = {
     name: (url, str(_INVENTORIES / f"{name}.inv"))
@@ -64,6 +64,9 @@ intersphinx_mapping = {
         ("scipy", "https://docs.scipy.org/doc/scipy/"),
         ("sklearn", "https://scikit-learn.org/stable/"),
         ("dask", "https://docs.dask.org/en/stable/"),
+        ("distributed", "https://distributed.dask.org/en/stable/"),
+        ("matplotlib", "https://matplotlib.org/stable/"),
+        ("joblib", "https://joblib.readthedocs.io/en/stable/"),
     ]
 }
 # Only explicit roles (``:class:`~sklearn.pipeline.Pipeline```) link out; a
@@ -130,8 +133,9 @@ sphinx_gallery_conf = {
 # The API pages show the methods inherited from scikit-learn (score,
 # get_params, set_fit_request, ...). Their docstrings point into
 # scikit-learn's own user guide and glossary (``:ref:``, ``:term:``), whose
-# labels the committed scikit-learn inventory (_intersphinx/sklearn.inv, from
-# an older release) need not have; keep the text, drop the link.
+# labels the committed scikit-learn inventory (_intersphinx/sklearn.inv, its
+# API generated from the installed package) does not have; keep the text,
+# drop the link.
 _SKLEARN_ROLE = re.compile(r":(?:ref|term|doc):`(?:([^`<]*?)\s*<[^`>]*>|([^`]*))`")
 
 

@@ -57,7 +57,7 @@ if folder is not None:
         labels = np.frombuffer(f.read(), np.uint8, offset=8)
     X, y = (images / np.float32(255)).astype(np.float32), labels
     n_train, name = 8000, "MNIST-10k"
-    print("Data: MNIST-10k, read from", folder)
+    print("Data: MNIST-10k, read from the folder SKPRUNE_MNIST_DIR names")
 else:
     print(
         "Data: scikit-learn's 8x8 digits -- MNIST was not found "

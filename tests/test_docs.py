@@ -27,8 +27,8 @@ FORBIDDEN = [
 #: Legitimate uses: "task" is scikit-learn's callback term for a unit of work,
 #: and the classification-or-regression task of a target column.
 ALLOWED = [
-    ("skprune/_callbacks.py", "Report the end of the task;"),
-    ("skprune/_callbacks.py", "links this fit into the task tree"),
+    ("skprune/_fit/callbacks.py", "Report the end of the task;"),
+    ("skprune/_fit/callbacks.py", "links this fit into the task tree"),
     ("skprune/_cli_input.py", "and the task they call for"),
 ]
 
@@ -189,7 +189,9 @@ def test_a_page_of_tables_names_their_machine_and_commit():
                                   flags=re.MULTILINE):
             pages += 1
             source, _ = _include_source(INCLUDES / include)
-            commit = _run_description(source, "- skprune commit:")
+            first = source.read_text(encoding="utf-8").splitlines()[0]
+            commit = re.search(r" · commit ([0-9a-f]+)", first)
+            commit = commit and commit.group(1)
             machine = _run_description(source, "- machine:")
             assert commit and machine, "%s names no commit or machine" % source.name
             assert commit in text, "%s: say the tables ran at commit %s" % (page.name, commit)
@@ -201,7 +203,7 @@ def test_a_page_of_tables_names_their_machine_and_commit():
 def test_md_to_rst_tables_only_leaves_out_the_run_description():
     md_to_rst = load_script("benchmarks/md_to_rst.py")
     markdown = (
-        "## Title\n\n- machine: X\n- skprune commit: abc\n- command: `python b.py`\n\n"
+        "2026-12-04 · commit abc · X · `python b.py`\n\n## Title\n\n- machine: X\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n## Second part\n\n| c |\n|---|\n| 3 |\n\n"
         "Largest |x - y| difference: 1e-06\n"
     )
@@ -265,7 +267,12 @@ def test_figure_parsers_refuse_an_output_of_another_format():
         ("numpy", "numpy.ndarray"),
         ("scipy", "scipy.sparse.csr_array"),
         ("sklearn", "sklearn.neural_network.MLPClassifier"),
+        ("sklearn", "sklearn.callback.ProgressBar"),
+        ("sklearn", "sklearn.exceptions.InconsistentVersionWarning"),
         ("dask", "dask.dataframe.DataFrame"),
+        ("distributed", "distributed.LocalCluster"),
+        ("matplotlib", "matplotlib.axes.Axes"),
+        ("joblib", "joblib.Parallel"),
     ],
 )
 def test_intersphinx_inventories_are_committed(project, name):

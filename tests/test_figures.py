@@ -13,7 +13,7 @@ def test_md_to_rst_keeps_parenthesised_numbers_as_text():
     text = md_to_rst.convert(
         "### Title\n\n| hidden | ms |\n|---|---|\n| (100) | 1.5 |\n| 256-128 | |\n"
     )
-    assert "Title\n~~~~~" in text
+    assert ".. rubric:: Title\n" in text
     assert "   :header-rows: 1" in text
     assert "   * - \\(100)" in text and "     - 1.5" in text
     assert "   * - 256-128\n     -\n" in text  # an empty cell stays a cell

@@ -231,6 +231,7 @@ class OBDCriterion(WeightCriterion):
            [0.111, 0.   ]])
     """
 
+    #: Share of the uniform probabilities mixed into the predicted ones.
     damping: float = 0.0
 
     def __post_init__(self):
@@ -328,6 +329,7 @@ class EntropyCriterion(NeuronCriterion):
     [array([1., 0.])]
     """
 
+    #: Number of histogram bins per layer.
     n_bins: int = 32
 
     def __post_init__(self):

@@ -48,7 +48,7 @@ class PruningState:
     The arrays handed out are read-only views: a criterion that writes into
     them raises ``ValueError: assignment destination is read-only`` instead
     of corrupting the fit. Statistics are computed on first use, over row
-    chunks (see :meth:`_reduce`), and cached.
+    chunks (see :meth:`reduce`), and cached.
 
     Parameters
     ----------
@@ -71,7 +71,7 @@ class PruningState:
         the generator seeded by its own ``random_state``.
     chunk_size : int, default=None
         Rows per chunk of the data statistics; by default about 1 MiB of
-        activations (:func:`skprune._net.network.chunk_rows`).
+        activations.
     """
 
     def __init__(
@@ -147,7 +147,7 @@ class PruningState:
         for ranges). ``weights_chunk`` is the chunk's part of
         :attr:`normalised_sample_weight`, so sums of ``weights_chunk``-weighted
         terms are sample-weighted means. The training data's source runs the
-        chunks (:meth:`skprune._data.memory.DataSource.reduce`): in memory, or where the
+        chunks: in memory, or where the
         blocks of a dask array live.
 
         Parameters
