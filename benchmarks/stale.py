@@ -52,7 +52,7 @@ SCRIPT = re.compile(r"python benchmarks/(\w+\.py)\b")
 #: a new module included, so a fit benchmark is stale when any of it changes.
 NOT_IN_A_FIT = [
     "skprune/__main__.py", "skprune/_cli.py", "skprune/_cli_input.py", "skprune/_plot.py",
-    "skprune/_docs.py", "skprune/_report.py", "skprune/_onnx.py", "skprune/onnx.py",
+    "skprune/_report.py", "skprune/_onnx.py", "skprune/onnx.py",
     "skprune/_data/dask_inputs.py", "skprune/_data/dask_blocks.py", "skprune/_cv.py", "skprune/_path.py",
     "skprune/_sweep.py", "skprune/_from_mlp.py", "skprune/_model_selection.py",
 ]

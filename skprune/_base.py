@@ -29,7 +29,6 @@ from sklearn.utils.validation import (
 
 from ._data.factory import is_dask_collection, make_data
 from ._data.memory import InMemoryData
-from ._docs import _FIT_DOC
 from ._fit.callbacks import CallbackSupportMixin, fit_task
 from ._fit.checks import (
     check_fit_memory,
@@ -289,11 +288,54 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
     def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``, pruning it as configured.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Training data. float32 is kept float32; other dtypes become float64.
+            A dask array or DataFrame is fitted where its blocks live, on the
+            current ``dask.distributed`` client's cluster (see the Scaling page).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets
+            (classifier); target values (regressor). A dask array or Series
+            with dask ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights. An integer weight is equivalent to
+            repeating the sample. A dask array with dask ``X``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            Besides scikit-learn's standard input errors (invalid parameters,
+            empty, NaN, infinite or non-numeric ``X`` or ``y``, inconsistent
+            lengths, negative ``sample_weight``), when
+
+            - a classifier's ``y`` holds fewer than two classes;
+            - the sample weights sum to zero;
+            - ``early_stopping`` cannot split off a (stratified) validation
+              set of at least two samples, with positive total weight on both
+              sides;
+            - ``warm_start`` refits with other classes than the previous fit
+              saw, another number of regression targets, or another
+              ``hidden_layer_sizes`` than the previous network's original
+              architecture;
+            - the loss is not finite at the initial weights (features or
+              targets too large for the floating-point type: scale them).
+
+            A failed or interrupted fit (also by ``KeyboardInterrupt``)
+            leaves the estimator exactly as it was: unfitted, or with the
+            previous fit intact.
+        """
         ((_, fitted),) = self._run(X, y, sample_weight, sparsity=self.sparsity)
         self._adopt(fitted)
         return self
 
-    fit.__doc__ = _FIT_DOC
 
     def _adopt(self, fitted):
         """Become the model ``fitted`` describes: the one place fitted attributes are set.

@@ -4,12 +4,11 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from ._base import BasePrunedMLP, lazy_on_dask
-from ._docs import _BASE_ATTRS_DOC, _BASE_PARAMS_DOC
 from ._from_mlp import from_mlp, regressor_targets
 
 
 class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
-    __doc__ = """Multi-layer perceptron regressor trained by full-batch solvers and pruned.
+    """Multi-layer perceptron regressor trained by full-batch solvers and pruned.
 
     The regression counterpart of :class:`PrunedMLPClassifier`: the same
     train -> prune -> retrain loop, weight and neuron pruning (with bias
@@ -23,11 +22,342 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     Parameters
     ----------
-    %s
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer,
+        before pruning (the widths after pruning are ``hidden_layer_sizes_``).
+
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation function of the hidden layers.
+
+    solver : {'adam', 'lbfgs', 'gd'}, default='adam'
+        Full-batch solver; every step uses the exact gradient over all
+        training rows. 'adam' is Adam (Kingma & Ba) with ``beta_1``,
+        ``beta_2``, ``epsilon``, whose step is divided by 5 when the loss
+        stalls (at most 3 times); 'lbfgs' is L-BFGS (scipy's L-BFGS-B) over
+        the alive weights only, restarted after every pruning step, with at
+        most ``max_fun`` loss evaluations per phase; 'gd' is gradient
+        descent with (Nesterov) ``momentum`` and the ``learning_rate``
+        schedule. 'adam' is the default because it matched scikit-learn's
+        ``MLPClassifier()`` on scaled data and trained unscaled regression
+        targets in the package's quality benchmark.
+
+    alpha : float, default=1e-4
+        Strength of the L2 penalty; the penalty is divided by the sum of the
+        sample weights, like the data term.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule of 'gd'. 'invscaling' divides ``learning_rate_init``
+        by ``t ** power_t``; 'adaptive' divides the step by 5 each time the
+        loss fails to improve by ``tol`` for ``n_iter_no_change`` iterations,
+        and stops the phase once the step is below 1e-6. 'adam' does not read
+        it: it divides its step by 5 on a stall, at most 3 times (see ``tol``).
+
+    learning_rate_init : float or 'auto', default='auto'
+        Step size of the first-order solvers; 'auto' is 0.01 for 'adam' and
+        0.1 for 'gd' ('lbfgs' chooses its steps by line search). Full-batch
+        steps use the exact gradient, so they can be larger than stochastic
+        ones. A training phase diverged when its loss becomes non-finite,
+        when it ends more than 100 times above its start (and above 100),
+        or, for the initial training, when it ends above its start by more
+        than a tenth of the larger of that start and the loss of the best
+        constant prediction. Then the weights with the lowest loss are
+        restored, later phases skip training, and a ``ConvergenceWarning``
+        says so. A retraining phase whose loss ends above its start
+        otherwise (a spike after a pruning step) keeps its lowest-loss
+        weights and pruning goes on.
+
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Maximum number of solver iterations (full passes over the data, more
+        for the line searches of 'lbfgs') before the first pruning step.
+        The pruning steps add at most ``retrain_iter_`` iterations after each
+        step but the last and ``finetune_iter_`` after the last to
+        ``n_iter_``; each phase can stop earlier by its own stopping rule.
+
+    tol : float, default=1e-4
+        Tolerance: the loss (or the validation score, with
+        ``early_stopping``) has stalled when it has not improved by ``tol``
+        for ``n_iter_no_change`` consecutive iterations. A stall stops the
+        phase, except that 'adam' first divides its step size by 5 and goes
+        on, at most 3 times per phase (full-batch Adam at a fixed step
+        oscillates around a minimum), and 'gd' with
+        ``learning_rate='adaptive'`` does the same until its step is below
+        1e-6.
+
+    n_iter_no_change : int or np.inf, default=10
+        See ``tol``; ``np.inf`` never stops early. 'lbfgs' also stops when
+        its projected gradient falls below ``tol`` (as scikit-learn's). On
+        large problems (see ``n_prune_steps``), when pruning steps and their
+        retraining follow, the initial training ends at the first such
+        stall, without the smaller steps of 'adam' or of 'adaptive'.
+
+    momentum : float, default=0.9
+        Momentum of 'gd', in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether 'gd' uses Nesterov's momentum.
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    max_fun : int, default=15000
+        Most loss evaluations of 'lbfgs' per training phase.
+
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the training data and
+        stop the initial training when its score stops improving, restoring
+        the best weights. Pruning statistics use the training part only.
+
+    validation_fraction : float, default=0.1
+        Fraction of the data held out for ``early_stopping``.
+
+    weight_threshold : float or 'auto', default='auto'
+        'auto' is 0.01 when neither ``sparsity`` nor ``neuron_sparsity`` is
+        set and 0 when one is (so that ``sparsity_`` lands on the target);
+        the value used is ``weight_threshold_``. Weights with ``|w| <
+        weight_threshold`` are set to zero at every pruning step and once
+        more at the very end of ``fit``, so every stored weight of
+        ``coefs_`` satisfies ``|w| >= weight_threshold``. If pruning (by
+        threshold or ``sparsity``) cuts every path from the inputs to the
+        outputs, the model is stored as the constant it then computes: one
+        neuron per hidden layer, no weight, and a ``UserWarning``.
+
+    neuron_threshold : float or 'auto', default='auto'
+        'auto' as for ``weight_threshold``. A hidden neuron whose ``neuron_criterion`` score is below this is
+        removed at each pruning step (with the default criterion: whose
+        sample-weighted mean ``|activation|`` over the training data is);
+        its mean output times its outgoing weights is folded into the next
+        layer's bias. A layer is never emptied (its best neuron is kept,
+        with a warning).
+
+    sparsity : float or None, default=None
+        If set, a fraction in [0, 1): the least important weights by
+        ``criterion`` are pruned until this fraction of the original
+        architecture's weights is zero or removed (``weight_threshold``
+        still applies on top). With several pruning steps the target is
+        approached on ``schedule`` and reached at the last step.
+
+    criterion : {'obd', 'magnitude', 'taylor', 'random'} or object,             default='obd'
+        Weight importance that ``sparsity`` ranks by: Optimal Brain Damage
+        ``h_kk * w ** 2 / 2`` with the Gauss-Newton diagonal ``h_kk`` (a
+        pass over the data per pruning step, one backward pass per output
+        unit); ``|w|``; the
+        first-order Taylor loss change ``|w * dL/dw|`` with the exact
+        whole-data gradient; or uniform random scores (a baseline, drawn
+        from ``random_state``). OBD is the default because it keeps the most
+        accuracy at 95 % sparsity (``benchmarks/bench_quality.py``). An
+        instance of a :class:`~skprune.WeightCriterion` subclass can take
+        their place; what its ``scores(state)`` returns is checked at every
+        step. Without ``sparsity`` the criterion is not used
+        (``weight_threshold`` always compares ``|w|``).
+
+    neuron_criterion : {'activation', 'entropy', 'variance', 'taylor',             'random'} or object, default='activation'
+        Neuron importance that ``neuron_threshold`` and ``neuron_sparsity``
+        use: sample-weighted mean ``|activation|``; the entropy in bits of
+        the neuron's output histogram; ``std(a_j) * ||W_next[j, :]||``, the
+        exact RMS error that removing the neuron and folding its mean adds
+        to the next layer; the layer-normalised Taylor score
+        ``sum_k (w_kj * dL/dw_kj) ** 2``; or random scores. Or an instance
+        of a :class:`~skprune.NeuronCriterion` subclass.
+
+    neuron_sparsity : float or None, default=None
+        If set, a fraction in [0, 1) of every hidden layer's original neurons
+        to remove, lowest ``neuron_criterion`` score first, following
+        ``schedule`` like ``sparsity`` (``neuron_threshold`` still applies on
+        top). At least one neuron per layer is kept.
+
+    schedule : {'gradual', 'iterative', 'one-shot'} or callable,             default='gradual'
+        How the targets ``sparsity`` and ``neuron_sparsity`` are approached
+        over the ``n_prune_steps`` steps: Zhu & Gupta's cubic
+        ``s_k = s (1 - (1 - k / n) ** 3)``; Han et al.'s iterative pruning,
+        which removes the same fraction of the surviving weights at every
+        step; or everything at the first step. A callable
+        ``schedule(step, n_steps, final_sparsity)`` returning the sparsity
+        after step ``step`` (counted from 1) can take their place; it is
+        evaluated for every step before training starts, and must give
+        finite, non-decreasing values in [0, 1) ending at the target.
+
+    prune_scope : {'global', 'layer'}, default='global'
+        Whether ``sparsity`` holds over all layers at once, the scores of
+        every layer competing for one budget (with the floor
+        ``min_layer_density``), or in every layer alike.
+
+    min_layer_density : float, default=0.01
+        With ``prune_scope='global'``, every pruning step keeps at least
+        this fraction of each layer's original weights (its best ones by
+        ``criterion``), so a small layer is never gutted; the floors are
+        scaled down if they exceed the whole budget. A neuron cut off from
+        all of its inputs is still removed with its outgoing weights, so a
+        layer can end up below its floor that way.
+
+    n_prune_steps : int or 'auto', default='auto'
+        Number of prune -> retrain rounds after the initial training. 'auto'
+        is 1 without a sparsity target; with ``sparsity`` or
+        ``neuron_sparsity`` it is the gradual recipe "prune in many small
+        steps with short retraining, then fine-tune longer", per retraining
+        solver: 20 for 'adam' and 'gd', 10 for 'lbfgs'. On large problems
+        (training rows times weights of at least 5e8, e.g. MNIST with (300,
+        100) hidden layers), where every pass over the data is expensive,
+        'lbfgs' retraining takes 5 steps, after an initial training that
+        stops at ``10 * tol`` (the steps retrain anyway). The user guide's
+        recipe table gives every value and the benchmark that chose it.
+
+    retrain_iter : int or 'auto', default='auto'
+        Most solver iterations after each pruning step, with pruned weights
+        held at exactly zero. 'auto' is 50 without a sparsity target; with
+        one, 10 for 'adam', 15 for 'lbfgs' and 'gd'. On large problems (see
+        ``n_prune_steps``) a step after a converged phase whose prune raised
+        the training loss by at most ``tol`` is not retrained.
+
+    finetune_iter : int, 'auto' or None, default='auto'
+        Most solver iterations after the last pruning step; None means
+        ``retrain_iter``. 'auto' is ``retrain_iter`` when that is set or
+        there is no sparsity target; otherwise 150 for 'adam', 100 for
+        'lbfgs' and 'gd'.
+
+    retrain_solver : {'auto', 'adam', 'lbfgs', 'gd'}, default='auto'
+        Solver of the retraining after each pruning step and of the final
+        fine-tune (``solver`` does the initial training). 'auto' is 'lbfgs'
+        with a sparsity target and no L1 penalty (``l1_alpha=0``), and
+        ``solver`` otherwise. Recovering from a pruning step is a short,
+        local problem that L-BFGS, with no step size to get wrong, solves
+        well: in the package's quality benchmark it gave more accurate
+        sparse networks than Adam retraining on digits, and faster fits on
+        MNIST-10k, where Adam retraining was more accurate (see the user
+        guide, "Recipe for high sparsity"). An L-BFGS retraining phase ends at its
+        projected-gradient test at ``tol``, as scikit-learn's L-BFGS does,
+        or after its budget (``retrain_iter``, ``finetune_iter``). Running
+        it further helps accuracy a little but is not reproducible: below
+        that test its iterates follow rounding, and a fit with integer
+        sample weights stops matching the fit on repeated rows. A
+        first-order retraining solver uses
+        ``learning_rate_init`` ('auto': its own default) and the ``tol`` /
+        ``n_iter_no_change`` rule.
+
+    rewind : bool, default=False
+        Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
+        pruning step the surviving weights and the biases are reset to their
+        values at the start of ``fit`` before retraining.
+
+    l1_alpha : float, default=0.0
+        Strength of an L1 penalty ``l1_alpha * sum|w|`` on the weights,
+        divided by the sum of the sample weights like ``alpha``. With 'gd'
+        and 'adam' it is applied by a proximal (soft-thresholding) step after
+        every step; with 'lbfgs' exactly, by writing each weight as
+        ``u - v`` with ``u, v >= 0`` under L-BFGS-B's bounds. Either way it
+        produces exact zeros, which the next pruning step removes for good.
+        L-BFGS-B's choice of which bounds are active amplifies rounding: two
+        fits that differ only in the last bits (sample weights of 2 against
+        repeated rows) can end at visibly different weights, which is why
+        ``retrain_solver='auto'`` does not pick 'lbfgs' under an L1 penalty.
+
+    weight_bits : int or None, default=None
+        If set, an integer in [1, 8]: after the final prune each layer's
+        surviving weights share ``2 ** weight_bits`` values (a codebook
+        fitted by scikit-learn's :class:`~sklearn.cluster.KMeans` on the
+        layer's weights, negative and positive weights coded apart, so no
+        weight changes sign or falls below ``weight_threshold``), and the
+        shared values and the biases are fine-tuned with every weight's
+        code fixed (Han et al., *Deep Compression*, 2016), by at most 30
+        full-batch L-BFGS-B iterations; the fine-tune keeps the values with
+        the lowest training loss and its losses are appended to
+        ``loss_curve_``.
+        ``coefs_`` holds the shared values, and a pickle or skops file
+        stores each layer as its codebook, ``weight_bits``-bit codes and a
+        compact sparsity pattern instead of floats and indices (see
+        :func:`~skprune.compression_report`). A warm start trains from the
+        shared values. None keeps every weight's own value.
+
+    warm_start : bool, default=False
+        Reuse the previous fit's (pruned) network as the starting point.
+        Pruned weights and removed neurons stay pruned; ``loss_curve_``,
+        ``t_`` and the 'invscaling' schedule continue (``n_iter_`` counts the
+        iterations of the latest fit, as in scikit-learn's MLP). The classes
+        (or number of targets) and ``hidden_layer_sizes`` must be those of
+        the previous fit.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weight initialisation and of the ``early_stopping`` split.
+
+    verbose : bool, default=False
+        Print the loss at every iteration and a line per pruning step.
 
     Attributes
     ----------
-    %s
+    coefs_ : list of scipy.sparse.csr_array
+        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
+        of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
+        zeros stored.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    hidden_layer_sizes_ : tuple of int
+        Hidden layer widths after neuron removal.
+
+    layer_units_original_ : tuple of int
+        Units of every layer of the architecture the fit started from:
+        ``(n_features_in_, *hidden_layer_sizes, n_outputs_)``. Every figure
+        about the original network (``sparsity_``, ``compression_report``,
+        the command line's report) is counted from it.
+
+    n_weights_original_ : int
+        Number of weights of that architecture.
+
+    sparsity_ : float
+        Fraction of the original architecture's weights that are zero or
+        were removed with their neuron.
+
+    layer_sparsity_ : ndarray of shape (n_layers - 1,)
+        The same fraction per layer.
+
+    feature_mask_ : ndarray of bool of shape (`n_features_in_`,)
+        ``True`` for the input features that still have a non-zero outgoing
+        weight; the others are never read by ``predict``.
+
+    n_features_used_ : int
+        Number of input features still used (``feature_mask_.sum()``).
+
+    pruning_history_ : list of dict
+        One record per pruning step: ``step``, ``iteration``,
+        ``target_sparsity``, ``target_neuron_sparsity``, ``weights_kept``,
+        ``neurons_kept`` and ``loss`` (measured right after pruning, before
+        retraining).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    n_iter_ : int
+        Number of solver iterations run by the latest ``fit``, retraining
+        included (``loss_curve_`` keeps those of earlier warm-started fits).
+
+    weight_threshold_, neuron_threshold_ : float
+        The thresholds used (``'auto'`` resolved).
+
+    n_prune_steps_ : int
+        The number of pruning steps used (``'auto'`` resolved).
+
+    retrain_iter_, finetune_iter_ : int
+        The most iterations after each pruning step and after the last one
+        (``'auto'`` and None resolved).
+
+    retrain_solver_ : str
+        The solver of the retraining phases (``'auto'`` resolved).
+
+    t_ : int
+        Number of training samples seen by the solver (``n_iter_ * n_samples``).
+
+    n_layers_ : int
+        Number of layers, input and output included.
 
     n_outputs_ : int
         Number of targets.
@@ -91,7 +421,7 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
     0.8
     >>> model.score(X_test, y_test) > 0.2
     True
-    """ % (_BASE_PARAMS_DOC, _BASE_ATTRS_DOC)
+    """
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

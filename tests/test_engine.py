@@ -184,3 +184,49 @@ def test_layers_import_nothing_above_them():
                 continue
             assert any(target.startswith(f + ".") or target == f
                        for f in floors[: floor + 1]), (module, target)
+
+
+def test_no_documentation_machinery_in_the_package():
+    """Docstrings are text in the source; rst is rendered under docs/, not by the package."""
+    root = os.path.dirname(skprune.__file__)
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            with open(os.path.join(folder, name)) as f:
+                source = f.read()
+            assert "list-table::" not in source, name
+            tree = ast.parse(source)
+            for node in ast.walk(tree):
+                # A docstring assembled at import: __doc__ assigned, or %-formatted.
+                if isinstance(node, ast.Assign):
+                    targets = [getattr(t, "attr", getattr(t, "id", None)) for t in node.targets]
+                    assert "__doc__" not in targets, name
+    for cls in (PrunedMLPClassifier, PrunedMLPRegressor, PrunedMLPClassifierCV,
+                PrunedMLPRegressorCV):
+        source = inspect.getsource(cls)
+        assert inspect.getdoc(cls).splitlines()[0] in source
+        assert "%s" not in cls.__doc__
+
+
+@pytest.mark.parametrize("cv_class, base", [(PrunedMLPClassifierCV, PrunedMLPClassifier),
+                                            (PrunedMLPRegressorCV, PrunedMLPRegressor)])
+def test_shared_parameter_text_is_the_same_everywhere(cv_class, base):
+    """The parameters both estimators take are documented by the same words in both."""
+    from numpydoc.docscrape import ClassDoc
+
+    def entries(cls):
+        # "beta_1, beta_2 : float" documents two parameters.
+        return {name.strip(): p for p in ClassDoc(cls)["Parameters"]
+                for name in p.name.split(",")}
+
+    ours, theirs = entries(cv_class), entries(base)
+    other = PrunedMLPRegressor if base is PrunedMLPClassifier else PrunedMLPClassifier
+    siblings = entries(other)
+    signature = set(inspect.signature(cv_class.__init__).parameters) - {"self"}
+    assert set(ours) == signature
+    assert set(theirs) == set(inspect.signature(base.__init__).parameters) - {"self"}
+    for name, entry in theirs.items():
+        assert siblings[name].desc == entry.desc, name
+        if name in ours:
+            assert ours[name].desc == entry.desc and ours[name].type == entry.type, name

@@ -1,7 +1,7 @@
 """What the 'auto' parameters mean, and the solver each training phase gets.
 
 The recipes are one table, :data:`RECIPES`, that :func:`resolve_recipe`
-reads and the user guide shows (:func:`._docs.recipe_table_rst`). The
+reads and the user guide shows (``docs/recipe_table.py`` renders it). The
 estimator calls :func:`resolve_recipe` once per ``fit`` with its parameters
 (``get_params(deep=False)``) to build its :class:`skprune._fit.config.FitConfig`, and
 reports call it for the iteration budget.

@@ -24,35 +24,6 @@ from .state import PruningState
 __all__ = ["NeuronCriterion", "PruningState", "WeightCriterion"]
 
 
-_WEIGHT_SCORES_DOC = """Importance of every weight.
-
-        Parameters
-        ----------
-        state : PruningState
-            The network and the training data.
-
-        Returns
-        -------
-        scores : list of ndarray
-            One array per layer, shaped like ``state.coefs[l]``; higher means
-            more important.
-        """
-
-_NEURON_SCORES_DOC = """Importance of every hidden neuron.
-
-        Parameters
-        ----------
-        state : PruningState
-            The network and the training data.
-
-        Returns
-        -------
-        scores : list of ndarray
-            One vector per hidden layer, one entry per neuron; higher means
-            more important.
-        """
-
-
 class WeightCriterion(ABC):
     """Base class of the weight criteria: one importance per weight.
 
@@ -147,9 +118,20 @@ class MagnitudeCriterion(WeightCriterion):
     """
 
     def scores(self, state):
-        return [np.abs(W) for W in state.coefs]
+        """Importance of every weight.
 
-    scores.__doc__ = _WEIGHT_SCORES_DOC
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One array per layer, shaped like ``state.coefs[l]``; higher means
+            more important.
+        """
+        return [np.abs(W) for W in state.coefs]
 
 
 @dataclass(frozen=True)
@@ -177,9 +159,20 @@ class TaylorCriterion(WeightCriterion):
     """
 
     def scores(self, state):
-        return [np.abs(W * G) for W, G in zip(state.coefs, state.gradients)]
+        """Importance of every weight.
 
-    scores.__doc__ = _WEIGHT_SCORES_DOC
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One array per layer, shaped like ``state.coefs[l]``; higher means
+            more important.
+        """
+        return [np.abs(W * G) for W, G in zip(state.coefs, state.gradients)]
 
 
 @dataclass(frozen=True)
@@ -244,12 +237,23 @@ class OBDCriterion(WeightCriterion):
             )
 
     def scores(self, state):
+        """Importance of every weight.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One array per layer, shaped like ``state.coefs[l]``; higher means
+            more important.
+        """
         return [
             0.5 * H * W * W
             for H, W in zip(state.damped_hessian_diagonal(self.damping), state.coefs)
         ]
-
-    scores.__doc__ = _WEIGHT_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -271,9 +275,20 @@ class RandomCriterion(WeightCriterion):
     """
 
     def scores(self, state):
-        return [state.rng.random_sample(W.shape) for W in state.coefs]
+        """Importance of every weight.
 
-    scores.__doc__ = _WEIGHT_SCORES_DOC
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One array per layer, shaped like ``state.coefs[l]``; higher means
+            more important.
+        """
+        return [state.rng.random_sample(W.shape) for W in state.coefs]
 
 
 # ---------------------------------------------------------------------- #
@@ -296,9 +311,20 @@ class ActivationCriterion(NeuronCriterion):
     """
 
     def scores(self, state):
-        return list(state.mean_outputs[1])
+        """Importance of every hidden neuron.
 
-    scores.__doc__ = _NEURON_SCORES_DOC
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
+        return list(state.mean_outputs[1])
 
 
 @dataclass(frozen=True)
@@ -340,6 +366,19 @@ class EntropyCriterion(NeuronCriterion):
             )
 
     def scores(self, state):
+        """Importance of every hidden neuron.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
         out = []
         for counts in state.histograms(self.n_bins):
             p = np.array(counts)
@@ -347,8 +386,6 @@ class EntropyCriterion(NeuronCriterion):
             p[positive] = -p[positive] * np.log2(p[positive])
             out.append(np.abs(p.sum(axis=1)))
         return out
-
-    scores.__doc__ = _NEURON_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -375,12 +412,23 @@ class VarianceCriterion(NeuronCriterion):
     """
 
     def scores(self, state):
+        """Importance of every hidden neuron.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
         return [
             np.sqrt(var) * np.linalg.norm(W_next, axis=1)
             for var, W_next in zip(state.output_variances, state.coefs[1:])
         ]
-
-    scores.__doc__ = _NEURON_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -405,12 +453,23 @@ class NeuronTaylorCriterion(NeuronCriterion):
     """
 
     def scores(self, state):
+        """Importance of every hidden neuron.
+
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
         return [
             _normalise_layer(((W * G) ** 2).sum(axis=0))
             for W, G in zip(state.coefs[:-1], state.gradients[:-1])
         ]
-
-    scores.__doc__ = _NEURON_SCORES_DOC
 
 
 @dataclass(frozen=True)
@@ -423,9 +482,20 @@ class RandomNeuronCriterion(NeuronCriterion):
     """
 
     def scores(self, state):
-        return [state.rng.random_sample(W.shape[1]) for W in state.coefs[:-1]]
+        """Importance of every hidden neuron.
 
-    scores.__doc__ = _NEURON_SCORES_DOC
+        Parameters
+        ----------
+        state : PruningState
+            The network and the training data.
+
+        Returns
+        -------
+        scores : list of ndarray
+            One vector per hidden layer, one entry per neuron; higher means
+            more important.
+        """
+        return [state.rng.random_sample(W.shape[1]) for W in state.coefs[:-1]]
 
 
 #: The ``criterion`` parameter's names.
