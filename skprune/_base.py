@@ -337,16 +337,6 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         return self
 
 
-    def _adopt(self, fitted):
-        """Become the model ``fitted`` describes: the one place fitted attributes are set.
-
-        ``fitted`` is what :func:`skprune._fit.finish.finish` returned (with the
-        target attributes); the inference plan is then built from it.
-        """
-        for name, value in fitted.items():
-            setattr(self, name, value)
-        self._build_inference_plan()
-
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit_path(self, X, y, sample_weight, levels, level_finetune):
         """``[(level, fitted attributes)]`` from one pruning path (see :meth:`_run`).

@@ -375,7 +375,7 @@ def test_interrupted_fit_leaves_the_estimator_as_it_was(data, monkeypatch, where
         expected = clf.predict_proba(X[:, :4])
     state = _state(clf)
     if where == "attributes":
-        _interrupt_setattr(monkeypatch, skprune._base, 5)
+        _interrupt_setattr(monkeypatch, skprune._net.inference, 5)
     else:
         module, name, n_calls = INTERRUPTS[where]
         _interrupt_after(monkeypatch, importlib.import_module("skprune." + module), name,

@@ -389,20 +389,30 @@ class InferenceMixin:
                     original_skprune_version=saved,
                 )
             )
-        coefs = state.get("coefs_")
-        if (
-            isinstance(coefs, list)
-            and coefs
-            and all(isinstance(W, dict) for W in coefs)
-        ):
-            state["coefs_"] = [unpack_csr(W) for W in coefs]
+        # The stored forms decoded back into the fitted attributes a fit
+        # finishes with; the model then adopts them as after a fit.
+        stored = {}
+        coefs = state.pop("coefs_", None)
+        if isinstance(coefs, list) and coefs and all(isinstance(W, dict) for W in coefs):
+            coefs = [unpack_csr(W) for W in coefs]
+        if coefs is not None:
+            stored["coefs_"] = coefs
         shared = state.get("_shared_layers")
-        decoded = shared is not None and "coefs_" not in state
-        if decoded:
-            state["_shared_layers"] = shared = unpack_shared(shared)
-            state["coefs_"] = [decode_layer(layer) for layer in shared]
+        if shared is not None and coefs is None:
+            stored["_shared_layers"] = shared = unpack_shared(shared)
+            stored["coefs_"] = [decode_layer(layer) for layer in shared]
+            stored["_shared_coefs"] = tuple(stored["coefs_"])
         super().__setstate__(state)
-        if decoded:
-            self._shared_coefs = tuple(self.coefs_)
         self._skprune_version_saved = saved
+        self._adopt(stored)
+
+    def _adopt(self, fitted):
+        """Become the model ``fitted`` describes: the one place fitted attributes are set.
+
+        ``fitted`` is what :func:`skprune._fit.finish.finish` returned (with the
+        target attributes), or what a saved file stored; the inference plan is
+        then built from it.
+        """
+        for name, value in fitted.items():
+            setattr(self, name, value)
         self._build_inference_plan()
