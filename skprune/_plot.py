@@ -413,10 +413,13 @@ class PruningCurveDisplay:
         each point is the ``sparsity_`` the fitted models actually reached,
         so thresholds (which do not fix the sparsity) and sparsity targets
         give comparable curves. A sweep over ``sparsity`` with a schedule of
-        several steps fits one :func:`~skprune.pruning_path` per split (the
-        models of every level from one gradual run) instead of one model per
-        value and split; any other parameter, a one-step schedule or a
-        Pipeline with ``fit_params`` fits one model per value and split.
+        several steps fits one pruning path per split (the models of every
+        level from one gradual run, see :func:`~skprune.pruning_path`) and
+        scores it as :class:`~skprune.PrunedMLPClassifierCV` scores a fold
+        (each level fine-tuned as long as one retraining step), so both
+        report the same scores on the same splits; any other parameter, a
+        one-step schedule or a Pipeline with ``fit_params`` fits one model
+        per value and split.
 
         Parameters
         ----------
