@@ -141,7 +141,7 @@ def test_pruning_state_statistics_on_blocks(client):
     X, Y, sw, coefs, intercepts = _problem("log_loss")
     masks = [np.ones(W.shape, dtype=bool) for W in coefs]
     data = _dask_data(client, X, Y, sw, (7, 100, 96))
-    state = PruningState.on_data(data, coefs, intercepts, masks, "tanh", "log_loss")
+    state = PruningState._on_data(data, coefs, intercepts, masks, "tanh", "log_loss")
     memory = PruningState(coefs, intercepts, masks, X, sw, "tanh", "log_loss", Y=Y,
                           chunk_size=13)
     assert type(state) is PruningState
@@ -172,7 +172,7 @@ def test_one_block_statistics_are_the_in_memory_ones(client):
         np.testing.assert_array_equal(g, w)
     assert data.loss(coefs, intercepts, "relu", "log_loss", 0.3) == memory.loss(
         coefs, intercepts, "relu", "log_loss", 0.3)
-    state = PruningState.on_data(data, coefs, intercepts, masks, "relu", "log_loss")
+    state = PruningState._on_data(data, coefs, intercepts, masks, "relu", "log_loss")
     local = PruningState(coefs, intercepts, masks, X, sw, "relu", "log_loss", Y=Y)
     for got, want in zip(state.hessian_diagonal, local.hessian_diagonal):
         np.testing.assert_array_equal(got, want)

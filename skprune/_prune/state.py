@@ -95,7 +95,7 @@ class PruningState:
             self._data = InMemoryData(self.X, self.Y, self.sample_weight)
 
     @classmethod
-    def on_data(cls, data, coefs, intercepts, masks, activation, loss, random_state=None):
+    def _on_data(cls, data, coefs, intercepts, masks, activation, loss, random_state=None):
         """A state whose data statistics come from the data source ``data``."""
         rows = getattr(data, "all_rows", None)
         X = rows() if rows is not None else None
