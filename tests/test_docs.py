@@ -327,3 +327,33 @@ def test_pages_quote_the_size_table():
     prose = " ".join((ROOT / "docs" / "persistence.rst").read_text(encoding="utf-8").split())
     assert ("%sx the bytes of the dense weights in float32 and %sx in float64"
             % (ratios["float32"], ratios["float64"])) in prose
+
+
+def test_cli_weight_bits_transcript_is_what_the_demo_prints(capsys):
+    from skprune._cli import main
+
+    main(["--weight-bits", "4", "-q"])
+    now = _demo_rows(capsys.readouterr().out)
+    saved = _demo_rows((INCLUDES / "cli_weight_bits.txt").read_text(encoding="utf-8"))
+    assert len(now) == len(DEMO_ROWS)
+    assert saved == now, (
+        "regenerate: python -m skprune --weight-bits 4 -q > docs/includes/cli_weight_bits.txt 2>&1"
+    )
+
+
+def _long_options(text):
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text))
+
+
+def test_cli_help_on_its_page_lists_every_option():
+    from skprune._cli import build_parser
+
+    options = {flag for action in build_parser()._actions for flag in action.option_strings
+               if flag.startswith("--")}
+    saved = (INCLUDES / "cli_help.txt").read_text(encoding="utf-8")
+    assert "--weight-bits" in options
+    assert _long_options(saved) == options, (
+        "regenerate: COLUMNS=80 python -m skprune --help > docs/includes/cli_help.txt"
+    )
+    page = (ROOT / "docs" / "cli.rst").read_text(encoding="utf-8")
+    assert ".. literalinclude:: includes/cli_help.txt" in page
