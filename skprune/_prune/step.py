@@ -64,8 +64,8 @@ def prune_weights(config, data, net, target, rng, final=False):
     ):
         target = None
     if target is not None:
-        state = PruningState._on_data(data, 
-            coefs, intercepts, masks, config.activation, config.loss, rng
+        state = PruningState._on_data(
+            data, coefs, intercepts, masks, config.activation, config.loss, rng
         )
         scores = checked_weight_scores(config.criterion, state)
         masks = connected_fraction_masks(config, scores, masks, target)
@@ -111,7 +111,8 @@ def prune_neurons(config, data, net, neuron_target, rng):
     Returns the network and the per-layer keep-masks applied.
     """
     coefs, intercepts, masks = net
-    state = PruningState._on_data(data, coefs, intercepts, masks, config.activation, config.loss, rng)
+    state = PruningState._on_data(data, coefs, intercepts, masks, config.activation,
+                                  config.loss, rng)
     scores = checked_neuron_scores(config.neuron_criterion, state)
     keeps = neuron_keep_masks(scores, config.neuron_threshold)
     if neuron_target is not None:
