@@ -29,7 +29,7 @@ def recipe_table_rst():
     header = ("sparsity target", "retraining solver", "problem size",
               "``weight_threshold``, ``neuron_threshold``", "``n_prune_steps``",
               "``retrain_iter``", "``finetune_iter``", "initial training's ``tol``",
-              "short phases", "chosen with")
+              "short phases", "measured in")
     lines = [".. list-table:: The 'auto' recipes", "   :header-rows: 1", ""]
     for row in (header, *(_recipe_row(rule) for rule in RECIPES)):
         lines += ["   * - " + row[0], *(("     - " + cell).rstrip() for cell in row[1:])]

@@ -26,6 +26,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     sample-weighted log-loss plus an L2 penalty, divided by the sum of the
     sample weights.
 
+    Read more in the :ref:`User Guide <user_guide>`.
+
     Parameters
     ----------
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -392,6 +394,10 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
 
     See Also
     --------
+    PrunedMLPClassifierCV : The sparsity chosen by cross-validation.
+    PrunedMLPRegressor : The regressor built on the same machinery.
+    pruning_path : A fitted model at every sparsity from one run.
+    compression_report : What the pruned model stores, and its bytes.
     sklearn.neural_network.MLPClassifier : The dense, unpruned perceptron.
 
     Notes

@@ -133,6 +133,10 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
     ``n_prune_steps=1``) there is no path to share, and each level is an
     independent ``fit``.
 
+    Read more in the :ref:`User Guide <choosing-sparsity>`.
+
+    .. versionadded:: 0.3
+
     Parameters
     ----------
     estimator : PrunedMLPClassifier or PrunedMLPRegressor

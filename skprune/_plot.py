@@ -59,8 +59,11 @@ class PruningCurveDisplay:
     score, with the spread over the splits drawn around it. A dashed line
     marks the score of the same estimator with pruning switched off.
 
-    Use :meth:`from_estimator` to compute the curve; all parameters are
+    Use :meth:`from_estimator` to compute the curve, or
+    :meth:`from_cv_results` to draw a CV estimator's; all parameters are
     stored as attributes.
+
+    Read more in the :ref:`User Guide <pruning_curves>`.
 
     Parameters
     ----------
@@ -115,6 +118,8 @@ class PruningCurveDisplay:
 
     See Also
     --------
+    PrunedMLPClassifierCV : The sparsity chosen from the same scores.
+    pruning_path : A fitted model at every sparsity from one run.
     sklearn.model_selection.ValidationCurveDisplay : Score against a parameter.
 
     Examples

@@ -20,6 +20,8 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     with an identity output layer, so several targets can be fitted at once.
 
+    Read more in the :ref:`User Guide <regression>`.
+
     Parameters
     ----------
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -383,7 +385,9 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     See Also
     --------
+    PrunedMLPRegressorCV : The sparsity chosen by cross-validation.
     PrunedMLPClassifier : The classifier built on the same machinery.
+    pruning_path : A fitted model at every sparsity from one run.
     sklearn.neural_network.MLPRegressor : The dense, unpruned perceptron.
 
     Notes

@@ -128,6 +128,8 @@ def _pruned_mlp(estimator):
 def compression_report(estimator):
     """Compression ratio, speedup, per-layer density and storage of a fitted pruned MLP.
 
+    Read more in the :ref:`User Guide <compression_report>`.
+
     Parameters
     ----------
     estimator : fitted estimator derived from ``BasePrunedMLP``, or a Pipeline ending in one

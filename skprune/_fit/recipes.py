@@ -40,7 +40,7 @@ class RecipeRule:
     sets has its default: ``finetune_iter`` is ``retrain_iter``,
     ``initial_tol_factor`` is 1 and ``short_phases`` is False.
 
-    ``source`` names the benchmark result that chose the row's values.
+    ``source`` names the benchmark result that measured the row's values.
     """
 
     #: Whether ``sparsity`` or ``neuron_sparsity`` is set.
