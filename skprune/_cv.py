@@ -1271,8 +1271,8 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
     >>> X, y = make_regression(200, 8, noise=1.0, random_state=0)
     >>> reg = PrunedMLPRegressorCV((16,), sparsities=[0.5, 0.8], cv=3,
     ...                            random_state=0).fit(X, y / 100)
-    >>> sorted(reg.cv_results_)[:3]
-    ['mean_test_score', 'n_weights', 'rank_test_score']
+    >>> reg.cv_results_["params"]
+    [{'sparsity': 0.5}, {'sparsity': 0.8}]
     """
 
     _base_class = PrunedMLPRegressor
