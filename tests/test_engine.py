@@ -230,3 +230,35 @@ def test_shared_parameter_text_is_the_same_everywhere(cv_class, base):
         assert siblings[name].desc == entry.desc, name
         if name in ours:
             assert ours[name].desc == entry.desc and ours[name].type == entry.type, name
+
+
+def test_fitted_state_is_set_in_one_place():
+    """Only ``_adopt`` sets fitted attributes (``_check_dask_features`` sets the input's width).
+
+    Every way to get a model hands its attributes to ``_adopt``; a second place
+    that sets them would be a second way to finish a fit.
+    """
+    allowed = {"_adopt", "_check_dask_features"}
+    root = os.path.dirname(skprune.__file__)
+    found = []
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if not name.endswith(".py") or name == "_plot.py":  # the display's matplotlib objects
+                continue
+            path = os.path.join(folder, name)
+            with open(path) as f:
+                tree = ast.parse(f.read())
+            for function in ast.walk(tree):
+                if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for node in ast.walk(function):
+                    sets = (
+                        isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                        and isinstance(node.value, ast.Name) and node.value.id == "self"
+                        and node.attr.endswith("_") and not node.attr.startswith("__")
+                    ) or (
+                        isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setattr"
+                    )
+                    if sets and function.name not in allowed:
+                        found.append("%s:%s" % (name, function.name))
+    assert found == []
