@@ -5,9 +5,17 @@ methods that draw, so ``import skprune`` works without it.
 """
 
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.metrics import get_scorer_names
 from sklearn.model_selection import check_cv, cross_validate
+from sklearn.utils._param_validation import (
+    HasMethods,
+    StrOptions,
+    validate_params,
+)
 
 from ._sweep import checked_sweep, fitted_sparsity, path_sweep, path_target
 
@@ -382,6 +390,31 @@ class PruningCurveDisplay:
         )
 
     @classmethod
+    @validate_params(
+        {
+            "estimator": [HasMethods(["fit", "get_params"])],
+            "X": ["array-like", "sparse matrix"],
+            "y": ["array-like"],
+            "param_name": [str],
+            "param_range": ["array-like"],
+            "groups": ["array-like", None],
+            "cv": ["cv_object"],
+            "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+            "unpruned": ["boolean"],
+            "n_jobs": [Integral, None],
+            "fit_params": [dict, None],
+            "negate_score": ["boolean"],
+            "score_name": [str, None],
+            "score_type": [StrOptions({"test", "train", "both"})],
+            "std_display_style": [StrOptions({"fill_between", "errorbar"}), None],
+            "label": [str, None],
+            "line_kw": [dict, None],
+            "fill_between_kw": [dict, None],
+            "errorbar_kw": [dict, None],
+            "unpruned_kw": [dict, None],
+        },
+        prefer_skip_nested_validation=False,
+    )
     def from_estimator(
         cls,
         estimator,

@@ -121,6 +121,9 @@ def _pruned_mlp(estimator):
             "or a pipeline whose last step is one; got %s%s."
             % (type(given).__name__, where)
         )
+    refitted = getattr(estimator, "_check_refitted", None)
+    if refitted is not None:
+        refitted()  # a CV estimator fitted with refit=False chose a level, has no model
     check_is_fitted(estimator, "coefs_")
     return estimator
 

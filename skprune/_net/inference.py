@@ -364,6 +364,10 @@ class InferenceMixin:
             for k, v in state.items()
             if k not in ("_plan", "_skprune_version_saved", "_shared_coefs")
         }
+        if any(sp.isspmatrix(W) for W in self.__dict__.get("coefs_") or ()):
+            # Packed and decoded weights come back as csr_array: the fitted
+            # type (scikit-learn's sparse_interface at fit time) is restored on load.
+            state["_coefs_type"] = "spmatrix"
         shared = current_sharing(self)
         if shared is not None:
             # Codebooks, packed codes and patterns: coefs_ is decoded on load.
@@ -401,6 +405,8 @@ class InferenceMixin:
         if decoded:
             state["_shared_layers"] = shared = unpack_shared(shared)
             state["coefs_"] = [decode_layer(layer) for layer in shared]
+        if state.pop("_coefs_type", None) == "spmatrix":
+            state["coefs_"] = [sp.csr_matrix(W) for W in state["coefs_"]]
         super().__setstate__(state)
         if decoded:
             self._shared_coefs = tuple(self.coefs_)
