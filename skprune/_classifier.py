@@ -86,8 +86,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     >>> clf = model[-1]
     >>> round(clf.sparsity_, 2)
     0.9
-    >>> type(clf.coefs_[0]).__name__
-    'csr_array'
+    >>> clf.coefs_[0].format  # csr_matrix or csr_array, as sklearn.set_config says
+    'csr'
     >>> model.score(X_test, y_test) > 0.9
     True
     """ % (_BASE_PARAMS_DOC, _BASE_ATTRS_DOC)

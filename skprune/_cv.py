@@ -88,7 +88,9 @@ _CV_PARAMS_DOC = """sparsities : int or array-like of float, default=5
         :class:`~sklearn.model_selection.GridSearchCV`: a failed pruning
         path gives every level of that fold this score, a failed scoring
         one level; a warning says so. 'raise' raises instead. If every fold's
-        path fails, ``fit`` raises. The selection rules skip NaN scores.
+        path fails, ``fit`` raises. The selection rules leave out a fold
+        whose path failed and skip a level with a NaN score on another fold;
+        if no level is left, ``fit`` raises.
 
     return_train_score : bool, default=False
         Also score every level on the training part of each fold
@@ -105,11 +107,23 @@ _CV_PARAMS_DOC = """sparsities : int or array-like of float, default=5
 
 
 
+def scored_folds(scores):
+    """The folds with a finite score at some level: a fold whose path fit failed has none.
+
+    ``scores`` is (n_levels, n_folds). With ``error_score=np.nan`` a failed
+    fit leaves every level of its fold NaN; that fold says nothing about
+    which level is better, so the choice is made on the others.
+    """
+    return np.isfinite(scores).any(axis=0)
+
+
 def select_level(levels, scores, rule):
     """Index of the chosen level: ``scores`` is (n_levels, n_folds), higher is better.
 
-    Levels with a NaN score on some fold (a failed fit or scoring, see
-    ``error_score``) are skipped; the standard error is over the folds.
+    Folds where every level is non-finite (a failed fit, see
+    ``error_score``) are left out; of the rest, a level with a non-finite
+    score on some fold (a failed scoring) is skipped. The standard error
+    is over the folds used.
 
     Examples
     --------
@@ -120,8 +134,12 @@ def select_level(levels, scores, rule):
     1
     >>> select_level([0.5, 0.8, 0.9], scores, "one-standard-error")
     1
+    >>> failed = np.array([[0.95, np.nan, 0.97], [0.96, np.nan, np.nan]])
+    >>> select_level([0.5, 0.8], failed, "best")  # fold 2 failed, 0.8 failed on fold 3
+    0
     """
-    mean = scores.mean(axis=1)
+    scores = scores[:, scored_folds(scores)]
+    mean = scores.mean(axis=1) if scores.size else np.full(len(levels), np.nan)
     valid = np.isfinite(mean)
     if not valid.any():
         raise ValueError("Every level has a non-finite mean score: no level can be "
@@ -249,7 +267,8 @@ class _CVMixin:
         self._adopt({
             **fitted,
             "sparsities_": levels, "best_sparsity_": float(levels[chosen]),
-            "best_index_": chosen, "best_score_": float(scores[chosen].mean()),
+            "best_index_": chosen,
+            "best_score_": float(scores[chosen, scored_folds(scores)].mean()),
             "scores_path_": scores, "cv_results_": _cv_results(levels, results),
             "n_splits_": len(splits),
         })
@@ -422,7 +441,10 @@ _CV_ATTRS_DOC = """best_sparsity_ : float
         Held-out score of every level on every fold.
 
     best_score_ : float
-        Mean held-out score of the chosen level.
+        Mean held-out score of the chosen level, over the folds the choice
+        was made on: a fold whose pruning path failed (``error_score=np.nan``)
+        is left out, where ``cv_results_['mean_test_score']`` is NaN as
+        :class:`~sklearn.model_selection.GridSearchCV`'s.
 
     cv_results_ : dict of ndarray
         One entry per level, with

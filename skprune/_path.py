@@ -183,8 +183,8 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
     ...     PrunedMLPClassifier((32,), max_iter=50, random_state=0), X, y, [0.5, 0.9])
     >>> [round(m.sparsity_, 2) for m in models]
     [0.5, 0.9]
-    >>> type(models[1].coefs_[0]).__name__
-    'csr_array'
+    >>> models[1].coefs_[0].format
+    'csr'
     """
     from ._base import BasePrunedMLP
 
