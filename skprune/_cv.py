@@ -655,8 +655,8 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
     >>> X, y = make_regression(200, 8, noise=1.0, random_state=0)
     >>> reg = PrunedMLPRegressorCV((16,), sparsities=[0.5, 0.8], cv=3,
     ...                            random_state=0).fit(X, y / 100)
-    >>> sorted(reg.cv_results_)[:3]
-    ['mean_test_score', 'n_weights', 'rank_test_score']
+    >>> reg.cv_results_["params"]
+    [{'sparsity': 0.5}, {'sparsity': 0.8}]
     """ % (drop_entries(_BASE_PARAMS_DOC, _NOT_TAKEN), _CV_PARAMS_DOC, _CV_ATTRS_DOC,
            _BASE_ATTRS_DOC, _CV_NOTES)
 
