@@ -196,7 +196,8 @@ def compression_report(estimator):
     TypeError
         If ``estimator`` (or a pipeline's last step) is not a pruned MLP.
     sklearn.exceptions.NotFittedError
-        If it is not fitted.
+        If it is not fitted, or is a CV estimator fitted with ``refit=False``
+        (which chose a level but fitted no model).
     """
     estimator = _pruned_mlp(estimator)
     # The architecture fit started from, not the current parameters, which
