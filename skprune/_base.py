@@ -84,6 +84,21 @@ def _atomic_fit(fit):
     return wrapper
 
 
+class IntInterval(Interval):
+    """An :class:`~sklearn.utils._param_validation.Interval` of ints that refuses bools.
+
+    ``True`` is an ``Integral`` to Python, so the plain constraint would take
+    ``weight_bits=True`` for 1 bit; a bool there is a mistake, refused with
+    the usual message ("must be None or an int in the range [1, 8]").
+    """
+
+    def __init__(self, left, right, *, closed):
+        super().__init__(Integral, left, right, closed=closed)
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
 def lazy_on_dask(method):
     """The entry point ``method`` as written for in-memory ``X``; lazy on a dask collection.
 
@@ -152,7 +167,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         ],
         "rewind": ["boolean"],
         "l1_alpha": [Interval(Real, 0, None, closed="left")],
-        "weight_bits": [None, Interval(Integral, 1, 8, closed="both")],
+        "weight_bits": [None, IntInterval(1, 8, closed="both")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],

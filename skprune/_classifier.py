@@ -300,10 +300,14 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     classes_ : ndarray or list of ndarray
         Class labels (for multilabel targets, the column indices).
 
-    coefs_ : list of scipy.sparse.csr_array
+    coefs_ : list of scipy.sparse.csr_matrix or scipy.sparse.csr_array
         ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
         of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
-        zeros stored.
+        zeros stored. The sparse type is scikit-learn's ``sparse_interface``
+        at fit time (``sklearn.set_config(sparse_interface="sparray")`` gives
+        ``csr_array``; scikit-learn 1.9's default ``"spmatrix"``
+        ``csr_matrix``; ``csr_array`` with a scikit-learn without the
+        setting); a saved model loads with the type it was fitted with.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
@@ -422,8 +426,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
     >>> clf = model[-1]
     >>> round(clf.sparsity_, 2)
     0.9
-    >>> type(clf.coefs_[0]).__name__
-    'csr_array'
+    >>> clf.coefs_[0].format  # csr_matrix or csr_array, as sklearn.set_config says
+    'csr'
     >>> model.score(X_test, y_test) > 0.9
     True
     """

@@ -10,24 +10,26 @@ itself.
 """
 
 import numbers
+import warnings
+from inspect import signature
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import _fit_context, clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import InvalidParameterError, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
     _routing_enabled,
     process_routing,
 )
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
-from ._base import _atomic_fit
+from ._base import IntInterval, _atomic_fit
 from ._classifier import PrunedMLPClassifier
 from ._model_selection import score_path_split, warn_failed_fits
 from ._path import check_levels
@@ -38,7 +40,7 @@ from ._regressor import PrunedMLPRegressor
 _NOT_TAKEN = ("sparsity", "warm_start")
 
 _CV_CONSTRAINTS = {
-    "sparsities": [Interval(numbers.Integral, 1, None, closed="left"), "array-like"],
+    "sparsities": [IntInterval(1, None, closed="left"), "array-like"],
     "cv": ["cv_object"],
     "scoring": [StrOptions(set(get_scorer_names())), callable, None],
     "selection_rule": [StrOptions({"best", "one-standard-error"})],
@@ -55,11 +57,23 @@ def _constraints(base):
             **_CV_CONSTRAINTS}
 
 
+def scored_folds(scores):
+    """The folds with a finite score at some level: a fold whose path fit failed has none.
+
+    ``scores`` is (n_levels, n_folds). With ``error_score=np.nan`` a failed
+    fit leaves every level of its fold NaN; that fold says nothing about
+    which level is better, so the choice is made on the others.
+    """
+    return np.isfinite(scores).any(axis=0)
+
+
 def select_level(levels, scores, rule):
     """Index of the chosen level: ``scores`` is (n_levels, n_folds), higher is better.
 
-    Levels with a NaN score on some fold (a failed fit or scoring, see
-    ``error_score``) are skipped; the standard error is over the folds.
+    Folds where every level is non-finite (a failed fit, see
+    ``error_score``) are left out; of the rest, a level with a non-finite
+    score on some fold (a failed scoring) is skipped. The standard error
+    is over the folds used.
 
     Examples
     --------
@@ -70,8 +84,12 @@ def select_level(levels, scores, rule):
     1
     >>> select_level([0.5, 0.8, 0.9], scores, "one-standard-error")
     1
+    >>> failed = np.array([[0.95, np.nan, 0.97], [0.96, np.nan, np.nan]])
+    >>> select_level([0.5, 0.8], failed, "best")  # fold 2 failed, 0.8 failed on fold 3
+    0
     """
-    mean = scores.mean(axis=1)
+    scores = scores[:, scored_folds(scores)]
+    mean = scores.mean(axis=1) if scores.size else np.full(len(levels), np.nan)
     valid = np.isfinite(mean)
     if not valid.any():
         raise ValueError("Every level has a non-finite mean score: no level can be "
@@ -94,13 +112,44 @@ class _CVMixin:
         params["verbose"] = self.verbose > 1  # the fits' own lines only on verbose >= 2
         return self._base_class(**params)
 
-    def _routed_params(self, sample_weight, params):
+    def _validate_params(self):
+        """Fit's constraints, with a word on what GridSearchCV takes that this does not."""
+        name = type(self).__name__
+        if isinstance(self.scoring, (list, tuple, set, dict)):
+            raise InvalidParameterError(
+                "The 'scoring' parameter of %s must be a str, a callable or None: %s "
+                "chooses one level by one score, so multimetric scoring (a list, tuple, "
+                "set or dict) is not supported; use GridSearchCV with a refit metric "
+                "for several scores. Got %r instead." % (name, name, self.scoring))
+        if callable(self.refit) or isinstance(self.refit, str):
+            raise InvalidParameterError(
+                "The 'refit' parameter of %s must be a bool: the level is chosen by "
+                "selection_rule ('best' or 'one-standard-error'), not by refit. Got %r "
+                "instead." % (name, self.refit))
+        super()._validate_params()
+
+    def _routed_params(self, scorer, sample_weight, params):
+        """The metadata of the splitter and the scorer, as GridSearchCV routes it.
+
+        With metadata routing, by the requests; without, ``groups`` goes to
+        the splitter and ``sample_weight`` to the scorer if it takes it (else
+        it is dropped, with GridSearchCV's warning).
+        """
         if _routing_enabled():
             return process_routing(self, "fit", sample_weight=sample_weight, **params)
-        routed = Bunch(splitter=Bunch(split={}), scorer=Bunch(score=dict(params)))
-        if sample_weight is not None:
-            routed.scorer.score["sample_weight"] = sample_weight
-        return routed
+        params = dict(params)
+        groups = params.pop("groups", None)
+        if params:
+            raise TypeError(
+                "%s.fit got unexpected keyword arguments %s. Without metadata routing it "
+                "takes sample_weight and groups; enable routing "
+                "(sklearn.set_config(enable_metadata_routing=True)) to pass other "
+                "metadata to the splitter and the scorer."
+                % (type(self).__name__, sorted(params)))
+        score = {}
+        if sample_weight is not None and _accepts_sample_weight(scorer, self):
+            score["sample_weight"] = sample_weight
+        return Bunch(splitter=Bunch(split={"groups": groups}), scorer=Bunch(score=score))
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
@@ -114,11 +163,17 @@ class _CVMixin:
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights of every fit; the scorer gets them too (with
-            metadata routing enabled, when it requests them).
+            Sample weights of every fit. The scorer gets them too, as
+            :class:`~sklearn.model_selection.GridSearchCV` passes them:
+            without metadata routing, when it takes a ``sample_weight``
+            argument (else they are dropped with a warning); with routing,
+            when it requests them -- for the default ``scoring=None``, which
+            is this estimator's ``score``, by
+            ``set_score_request(sample_weight=True)`` on this estimator.
         **params : dict
-            Metadata routed to the splitter and the scorer (scikit-learn's
-            metadata routing must be enabled).
+            ``groups`` (the group labels of a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold`); with metadata
+            routing enabled, any metadata the splitter and the scorer request.
 
         Returns
         -------
@@ -137,11 +192,11 @@ class _CVMixin:
         )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        routed = self._routed_params(sample_weight, params)
         base = self._base_estimator()
+        scorer = check_scoring(base, scoring=self.scoring)
+        routed = self._routed_params(scorer, sample_weight, params)
         cv = check_cv(self.cv, y, classifier=is_classifier(base))
         splits = list(cv.split(X, y, **routed.splitter.split))
-        scorer = check_scoring(base, scoring=self.scoring)
         task = self._cv_task(X, y, sample_weight, len(splits))
         results = Parallel(n_jobs=self.n_jobs)(
             delayed(score_path_split)(
@@ -162,7 +217,8 @@ class _CVMixin:
         self._adopt({
             **fitted,
             "sparsities_": levels, "best_sparsity_": float(levels[chosen]),
-            "best_index_": chosen, "best_score_": float(scores[chosen].mean()),
+            "best_index_": chosen,
+            "best_score_": float(scores[chosen, scored_folds(scores)].mean()),
             "scores_path_": scores, "cv_results_": _cv_results(levels, results),
             "n_splits_": len(splits),
         })
@@ -204,7 +260,8 @@ class _CVMixin:
             task.refit.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return fitted
 
-    def _forward_fitted(self, X):
+    def _check_refitted(self):
+        """Refuse a model fitted with ``refit=False``, which chose a level but has no model."""
         if "best_sparsity_" in self.__dict__ and "coefs_" not in self.__dict__:
             raise NotFittedError(
                 "This %s was fitted with refit=False: it chose best_sparsity_=%r but "
@@ -212,6 +269,9 @@ class _CVMixin:
                 % (type(self).__name__, self.best_sparsity_, self._base_class.__name__,
                    self.best_sparsity_)
             )
+
+    def _forward_fitted(self, X):
+        self._check_refitted()
         return super()._forward_fitted(X)  # an unfitted estimator is refused there
 
     def get_metadata_routing(self):
@@ -227,9 +287,21 @@ class _CVMixin:
             .add_self_request(self)
             .add(splitter=check_cv(self.cv),
                  method_mapping=MethodMapping().add(caller="fit", callee="split"))
-            .add(scorer=check_scoring(self._base_estimator(), scoring=self.scoring),
+            .add(scorer=self._scorer_routing(),
                  method_mapping=MethodMapping().add(caller="fit", callee="score"))
         )
+
+    def _scorer_routing(self):
+        """What the scorer requests: for ``scoring=None``, this estimator's ``score`` requests.
+
+        The default scorer is the estimator's ``score``; the fold models are
+        made inside ``fit``, out of the user's reach, so their score request
+        is the one set on this estimator (``set_score_request``), and an
+        error about an unset request names a method the user can call.
+        """
+        if self.scoring is None:
+            return self._get_metadata_request()
+        return check_scoring(self._base_estimator(), scoring=self.scoring)
 
     @classmethod
     def from_mlp(cls, mlp, **params):
@@ -249,6 +321,20 @@ class _CVMixin:
         """
         raise TypeError("%s cannot start from a fitted MLP; use %s.from_mlp."
                         % (cls.__name__, cls._base_class.__name__))
+
+
+def _accepts_sample_weight(scorer, owner):
+    """Whether ``scorer`` takes ``sample_weight``; warns as GridSearchCV does when not."""
+    if hasattr(scorer, "_accept_sample_weight"):
+        accept = scorer._accept_sample_weight()
+    else:  # a plain function given as scoring
+        accept = "sample_weight" in signature(scorer).parameters
+    if not accept:
+        warnings.warn(
+            f"The scoring {scorer} does not support sample_weight, which may lead to "
+            f"statistically incorrect results when fitting {owner} with sample_weight. "
+        )
+    return accept
 
 
 def _rank(mean):
@@ -584,7 +670,9 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
         :class:`~sklearn.model_selection.GridSearchCV`: a failed pruning
         path gives every level of that fold this score, a failed scoring
         one level; a warning says so. 'raise' raises instead. If every fold's
-        path fails, ``fit`` raises. The selection rules skip NaN scores.
+        path fails, ``fit`` raises. The selection rules leave out a fold
+        whose path failed and skip a level with a NaN score on another fold;
+        if no level is left, ``fit`` raises.
 
     return_train_score : bool, default=False
         Also score every level on the training part of each fold
@@ -614,7 +702,10 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
         Held-out score of every level on every fold.
 
     best_score_ : float
-        Mean held-out score of the chosen level.
+        Mean held-out score of the chosen level, over the folds the choice
+        was made on: a fold whose pruning path failed (``error_score=np.nan``)
+        is left out, where ``cv_results_['mean_test_score']`` is NaN as
+        :class:`~sklearn.model_selection.GridSearchCV`'s.
 
     cv_results_ : dict of ndarray
         One entry per level, with
@@ -637,10 +728,14 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
     classes_ : ndarray or list of ndarray
         Class labels (for multilabel targets, the column indices).
 
-    coefs_ : list of scipy.sparse.csr_array
+    coefs_ : list of scipy.sparse.csr_matrix or scipy.sparse.csr_array
         ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
         of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
-        zeros stored.
+        zeros stored. The sparse type is scikit-learn's ``sparse_interface``
+        at fit time (``sklearn.set_config(sparse_interface="sparray")`` gives
+        ``csr_array``; scikit-learn 1.9's default ``"spmatrix"``
+        ``csr_matrix``; ``csr_array`` with a scikit-learn without the
+        setting); a saved model loads with the type it was fitted with.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
@@ -1126,7 +1221,9 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
         :class:`~sklearn.model_selection.GridSearchCV`: a failed pruning
         path gives every level of that fold this score, a failed scoring
         one level; a warning says so. 'raise' raises instead. If every fold's
-        path fails, ``fit`` raises. The selection rules skip NaN scores.
+        path fails, ``fit`` raises. The selection rules leave out a fold
+        whose path failed and skip a level with a NaN score on another fold;
+        if no level is left, ``fit`` raises.
 
     return_train_score : bool, default=False
         Also score every level on the training part of each fold
@@ -1156,7 +1253,10 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
         Held-out score of every level on every fold.
 
     best_score_ : float
-        Mean held-out score of the chosen level.
+        Mean held-out score of the chosen level, over the folds the choice
+        was made on: a fold whose pruning path failed (``error_score=np.nan``)
+        is left out, where ``cv_results_['mean_test_score']`` is NaN as
+        :class:`~sklearn.model_selection.GridSearchCV`'s.
 
     cv_results_ : dict of ndarray
         One entry per level, with
@@ -1176,10 +1276,14 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
     estimator predicts with:
 
     
-    coefs_ : list of scipy.sparse.csr_array
+    coefs_ : list of scipy.sparse.csr_matrix or scipy.sparse.csr_array
         ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
         of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
-        zeros stored.
+        zeros stored. The sparse type is scikit-learn's ``sparse_interface``
+        at fit time (``sklearn.set_config(sparse_interface="sparray")`` gives
+        ``csr_array``; scikit-learn 1.9's default ``"spmatrix"``
+        ``csr_matrix``; ``csr_array`` with a scikit-learn without the
+        setting); a saved model loads with the type it was fitted with.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer ``i + 1``.

@@ -10,8 +10,9 @@ check of the levels they are given.
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import clone
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 
 from ._fit.recipes import resolve_recipe
 
@@ -103,14 +104,26 @@ def path_models(estimator, X, y, levels, sample_weight=None, level_finetune=None
     return models
 
 
-@validate_params(
-    {
-        "sparsities": ["array-like"],
-        "sample_weight": ["array-like", None],
-        "finetune_iter": [Interval(Integral, 0, None, closed="left"), None],
-    },
-    prefer_skip_nested_validation=True,
-)
+def check_arguments(constraints, arguments, caller):
+    """Validate a function's ``arguments`` with scikit-learn's constraints and messages.
+
+    Like :func:`sklearn.utils._param_validation.validate_params`, and
+    skipped under ``skip_parameter_validation`` as it is, but without its
+    renaming: an estimator's ``InvalidParameterError`` raised inside the
+    function keeps the estimator's name (the decorator would blame the
+    function for an estimator's ``alpha``).
+    """
+    if not get_config()["skip_parameter_validation"]:
+        validate_parameter_constraints(constraints, arguments, caller_name=caller)
+
+
+_PATH_CONSTRAINTS = {
+    "sparsities": ["array-like"],
+    "sample_weight": ["array-like", None],
+    "finetune_iter": [Interval(Integral, 0, None, closed="left"), None],
+}
+
+
 def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_iter=None):
     """Fit one model per sparsity level from a single gradual pruning run.
 
@@ -187,11 +200,13 @@ def pruning_path(estimator, X, y, sparsities, *, sample_weight=None, finetune_it
     ...     PrunedMLPClassifier((32,), max_iter=50, random_state=0), X, y, [0.5, 0.9])
     >>> [round(m.sparsity_, 2) for m in models]
     [0.5, 0.9]
-    >>> type(models[1].coefs_[0]).__name__
-    'csr_array'
+    >>> models[1].coefs_[0].format
+    'csr'
     """
     from ._base import BasePrunedMLP
 
+    check_arguments(_PATH_CONSTRAINTS, {"sparsities": sparsities, "sample_weight": sample_weight,
+                                        "finetune_iter": finetune_iter}, "pruning_path")
     if not isinstance(estimator, BasePrunedMLP) or hasattr(estimator, "sparsities"):
         raise TypeError("pruning_path needs a PrunedMLPClassifier or PrunedMLPRegressor, "
                         "got %s." % type(estimator).__name__)

@@ -5,10 +5,15 @@ methods that draw, so ``import skprune`` works without it.
 """
 
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.metrics import get_scorer_names
 from sklearn.model_selection import check_cv, cross_validate
+from sklearn.utils._param_validation import HasMethods, StrOptions
 
+from ._path import check_arguments
 from ._sweep import checked_sweep, fitted_sparsity, path_sweep, path_target
 
 
@@ -48,6 +53,32 @@ def _score_name(score_name, scoring, negate_score, estimator):
         name = "negative_" + name
     name = name.replace("_", " ")
     return name[0].upper() + name[1:]
+
+
+#: The arguments of ``from_estimator`` (the estimator's own parameters are
+#: checked by the sweep, with the estimator's name).
+_FROM_ESTIMATOR_CONSTRAINTS = {
+    "estimator": [HasMethods(["fit", "get_params"])],
+    "X": ["array-like", "sparse matrix"],
+    "y": ["array-like"],
+    "param_name": [str],
+    "param_range": ["array-like"],
+    "groups": ["array-like", None],
+    "cv": ["cv_object"],
+    "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+    "unpruned": ["boolean"],
+    "n_jobs": [Integral, None],
+    "fit_params": [dict, None],
+    "negate_score": ["boolean"],
+    "score_name": [str, None],
+    "score_type": [StrOptions({"test", "train", "both"})],
+    "std_display_style": [StrOptions({"fill_between", "errorbar"}), None],
+    "label": [str, None],
+    "line_kw": [dict, None],
+    "fill_between_kw": [dict, None],
+    "errorbar_kw": [dict, None],
+    "unpruned_kw": [dict, None],
+}
 
 
 class PruningCurveDisplay:
@@ -515,6 +546,10 @@ class PruningCurveDisplay:
             The display, with the scores, the sparsity reached and the
             matplotlib objects.
         """
+        arguments = {name: value for name, value in locals().items()
+                     if name in _FROM_ESTIMATOR_CONSTRAINTS}
+        check_arguments(_FROM_ESTIMATOR_CONSTRAINTS, arguments,
+                        "PruningCurveDisplay.from_estimator")
         _check_matplotlib(f"{cls.__name__}.from_estimator")
         _check_score_type(score_type)
         full_name, param_range, off = checked_sweep(

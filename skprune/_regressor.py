@@ -291,10 +291,14 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
 
     Attributes
     ----------
-    coefs_ : list of scipy.sparse.csr_array
+    coefs_ : list of scipy.sparse.csr_matrix or scipy.sparse.csr_array
         ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
         of shape ``(fan_in, fan_out)`` after neuron removal, with no explicit
-        zeros stored.
+        zeros stored. The sparse type is scikit-learn's ``sparse_interface``
+        at fit time (``sklearn.set_config(sparse_interface="sparray")`` gives
+        ``csr_array``; scikit-learn 1.9's default ``"spmatrix"``
+        ``csr_matrix``; ``csr_array`` with a scikit-learn without the
+        setting); a saved model loads with the type it was fitted with.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer ``i + 1``.

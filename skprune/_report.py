@@ -121,6 +121,9 @@ def _pruned_mlp(estimator):
             "or a pipeline whose last step is one; got %s%s."
             % (type(given).__name__, where)
         )
+    refitted = getattr(estimator, "_check_refitted", None)
+    if refitted is not None:
+        refitted()  # a CV estimator fitted with refit=False chose a level, has no model
     check_is_fitted(estimator, "coefs_")
     return estimator
 
@@ -195,7 +198,8 @@ def compression_report(estimator):
     TypeError
         If ``estimator`` (or a pipeline's last step) is not a pruned MLP.
     sklearn.exceptions.NotFittedError
-        If it is not fitted.
+        If it is not fitted, or is a CV estimator fitted with ``refit=False``
+        (which chose a level but fitted no model).
     """
     estimator = _pruned_mlp(estimator)
     # The architecture fit started from, not the current parameters, which

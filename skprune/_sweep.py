@@ -9,6 +9,10 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils._param_validation import (
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
 
 from ._model_selection import score_path_split
 from ._path import check_levels, shares_path
@@ -33,16 +37,38 @@ def resolve_param_name(estimator, name):
     return matches[0] if matches else None
 
 
+def _validated_parts(estimator):
+    """``(prefix, part)`` for ``estimator`` and every nested estimator that validates its parameters."""
+    parts = [("", estimator)]
+    for name, value in estimator.get_params(deep=True).items():
+        parts.append((name + "__", value))
+    return [(prefix, part) for prefix, part in parts
+            if isinstance(getattr(part, "_parameter_constraints", None), dict)
+            and hasattr(part, "get_params")]
+
+
 def check_params(estimator, params, what):
-    """Validate ``params`` on a clone of ``estimator`` (nested estimators too), fitting nothing."""
+    """Validate ``params`` on a clone of ``estimator`` (nested estimators too), fitting nothing.
+
+    Every other parameter is checked first, with scikit-learn's own message
+    (a bad parameter of the estimator is not blamed on the swept value);
+    then the parameters set here, whose message is prefixed by ``what``.
+    """
     candidate = clone(estimator).set_params(**params)
-    parts = [candidate, *candidate.get_params(deep=True).values()]
-    for part in parts:
-        if hasattr(part, "_validate_params") and hasattr(part, "get_params"):
+    parts = _validated_parts(candidate)
+    for given in (False, True):
+        for prefix, part in parts:
+            constraints = {
+                name: rule for name, rule in part._parameter_constraints.items()
+                if (prefix + name in params) is given
+            }
             try:
-                part._validate_params()
-            except ValueError as exc:
-                raise ValueError(f"{what} is not a valid value: {exc}") from None
+                validate_parameter_constraints(constraints, part.get_params(deep=False),
+                                               caller_name=type(part).__name__)
+            except InvalidParameterError as exc:
+                if not given:
+                    raise
+                raise InvalidParameterError(f"{what} is not a valid value: {exc}") from None
 
 
 def fitted_sparsity(estimator):
@@ -96,8 +122,8 @@ def path_sweep(target, estimator, X, y, splits, param_range, scoring, n_jobs,
     :class:`~skprune.PrunedMLPClassifierCV` report the same scores on the
     same splits and levels.
     """
-    from joblib import Parallel, delayed
     from sklearn.metrics import check_scoring
+    from sklearn.utils.parallel import Parallel, delayed
 
     prefix, mlp = target
     levels = check_levels(param_range, name="param_range")
@@ -129,7 +155,7 @@ def checked_sweep(estimator, param_name, param_range, unpruned):
     param_range = np.asarray(param_range, dtype=object)
     if param_range.ndim != 1 or len(param_range) == 0:
         raise ValueError("param_range must be a non-empty 1d sequence of values.")
-    if all(isinstance(v, Real) for v in param_range):
+    if all(isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in param_range):
         param_range = param_range.astype(float)
     off = {}
     if unpruned:

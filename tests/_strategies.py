@@ -271,3 +271,43 @@ def estimator_params(
     params["early_stopping"] = draw(st.sampled_from(early_stopping))
     params.update(draw(schedules(schedule_names)))
     return params
+
+
+class NotAParameter:
+    """A value of no type any parameter accepts."""
+
+    def __repr__(self):
+        return "NotAParameter()"
+
+
+def bad_values(constraints):
+    """Values that break every constraint of one parameter.
+
+    A foreign object, and scikit-learn's own invalid value for each
+    constraint (just outside an interval, a string not among the options).
+    """
+    from sklearn.utils._param_validation import (
+        generate_invalid_param_val,
+        make_constraint,
+    )
+
+    constraints = [make_constraint(c) for c in constraints]
+    values = [NotAParameter()]
+    for constraint in constraints:
+        try:
+            values.append(generate_invalid_param_val(constraint))
+        except NotImplementedError:
+            continue
+    return [v for v in values if not any(c.is_satisfied_by(v) for c in constraints)]
+
+
+@st.composite
+def bad_parameter(draw, constraints, extra=None):
+    """``(name, value)``: a parameter of ``constraints`` and a value none of its rules take.
+
+    ``extra`` maps parameter names to more bad values to draw from.
+    """
+    extra = extra or {}
+    name = draw(st.sampled_from(sorted(constraints)))
+    values = bad_values(constraints[name]) + list(extra.get(name, ()))
+    return name, draw(st.sampled_from(values))

@@ -8,11 +8,13 @@ import scipy.sparse as sp
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import FitFailedWarning, NotFittedError
 from sklearn.metrics import balanced_accuracy_score, get_scorer, make_scorer
-from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedKFold
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skprune import (
     PrunedMLPClassifier,
@@ -20,6 +22,7 @@ from skprune import (
     PrunedMLPRegressor,
     PrunedMLPRegressorCV,
     compression_report,
+    pruning_path,
 )
 from skprune._cv import select_level
 from skprune._fit.path import RETRAIN_LENGTH
@@ -287,3 +290,269 @@ def test_weight_sharing_is_kept_by_the_refit(data):
     np.testing.assert_array_equal(loaded.predict_proba(X), cv.predict_proba(X))
     assert len(pickle.dumps(cv)) < len(pickle.dumps(
         PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, **SMALL).fit(X, y)))
+
+
+# ---------------------------------------------------------------------- #
+# Metadata as GridSearchCV passes it: scorer weights, groups, routing.
+# ---------------------------------------------------------------------- #
+def _accuracy_of_path(X, y, train, test, levels, sample_weight=None, score_weight=None):
+    """Accuracy of every level's model of the fold's path, weighted by ``score_weight``."""
+    fit_weight = None if sample_weight is None else sample_weight[train]
+    _, models = _scoring_path(PrunedMLPClassifier(**SMALL), X[train], y[train], levels,
+                              sample_weight=fit_weight)
+    return [np.average(m.predict(X[test]) == y[test], weights=score_weight)
+            for m in models]
+
+
+def test_a_scorer_without_sample_weight_gets_none_with_a_warning(data):
+    X, y = data
+    weights = np.where(y == 0, 3.0, 1.0)
+    calls = []
+
+    def scorer(estimator, X_part, y_part):
+        calls.append(len(y_part))
+        return np.mean(estimator.predict(X_part) == y_part)
+
+    cv = PrunedMLPClassifierCV(sparsities=[0.5], cv=2, scoring=scorer, **SMALL)
+    with pytest.warns(UserWarning, match="does not support sample_weight"):
+        cv.fit(X, y, sample_weight=weights)
+    assert len(calls) == 2 and not np.isnan(cv.scores_path_).any()
+    train, test = next(StratifiedKFold(2).split(X, y))
+    np.testing.assert_allclose(cv.scores_path_[:, 0],
+                               _accuracy_of_path(X, y, train, test, [0.5], weights))
+
+
+def test_a_scorer_with_sample_weight_gets_the_test_parts_weights(data):
+    X, y = data
+    weights = np.where(y == 0, 3.0, 1.0)
+
+    def scorer(estimator, X_part, y_part, sample_weight=None):
+        return np.average(estimator.predict(X_part) == y_part, weights=sample_weight)
+
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=2, scoring=scorer, **SMALL)
+    cv.fit(X, y, sample_weight=weights)
+    train, test = next(StratifiedKFold(2).split(X, y))
+    np.testing.assert_allclose(
+        cv.scores_path_[:, 0],
+        _accuracy_of_path(X, y, train, test, [0.5, 0.8], weights, weights[test]))
+
+
+def test_groups_go_to_the_splitter_without_routing(data):
+    X, y = data
+    groups = np.arange(len(y)) % 5
+    cv = PrunedMLPClassifierCV(sparsities=[0.5], cv=GroupKFold(2), **SMALL).fit(
+        X, y, groups=groups)
+    for k, (train, test) in enumerate(GroupKFold(2).split(X, y, groups)):
+        np.testing.assert_allclose(cv.scores_path_[:, k],
+                                   _accuracy_of_path(X, y, train, test, [0.5]))
+
+
+def test_other_metadata_needs_routing(data):
+    X, y = data
+    with pytest.raises(TypeError, match=r"unexpected keyword arguments \['foo'\].*routing"):
+        PrunedMLPClassifierCV(sparsities=[0.5], cv=2, **SMALL).fit(X, y, foo=1)
+
+
+def test_routing_with_default_scoring_names_the_cv_estimators_request(data):
+    X, y = data
+    weights = np.where(y == 0, 3.0, 1.0)
+    with config_context(enable_metadata_routing=True):
+        cv = PrunedMLPClassifierCV(sparsities=[0.5], cv=2, **SMALL)
+        with pytest.raises(ValueError, match=r"PrunedMLPClassifierCV\.set_score_request"):
+            cv.fit(X, y, sample_weight=weights)
+        weighted = clone(cv).set_score_request(sample_weight=True).fit(
+            X, y, sample_weight=weights)
+        unweighted = clone(cv).set_score_request(sample_weight=False).fit(
+            X, y, sample_weight=weights)
+    train, test = next(StratifiedKFold(2).split(X, y))
+    np.testing.assert_allclose(
+        weighted.scores_path_[:, 0],
+        _accuracy_of_path(X, y, train, test, [0.5], weights, weights[test]))
+    np.testing.assert_allclose(unweighted.scores_path_[:, 0],
+                               _accuracy_of_path(X, y, train, test, [0.5], weights))
+
+
+# ---------------------------------------------------------------------- #
+# error_score: a failed path fit, a failed scoring, all failing.
+# ---------------------------------------------------------------------- #
+def _splits_with_a_class_missing(y):
+    """Two splits; the first trains without class 2 (its test part holds all of it)."""
+    rows = np.arange(len(y))
+    first_test = np.concatenate([rows[y == 2], rows[y != 2][::4]])
+    first = (np.setdiff1d(rows, first_test), first_test)
+    second = (rows[::2], rows[1::2])
+    return [first, second]
+
+
+def test_a_failed_scoring_is_one_cell_of_error_score(data):
+    X, y = data
+    splits = _splits_with_a_class_missing(y)
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=splits, scoring="neg_log_loss",
+                               **SMALL)
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        cv.fit(X, y)
+    assert np.isnan(cv.scores_path_[:, 0]).all()
+    assert np.isfinite(cv.scores_path_[:, 1]).all()
+    assert np.isnan(cv.cv_results_["mean_test_score"]).all()
+    assert cv.best_score_ == cv.scores_path_[:, 1].max()
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        cv.set_params(error_score=-5.0).fit(X, y)
+    np.testing.assert_array_equal(cv.scores_path_[:, 0], [-5.0, -5.0])
+    with pytest.raises(ValueError, match="different number of classes"):
+        cv.set_params(error_score="raise").fit(X, y)
+
+
+def test_a_failed_path_fit_gives_its_folds_levels_error_score(data):
+    X, y = data
+    splits = _splits_with_a_class_missing(y)
+    weights = np.ones(len(y))
+    weights[splits[0][0]] = 0.0  # the first fold has nothing to fit
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=splits, **SMALL)
+    with pytest.warns(FitFailedWarning, match="1 fits failed out of a total of 2"):
+        cv.fit(X, y, sample_weight=weights)
+    assert np.isnan(cv.scores_path_[:, 0]).all() and np.isfinite(cv.scores_path_[:, 1]).all()
+    assert np.isnan(cv.cv_results_["n_weights"]).sum() == 0  # the fitted fold's counts
+    assert hasattr(cv, "coefs_")  # the refit on all the data has weights to fit
+    # Chosen on the fold that was fitted; cv_results_ is NaN as GridSearchCV's.
+    assert np.isnan(cv.cv_results_["mean_test_score"]).all()
+    assert cv.best_score_ == cv.scores_path_[cv.best_index_, 1]
+    assert cv.best_score_ == cv.scores_path_[:, 1].max()
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        cv.set_params(error_score="raise").fit(X, y, sample_weight=weights)
+
+
+def test_every_path_fit_failing_raises(data):
+    X, y = data
+    rows = np.arange(len(y))
+    one_class = [(rows[y == c], rows[y != c]) for c in (0, 1)]
+    with pytest.raises(ValueError, match="All the 2 pruning-path fits failed"):
+        PrunedMLPClassifierCV(sparsities=[0.5], cv=one_class, **SMALL).fit(X, y)
+
+
+def test_selection_skips_levels_with_a_failed_fold(data):
+    X, y = data
+    folds = []
+
+    def scorer(estimator, X_part, y_part):
+        # The densest level scores best but fails on the second fold.
+        folds.append(estimator.sparsity)
+        if estimator.sparsity == 0.3:
+            if folds.count(0.3) == 2:
+                raise RuntimeError("no score")
+            return 1.0
+        return 0.5 - estimator.sparsity / 10
+
+    cv = PrunedMLPClassifierCV(sparsities=LEVELS, cv=2, scoring=scorer, **SMALL)
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        cv.fit(X, y)
+    assert cv.best_sparsity_ == 0.6
+    assert cv.cv_results_["rank_test_score"].tolist() == [3, 1, 2]
+    assert cv.best_score_ == pytest.approx(0.44)
+    rule = clone(cv).set_params(selection_rule="one-standard-error")
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        folds.clear()
+        rule.fit(X, y)
+    assert rule.best_sparsity_ in (0.6, 0.85)
+    scores = np.array([[1.0, np.nan], [0.9, 0.9], [0.9, 0.7]])
+    assert select_level([0.3, 0.6, 0.85], scores, "best") == 1
+    assert select_level([0.3, 0.6, 0.85], scores, "one-standard-error") == 1
+
+
+# ---------------------------------------------------------------------- #
+# Refusals: refit=False reports, levels, parameters GridSearchCV has.
+# ---------------------------------------------------------------------- #
+def test_compression_report_of_a_refit_false_model_says_why(data):
+    X, y = data
+    cv = PrunedMLPClassifierCV(sparsities=[0.5], cv=2, refit=False, **SMALL).fit(X, y)
+    with pytest.raises(NotFittedError, match="refit=False: it chose best_sparsity_=0.5"):
+        compression_report(cv)
+    with pytest.raises(NotFittedError, match="refit=False"):
+        compression_report(make_pipeline(StandardScaler(), cv))
+
+
+@pytest.mark.parametrize("bad, error, match", [
+    ([[0.5, 0.9]], ValueError, r"sparsities must be a 1-D list of floats in \[0, 1\), got"),
+    ([], ValueError, r"sparsities must be a 1-D list .* got \[\]"),
+    (True, InvalidParameterError, "'sparsities' parameter of PrunedMLPClassifierCV must be"),
+    (None, InvalidParameterError, "'sparsities' parameter of PrunedMLPClassifierCV must be"),
+])
+def test_levels_are_checked_at_every_entry_point(data, bad, error, match):
+    X, y = data
+    with pytest.raises(error, match=match):
+        PrunedMLPClassifierCV(sparsities=bad, **SMALL).fit(X, y)
+    path_match = match.replace("PrunedMLPClassifierCV", "pruning_path")
+    with pytest.raises(error, match=path_match):
+        pruning_path(PrunedMLPClassifier(**SMALL), X, y, bad)
+    pytest.importorskip("matplotlib")
+    from skprune import PruningCurveDisplay
+
+    sweep_match = (r"param_range must be a non-empty 1d" if error is ValueError
+                   else "'param_range' parameter of PruningCurveDisplay.from_estimator")
+    with pytest.raises(error, match=sweep_match):
+        PruningCurveDisplay.from_estimator(PrunedMLPClassifier(**SMALL), X, y,
+                                           param_name="sparsity", param_range=bad)
+
+
+@pytest.mark.parametrize("value", [True, False, np.True_])
+def test_weight_bits_is_no_bool(data, value):
+    X, y = data
+    message = r"The 'weight_bits' parameter of %s must be None or an int in the range \[1, 8\]"
+    for Estimator in (PrunedMLPClassifier, PrunedMLPClassifierCV):
+        with pytest.raises(InvalidParameterError, match=message % Estimator.__name__):
+            Estimator(weight_bits=value).fit(X, y)
+    mlp = MLPClassifier((4,), max_iter=3).fit(X, y)
+    with pytest.raises(InvalidParameterError, match=message % "PrunedMLPClassifier"):
+        PrunedMLPClassifier.from_mlp(mlp, weight_bits=value)
+    Xr, yr = make_regression(40, 3, random_state=0)
+    for Estimator in (PrunedMLPRegressor, PrunedMLPRegressorCV):
+        with pytest.raises(InvalidParameterError, match=message % Estimator.__name__):
+            Estimator(weight_bits=value).fit(Xr, yr)
+
+
+@pytest.mark.parametrize("scoring", [["accuracy"], ("accuracy", "f1_macro"),
+                                     {"acc": "accuracy"}, {"accuracy"}])
+def test_multimetric_scoring_is_refused_clearly(data, scoring):
+    X, y = data
+    with pytest.raises(InvalidParameterError, match="multimetric scoring .* is not supported"):
+        PrunedMLPClassifierCV(scoring=scoring, **SMALL).fit(X, y)
+
+
+@pytest.mark.parametrize("refit", [lambda results: 0, "accuracy"])
+def test_a_refit_other_than_a_bool_is_refused_clearly(data, refit):
+    X, y = data
+    with pytest.raises(InvalidParameterError, match="must be a bool: the level is chosen by "
+                                                    "selection_rule"):
+        PrunedMLPClassifierCV(refit=refit, **SMALL).fit(X, y)
+
+
+def test_pre_dispatch_is_not_a_parameter():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'pre_dispatch'"):
+        PrunedMLPClassifierCV(pre_dispatch="2*n_jobs")
+    with pytest.raises(ValueError, match="Invalid parameter 'pre_dispatch'"):
+        PrunedMLPRegressorCV().set_params(pre_dispatch=2)
+
+
+# ---------------------------------------------------------------------- #
+# cv_results_ as GridSearchCV's.
+# ---------------------------------------------------------------------- #
+def test_cv_results_have_grid_search_cvs_fields(data):
+    X, y = data
+    cv = PrunedMLPClassifierCV(sparsities=[0.5, 0.8], cv=3, return_train_score=True,
+                               **SMALL).fit(X, y)
+    grid = GridSearchCV(PrunedMLPClassifier(**SMALL), {"sparsity": [0.5, 0.8]}, cv=3,
+                        return_train_score=True).fit(X, y)
+    ours, theirs = cv.cv_results_, grid.cv_results_
+    assert set(theirs) <= set(ours)
+    assert set(ours) - set(theirs) == {"sparsity", "n_weights"}
+    assert ours["params"] == theirs["params"]
+    np.testing.assert_array_equal(ours["param_sparsity"], theirs["param_sparsity"])
+    assert ours["param_sparsity"].dtype == theirs["param_sparsity"].dtype
+    for key in theirs:
+        assert np.shape(ours[key]) == np.shape(theirs[key]), key
+    for key in ("mean_fit_time", "mean_score_time"):
+        assert np.all(ours[key] > 0)
+    assert ours["rank_test_score"].dtype == theirs["rank_test_score"].dtype
+    train = np.column_stack([ours["split%d_train_score" % k] for k in range(3)])
+    np.testing.assert_allclose(ours["mean_train_score"], train.mean(axis=1))
+    assert cv.best_score_ == ours["mean_test_score"][cv.best_index_]
+    assert cv.best_score_ == np.max(ours["mean_test_score"])

@@ -10,6 +10,8 @@ model, and a new fitted attribute is added in one place.
 """
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
 
 from .._net.sharing import share_network, shared_attributes
 from .._net.surgery import Network, to_csr
@@ -54,11 +56,45 @@ def finish(config, data, net, record, history, validation, *, weight_bits=None,
         net, shared = share_network(config, data, net, record, weight_bits)
     fitted = fitted_attributes(config, record, net, history, validation)
     fitted.update(shared_attributes(shared))
+    if shared is not None:
+        # The decoded layers, in the configured type; current_sharing knows
+        # them by identity, so _shared_coefs holds the very same arrays.
+        fitted["coefs_"] = [sparse_interface(W) for W in fitted["coefs_"]]
+        fitted["_shared_coefs"] = tuple(fitted["coefs_"])
     n_iter = record.n_iter - n_iter_before
     fitted["n_iter_"] = n_iter  # this fit's iterations, as in scikit-learn's MLP
     if data is not None:
         fitted["t_"] = t_before + n_iter * data.n_samples
     return fitted
+
+
+def sparse_interface(W):
+    """CSR weights ``W`` in scikit-learn's configured sparse type (``sparse_interface``).
+
+    ``sklearn.set_config(sparse_interface="spmatrix")`` (scikit-learn 1.9's
+    default) gives :class:`scipy.sparse.csr_matrix`, ``"sparray"``
+    :class:`scipy.sparse.csr_array`; a scikit-learn without the setting gives
+    ``csr_array``. The buffers are shared, not copied.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp, sklearn
+    >>> from skprune._fit.finish import sparse_interface
+    >>> W = sp.csr_array(np.eye(2))
+    >>> with sklearn.config_context(sparse_interface="spmatrix"):
+    ...     type(sparse_interface(W)).__name__
+    'csr_matrix'
+    >>> with sklearn.config_context(sparse_interface="sparray"):
+    ...     type(sparse_interface(W)).__name__
+    'csr_array'
+    """
+    kind = get_config().get("sparse_interface", "sparray")
+    if kind == "spmatrix":
+        return W if sp.isspmatrix_csr(W) else sp.csr_matrix(W)
+    if kind == "sparray":
+        return sp.csr_array(W) if sp.isspmatrix(W) else W
+    raise ValueError("scikit-learn's sparse_interface is %r; it should be 'sparray' or "
+                     "'spmatrix'." % (kind,))
 
 
 def fitted_attributes(config, record, net, history, validation):
@@ -68,7 +104,7 @@ def fitted_attributes(config, record, net, history, validation):
     :func:`midfit_view`).
     """
     coefs, intercepts, _ = net
-    coefs_csr = [to_csr(W) for W in coefs]
+    coefs_csr = [sparse_interface(to_csr(W)) for W in coefs]
     kept = np.array([W.nnz for W in coefs_csr])
     n_original = np.array(config.n_original)
     # An input feature with no surviving outgoing weight is never read.

@@ -364,6 +364,10 @@ class InferenceMixin:
             for k, v in state.items()
             if k not in ("_plan", "_skprune_version_saved", "_shared_coefs")
         }
+        if any(sp.isspmatrix(W) for W in self.__dict__.get("coefs_") or ()):
+            # Packed and decoded weights come back as csr_array: the fitted
+            # type (scikit-learn's sparse_interface at fit time) is restored on load.
+            state["_coefs_type"] = "spmatrix"
         shared = current_sharing(self)
         if shared is not None:
             # Codebooks, packed codes and patterns: coefs_ is decoded on load.
@@ -401,6 +405,9 @@ class InferenceMixin:
         if shared is not None and coefs is None:
             stored["_shared_layers"] = shared = unpack_shared(shared)
             stored["coefs_"] = [decode_layer(layer) for layer in shared]
+        if state.pop("_coefs_type", None) == "spmatrix" and "coefs_" in stored:
+            stored["coefs_"] = [sp.csr_matrix(W) for W in stored["coefs_"]]
+        if "_shared_layers" in stored:
             stored["_shared_coefs"] = tuple(stored["coefs_"])
         super().__setstate__(state)
         self._skprune_version_saved = saved
