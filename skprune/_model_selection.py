@@ -6,10 +6,11 @@ with :func:`score_path_split`: the steps before the pruned MLP (a Pipeline's)
 are fitted on the training part, one pruning path
 (:func:`skprune._path.path_models`) runs on what they output, and every
 level's model is scored on the test part (and, if asked, the training part).
-Each level's model gets a fine-tune as long as one retraining step
-(``min(retrain_iter, finetune_iter)``): ``benchmarks/bench_path.py``
-measures that this ranks the levels as independent fits do, for a fraction
-of the cost of ``fit``'s fine-tune at every level.
+Each level's model is the run's network after its step's retraining (the
+highest level's fine-tune is as long: ``min(retrain_iter,
+finetune_iter)``): ``benchmarks/bench_path.py`` measures that this ranks the
+levels as independent fits do, for a fraction of the cost of ``fit``'s
+fine-tune at every level.
 """
 
 import time

@@ -452,10 +452,10 @@ class PruningCurveDisplay:
         several steps fits one pruning path per split (the models of every
         level from one gradual run, see :func:`~skprune.pruning_path`) and
         scores it as :class:`~skprune.PrunedMLPClassifierCV` scores a fold
-        (each level fine-tuned as long as one retraining step), so both
-        report the same scores on the same splits; any other parameter, a
-        one-step schedule or a Pipeline with ``fit_params`` fits one model
-        per value and split.
+        (each level's model the run's network after its step's retraining),
+        so both report the same scores on the same splits; any other
+        parameter, a one-step schedule or a Pipeline with ``fit_params`` fits
+        one model per value and split.
 
         Parameters
         ----------

@@ -50,8 +50,9 @@ def snapped_targets(recipe_targets, levels):
     return sorted(set(targets))
 
 
-#: ``level_finetune`` value for a fine-tune as long as one retraining step:
-#: ``min(retrain_iter, finetune_iter)`` of the resolved recipe.
+#: ``level_finetune`` value for scoring: each level's model is the run's
+#: network after its step's retraining, the highest level fine-tuned as long
+#: as one retraining step (``min(retrain_iter, finetune_iter)``).
 RETRAIN_LENGTH = "retrain"
 
 
@@ -64,13 +65,19 @@ class PathPlan:
         The sorted, distinct levels; the last is the run's own sparsity.
     level_finetune : int, None or ``RETRAIN_LENGTH``
         Fine-tuning iterations of each level's copy: None is ``fit``'s
-        (``finetune_iter``), :data:`RETRAIN_LENGTH` one retraining step's.
+        (``finetune_iter``). :data:`RETRAIN_LENGTH` is what scoring a fold
+        uses: a level's model is the run's network after that step's
+        retraining, with no fine-tune of its own, and the highest level's
+        fine-tune is one retraining step's (``min(retrain_iter,
+        finetune_iter)``); measured by ``benchmarks/bench_path.py``, this
+        ranks the levels as independent fits do, at about one fit's cost.
     """
 
     def __init__(self, levels, level_finetune=None):
         self.levels = [float(s) for s in levels]
         self.level_finetune = level_finetune
         self.kept = {}
+        self.copy_finetune = None
         self.step_levels = {}
         self.last_step = None
 
@@ -87,11 +94,14 @@ class PathPlan:
         n_steps = len(targets)
         steps = [k + 1 for k, t in enumerate(targets) if t in self.levels]
         if self.level_finetune == RETRAIN_LENGTH:
+            # Scoring: a level's model is the run's network after its step's
+            # retraining, and the highest level's fine-tune is as long.
             finetune = min(config.retrain_iter, config.finetune_iter)
-        elif self.level_finetune is None:
-            finetune = config.finetune_iter
+            self.copy_finetune = 0
         else:
-            finetune = int(self.level_finetune)
+            finetune = (config.finetune_iter if self.level_finetune is None
+                        else int(self.level_finetune))
+            self.copy_finetune = finetune
         self.step_levels = dict(zip(steps, self.levels))
         self.last_step = n_steps
         return replace(
@@ -117,7 +127,7 @@ class PathPlan:
         # The fine-tune runs on the copy; the run goes on from the network
         # before it, as an independent fit's retraining steps do.
         net = train(config, data, validation, kept, net,
-                    Phase(config.finetune_iter, False, False))
+                    Phase(self.copy_finetune, False, False))
         net, _ = prune(level_config, data, net, None, rng)
         self.kept[level] = (level_config, kept, net, list(history))
 
