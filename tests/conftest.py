@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, settings
 #   counterexamples.
 #
 # Select one with ``SKPRUNE_HYPOTHESIS_PROFILE=skprune-long python -m pytest``.
+# The long profile also runs the CV estimators' whole differential test
+# against GridSearchCV (tests/test_cv_parity.py: 840 cases instead of 35).
 settings.register_profile(
     "skprune",
     derandomize=True,

@@ -13,11 +13,14 @@ row whose first feature is 50 raises (one fold per splitter), and so does
 scoring the second level on a test part holding the row whose second feature
 is -50.
 
-The default run takes a pairwise-covering set of the combinations; the full
-product is marked slow.
+The default run (CI) takes a pairwise-covering set of the combinations; the
+full product, 840 cases and about three CPU minutes, runs with the suite's
+long profile (``SKPRUNE_HYPOTHESIS_PROFILE=skprune-long python -m pytest``),
+as the property tests' larger budgets do.
 """
 
 import itertools
+import os
 import warnings
 
 import numpy as np
@@ -270,10 +273,15 @@ def test_same_as_grid_search(case, injected):
     check_case(case, injected)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("case", [c for c in FULL if c not in PAIRWISE], ids=_id)
-def test_same_as_grid_search_full_product(case, injected):
-    check_case(case, injected)
+#: The long profile (a release, a change to the CV code) checks every combination.
+LONG = os.environ.get("SKPRUNE_HYPOTHESIS_PROFILE") == "skprune-long"
+
+if LONG:
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("case", [c for c in FULL if c not in PAIRWISE], ids=_id)
+    def test_same_as_grid_search_full_product(case, injected):
+        check_case(case, injected)
 
 
 def test_the_cases_reach_every_outcome(injected):
