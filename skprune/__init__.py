@@ -13,6 +13,7 @@ from ._criteria import (
     RandomNeuronCriterion,
     TaylorCriterion,
     VarianceCriterion,
+    WandaCriterion,
     WeightCriterion,
 )
 from ._cv import PrunedMLPClassifierCV, PrunedMLPRegressorCV
@@ -44,6 +45,7 @@ __all__ = [
     "RandomNeuronCriterion",
     "TaylorCriterion",
     "VarianceCriterion",
+    "WandaCriterion",
     "WeightCriterion",
     "__version__",
     "compression_report",
