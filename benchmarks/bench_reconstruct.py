@@ -68,7 +68,7 @@ from skprune import (  # noqa: E402
     OBDCriterion,
     PrunedMLPClassifier,
     PrunedMLPRegressor,
-    WandaCriterion,
+    WeightCriterion,
 )
 from skprune._data import InMemoryData  # noqa: E402
 from skprune._loop import Phase, Record, train  # noqa: E402
@@ -79,10 +79,24 @@ from skprune._surgery import Network  # noqa: E402
 
 SPARSITIES = (0.9, 0.95, 0.98)
 METHODS = ("magnitude", "obd", "wanda", "wanda-shares")
-RIDGES = (1e-3, 1e-2, 1e-1)
+RIDGES = (1e-4, 1e-3, 1e-2, 1e-1)
 FINETUNE_ITERS = (10, 30)
 #: The estimators' floor on each layer's density under global scope.
 MIN_LAYER_DENSITY = 0.01
+
+
+class WandaCriterion(WeightCriterion):
+    """Wanda's score ``|w_jk| * ||x_j||`` (Sun et al. 2023), ``||x_j||`` the weighted rms of input j."""
+
+    def scores(self, state):
+        squares = state.reduce(_input_squares(state))
+        return [np.abs(W) * np.sqrt(s)[:, np.newaxis] for W, s in zip(state.coefs, squares)]
+
+
+def _input_squares(state):
+    def fn(X, Y, w):
+        return tuple(w @ np.square(A) for A in state.forward(X)[:-1])
+    return fn
 
 
 def cpu(fn, *args, **kwargs):
@@ -318,7 +332,7 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
     parser.add_argument("--main", default="magnitude", choices=METHODS,
                         help="the masks of the ridge and fine-tune measurements")
-    parser.add_argument("--ridge", type=float, default=1e-2)
+    parser.add_argument("--ridge", type=float, default=1e-3)
     parser.add_argument("--finetune", type=int, nargs="*", default=FINETUNE_ITERS,
                         help="L-BFGS iterations of the fine-tunes")
     parser.add_argument("--out", type=Path, default=None, help="also write the report here")

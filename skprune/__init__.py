@@ -13,7 +13,6 @@ from ._criteria import (
     RandomNeuronCriterion,
     TaylorCriterion,
     VarianceCriterion,
-    WandaCriterion,
     WeightCriterion,
 )
 from ._cv import PrunedMLPClassifierCV, PrunedMLPRegressorCV
@@ -45,7 +44,6 @@ __all__ = [
     "RandomNeuronCriterion",
     "TaylorCriterion",
     "VarianceCriterion",
-    "WandaCriterion",
     "WeightCriterion",
     "__version__",
     "compression_report",

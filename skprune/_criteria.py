@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._state import PruningState
 
@@ -253,53 +252,6 @@ class OBDCriterion(WeightCriterion):
 
 
 @dataclass(frozen=True)
-class WandaCriterion(WeightCriterion):
-    """Weight importance ``|w_jk| * ||x_j||`` (Wanda: Sun, Liu, Bair & Kolter, 2023).
-
-    ``x_j`` is input ``j`` of the weight's layer (a feature of ``X`` or a
-    hidden neuron's output) over the training rows; its norm is the
-    sample-weighted root mean square, ``sqrt(sum_i s_i x_ij ** 2 / sum(s))``
-    (Wanda's Euclidean norm up to the factor ``sqrt(sum(s))``, the same in
-    every layer). The score is the size of the weight's contribution to the
-    next pre-activation: a large weight on an input that is almost always
-    zero matters little. One pass over the data, no gradient.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skprune import PruningState, WandaCriterion
-    >>> X = np.array([[3.0, 0.0], [4.0, 1.0]])
-    >>> W = np.array([[0.5], [2.0]])
-    >>> state = PruningState([W], [np.zeros(1)], [W != 0], X, np.array([1.0, 3.0]),
-    ...                      "relu", "log_loss")
-    >>> WandaCriterion().scores(state)[0].round(3)  # rms of [3, 4] weighted 1:3 is 3.775
-    array([[1.887],
-           [1.732]])
-    """
-
-    def scores(self, state):
-        squares = state.reduce(_InputSquares(state))
-        return [np.abs(W) * np.sqrt(s)[:, np.newaxis] for W, s in zip(state.coefs, squares)]
-
-    scores.__doc__ = _WEIGHT_SCORES_DOC
-
-
-class _InputSquares:
-    """Per chunk, ``sum_i w_i a_ij ** 2`` of every layer's input ``a`` (float64)."""
-
-    def __init__(self, state):
-        self.state = state
-
-    def __call__(self, X, Y, w):
-        inputs = self.state.forward(X)[:-1]
-        w = np.asarray(w, dtype=np.float64)
-        return tuple(
-            np.asarray(A.multiply(A).T @ w if sp.issparse(A) else w @ np.square(A, dtype=np.float64))
-            for A in inputs
-        )
-
-
-@dataclass(frozen=True)
 class RandomCriterion(WeightCriterion):
     """Uniform random importances: the baseline every pruning result needs.
 
@@ -480,7 +432,6 @@ WEIGHT_CRITERIA = {
     "taylor": TaylorCriterion,
     "obd": OBDCriterion,
     "random": RandomCriterion,
-    "wanda": WandaCriterion,
 }
 
 #: The ``neuron_criterion`` parameter's names.
