@@ -54,10 +54,11 @@ STATS_CHUNK_BYTES = 2**23
 
 
 #: The default ridge penalty, relative to the mean second moment of a layer's
-#: inputs. On MNIST-10k, (300, 100), 3 seeds, 1e-3 reconstructed 0.05 to
-#: 0.2 points more accurately than 1e-2 at sparsities 0.9 to 0.98 and 0.3 to
-#: 0.8 more than 1e-1; on digits and a regression set the three were within
-#: noise (benchmarks/results/bench_reconstruct.md).
+#: inputs. On MNIST-10k, (300, 100), 3 seeds, 1e-3 reconstructed 0.04 to
+#: 0.19 points more accurately than 1e-2 at sparsities 0.9 to 0.98, 0.5 to
+#: 0.8 more than 1e-1, and within 0.02 of 1e-4; on digits and a regression
+#: set 1e-4 to 1e-2 were within 0.15 points / 0.0002 R² of each other
+#: (benchmarks/results/bench_reconstruct.md).
 RIDGE = 1e-3
 
 
