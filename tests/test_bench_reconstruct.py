@@ -1,0 +1,25 @@
+"""The reconstruction benchmark at smoke-test size."""
+
+from _bench import assert_tables_whole, load_script
+
+
+def test_bench_reconstruct_quick(tmp_path, capsys):
+    bench = load_script("benchmarks/bench_reconstruct.py")
+    out = tmp_path / "reconstruct.md"
+    rows = bench.main(["--quick", "--datasets", "digits,regression", "--sparsities", "0.9",
+                       "--finetune", "2", "--out", str(out)])
+    text = out.read_text()
+    assert text.splitlines()[0].endswith("python benchmarks/bench_reconstruct.py --quick "
+                                         "--datasets digits,regression --sparsities 0.9 "
+                                         "--finetune 2 --out %s" % out)
+    assert_tables_whole(text)
+    kinds = {(r["data"], r["kind"]) for r in rows}
+    for data in ("digits", "regression"):
+        for kind in ("masks only", "reconstruction", "reconstruction + fine-tune",
+                     "masks + fine-tune"):
+            assert (data, kind) in kinds
+    # Reconstruction recovers much of what pruning alone loses on digits.
+    by = {(r["kind"], r["method"], r.get("ridge")): r["score"] for r in rows
+          if r["data"] == "digits"}
+    assert by[("reconstruction", "magnitude", bench.RIDGES[1])] > by[("masks only", "magnitude", None)]
+    assert "regression at 0.90" in text and "nan" not in text.lower()
