@@ -4,9 +4,9 @@ A scikit-learn ``MLPClassifier`` / ``MLPRegressor`` is fitted (the
 reference); its weights are pruned to ``sparsity`` by a criterion and every
 layer's surviving weights and biases are then refitted, in order, by ridge
 least squares to the reference's pre-activations on the pruned network's
-own inputs (``skprune._reconstruct.reconstruct``). No gradient step. Then,
+own inputs (``skprune._prune.reconstruct.reconstruct``). No gradient step. Then,
 to tell whether it is worth it, a short masked L-BFGS fine-tune
-(``skprune._loop.train``) after the reconstruction, and the same fine-tune
+(``skprune._fit.loop.train``) after the reconstruction, and the same fine-tune
 of the pruned network without reconstruction.
 
 Masks, all at the target sparsity of the original weights, global scope
@@ -70,12 +70,13 @@ from skprune import (  # noqa: E402
     PrunedMLPRegressor,
     WeightCriterion,
 )
-from skprune._data import InMemoryData  # noqa: E402
-from skprune._loop import Phase, Record, train  # noqa: E402
-from skprune._masks import _keep_top, fraction_masks  # noqa: E402
-from skprune._network import OUTPUT_ACTIVATIONS, predict_output  # noqa: E402
-from skprune._reconstruct import reconstruct  # noqa: E402
-from skprune._surgery import Network  # noqa: E402
+from skprune._data.memory import InMemoryData  # noqa: E402
+from skprune._fit.loop import Phase, Record, train  # noqa: E402
+from skprune._net.network import OUTPUT_ACTIVATIONS, predict_output  # noqa: E402
+from skprune._net.surgery import Network  # noqa: E402
+from skprune._prune.masks import _keep_top, fraction_masks  # noqa: E402
+from skprune._prune.reconstruct import reconstruct  # noqa: E402
+from skprune._prune.state import PruningState  # noqa: E402
 
 SPARSITIES = (0.9, 0.95, 0.98)
 METHODS = ("magnitude", "obd", "wanda", "wanda-shares")
@@ -158,8 +159,8 @@ class Problem:
         ref = self.reference
         alive = [np.ones(W.shape, bool) for W in ref.coefs]
         n_original = [W.size for W in ref.coefs]
-        state = self.data.pruning_state(ref.coefs, ref.intercepts, alive, self.mlp.activation,
-                                        self.loss)
+        state = PruningState.on_data(self.data, ref.coefs, ref.intercepts, alive,
+                                     self.mlp.activation, self.loss)
         if method == "wanda-shares":
             shares = fraction_masks([np.abs(W) for W in ref.coefs], alive, sparsity, "global",
                                     n_original)
@@ -179,7 +180,8 @@ class Problem:
         Est = PrunedMLPClassifier if self.classifier else PrunedMLPRegressor
         est = Est(self.mlp.hidden_layer_sizes, activation=self.mlp.activation,
                   sparsity=sparsity, retrain_solver="lbfgs", random_state=seed)
-        config = est._config(self.loss, self.layer_units, self.data.n_samples)
+        config = est._config(self.loss, self.layer_units, self.data.n_samples,
+                             sparsity=sparsity)
         return train(config, self.data, None, Record(), net, Phase(n_iter, False, False))
 
 

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skprune._data import InMemoryData
-from skprune._network import forward
-from skprune._reconstruct import (
+from skprune._data.memory import InMemoryData
+from skprune._net.network import forward
+from skprune._net.surgery import Network, remove_neurons
+from skprune._prune.reconstruct import (
     check_gram_memory,
     gram_bytes,
     layer_statistics,
@@ -14,7 +15,6 @@ from skprune._reconstruct import (
     remove_and_compensate,
     solve_layer,
 )
-from skprune._surgery import Network, remove_neurons
 
 ACTIVATIONS = ["relu", "tanh", "logistic", "identity"]
 
@@ -233,7 +233,7 @@ def test_too_large_gram_is_refused_before_any_pass():
 def test_dask_source_gives_the_in_memory_statistics():
     distributed = pytest.importorskip("distributed")
     da = pytest.importorskip("dask.array")
-    from skprune._data_dask import DaskData
+    from skprune._data.dask_blocks import DaskData
 
     rng = np.random.default_rng(12)
     X, sw = rng.normal(size=(90, 5)), rng.uniform(0.5, 2, 90)

@@ -18,7 +18,7 @@ sums over rows, accumulated in float64 over row chunks through the data
 source's ``reduce`` (so in bounded memory, and over dask blocks unchanged).
 
 Nothing here knows an estimator: networks travel as
-:class:`._surgery.Network` values, pruned entries stay exactly zero and the
+:class:`skprune._net.surgery.Network` values, pruned entries stay exactly zero and the
 masks are never changed.
 """
 
@@ -27,8 +27,8 @@ import scipy.sparse as sp
 from scipy.linalg.blas import dsyrk
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._network import forward
-from ._surgery import Network, slice_neurons, to_csr
+from .._net.network import forward
+from .._net.surgery import Network, slice_neurons, to_csr
 
 #: The largest Gram matrix, in bytes, that :func:`layer_statistics` builds:
 #: a layer of ``fan_in`` inputs needs ``(fan_in + 1) ** 2 * 8`` bytes, held
@@ -67,7 +67,7 @@ def gram_bytes(fan_in):
 
     Examples
     --------
-    >>> from skprune._reconstruct import gram_bytes
+    >>> from skprune._prune.reconstruct import gram_bytes
     >>> gram_bytes(784)
     4929800
     """
@@ -149,7 +149,7 @@ def layer_statistics(data, net, reference, layer, activation, kept=None, chunk_s
     Parameters
     ----------
     data : DataSource
-        The training rows (:mod:`._data`); its ``reduce`` runs the row
+        The training rows (:mod:`skprune._data.memory`); its ``reduce`` runs the row
         chunks, in memory or on dask blocks. Its weights are
         ``sample_weight / sum(sample_weight)``, so the sums are weighted means.
     net : Network
@@ -262,7 +262,7 @@ def solve_layer(gram, cross, mask, ridge=RIDGE, budget=SOLVE_BYTES):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._reconstruct import solve_layer
+    >>> from skprune._prune.reconstruct import solve_layer
     >>> A = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
     >>> A1, T = np.hstack([A, np.ones((4, 1))]), A @ [[2.0], [3.0]] + 1
     >>> coef, b = solve_layer(A1.T @ A1, A1.T @ T, np.array([[True], [True]]), ridge=0)
@@ -383,7 +383,7 @@ def reconstruct(net, reference, data, activation, *, kept=None, layers=None, rid
     reference : Network
         The network before pruning began (its masks are not read).
     data : DataSource
-        The training rows (:func:`._data.make_data`): in memory or dask.
+        The training rows (:func:`skprune._data.factory.make_data`): in memory or dask.
     activation : str
         Hidden activation.
     kept : list of ndarray, default=None
@@ -412,9 +412,9 @@ def reconstruct(net, reference, data, activation, *, kept=None, layers=None, rid
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._data import InMemoryData
-    >>> from skprune._reconstruct import reconstruct
-    >>> from skprune._surgery import Network
+    >>> from skprune._data.memory import InMemoryData
+    >>> from skprune._prune.reconstruct import reconstruct
+    >>> from skprune._net.surgery import Network
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 3))
     >>> ref = Network([rng.normal(size=(3, 4)), rng.normal(size=(4, 1))],
@@ -440,7 +440,7 @@ def remove_and_compensate(net, data, activation, keeps, *, ridge=RIDGE, chunk_si
     """Remove hidden neurons, and refit each layer after a removal from the neurons left.
 
     Instead of folding a removed neuron's mean output into the next bias
-    (:func:`._surgery.remove_neurons`), the next layer's surviving weights
+    (:func:`skprune._net.surgery.remove_neurons`), the next layer's surviving weights
     and biases are refitted by least squares (:func:`reconstruct`) to its
     pre-activations before the removal: the neurons left take over what
     the removed ones contributed, as far as they linearly can.
