@@ -471,6 +471,7 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
         retrain_iter="auto",
         finetune_iter="auto",
         retrain_solver="auto",
+        reconstruct="auto",
         rewind=False,
         l1_alpha=0.0,
         weight_bits=None,
@@ -515,6 +516,7 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
         self.retrain_iter = retrain_iter
         self.finetune_iter = finetune_iter
         self.retrain_solver = retrain_solver
+        self.reconstruct = reconstruct
         self.rewind = rewind
         self.l1_alpha = l1_alpha
         self.weight_bits = weight_bits
@@ -605,6 +607,7 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
         retrain_iter="auto",
         finetune_iter="auto",
         retrain_solver="auto",
+        reconstruct="auto",
         rewind=False,
         l1_alpha=0.0,
         weight_bits=None,
@@ -649,6 +652,7 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
         self.retrain_iter = retrain_iter
         self.finetune_iter = finetune_iter
         self.retrain_solver = retrain_solver
+        self.reconstruct = reconstruct
         self.rewind = rewind
         self.l1_alpha = l1_alpha
         self.weight_bits = weight_bits

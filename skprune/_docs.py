@@ -8,6 +8,7 @@ import textwrap
 
 from ._fit.recipes import LARGE_PROBLEM, RECIPES, recipe_values
 from ._fit.solvers import SOLVERS
+from ._prune.reconstruct import MAX_GRAM_BYTES, gram_bytes
 
 _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer,
@@ -217,6 +218,41 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         ``learning_rate_init`` ('auto': its own default) and the ``tol`` /
         ``n_iter_no_change`` rule.
 
+    reconstruct : bool or 'auto', default='auto'
+        Whether each pruning step is followed by a layer-wise least-squares
+        reconstruction before its retraining (post-training pruning in the
+        manner of Net-Trim, Aghasi et al. 2017, Optimal Brain Compression
+        and SparseGPT, Frantar & Alistarh 2022, 2023): layer by layer from
+        the input, every output neuron's surviving weights and bias are
+        refitted by sample-weighted ridge least squares so that, on the
+        pruned network's own inputs, its pre-activation matches the one of
+        the *reference*, the network before the first pruning step of this
+        fit (after the initial training; with ``warm_start`` or
+        :meth:`from_mlp`, the model it starts from). A layer after removed
+        neurons is refitted from the neurons left, which compensates for
+        them. No gradient step is taken: the statistics are one pass over
+        the data per layer (the first layer's only once per fit), summed in
+        float64 in row chunks (or on the dask blocks). Then
+        ``retrain_solver`` retrains for at most ``retrain_iter`` (after the
+        last step ``finetune_iter``) iterations, which may be 0. A warm
+        start that reconstructs skips the initial training: the network it
+        starts from is trained already, so ``from_mlp(mlp, sparsity=0.9,
+        reconstruct=True).fit(X, y)`` prunes a fitted scikit-learn MLP
+        without rerunning its training. The solves count no iteration
+        (``n_iter_``, ``loss_curve_``) and callbacks see each round at its
+        end, as for gradient retraining; each ``pruning_history_`` entry
+        adds ``reconstructed_loss``. __RECONSTRUCT_AUTO__ Magnitude pruning
+        (``criterion='magnitude'``) suits it best: the refit makes up for
+        weights of small magnitude, while the loss-based criteria judge a
+        weight by the unrefitted network. It cannot be combined with
+        ``rewind`` or ``l1_alpha > 0`` (a ``ValueError`` before any
+        training), and a layer of more than __GRAM_FAN_IN__ inputs (a Gram matrix
+        over __GRAM_LIMIT__) raises a ``MemoryError``; 'auto' then means False.
+        ``early_stopping``'s validation rows are not used by the solves;
+        masks (``prune_scope``, ``min_layer_density``), neuron removal,
+        the collapse guard (a redone round is reconstructed too) and
+        ``weight_bits`` (after the final prune) work as without it.
+
     rewind : bool, default=False
         Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
         pruning step the surviving weights and the biases are reset to their
@@ -311,6 +347,36 @@ def _large_steps():
     return "; ".join(changes) or "the recipe is the same"
 
 
+def _largest_fan_in():
+    """The most inputs a layer can have for reconstruction (:data:`MAX_GRAM_BYTES`)."""
+    fan_in = int((MAX_GRAM_BYTES / 8) ** 0.5) - 1
+    return fan_in if gram_bytes(fan_in + 1) > MAX_GRAM_BYTES else fan_in + 1
+
+
+def _reconstruct_auto():
+    """What ``reconstruct='auto'`` means, from the recipe table, and its recipe."""
+    chosen = [(targeted, large) for targeted in (True, False) for large in (False, True)
+              if any(recipe_values(targeted, name, large)["reconstruct"] for name in SOLVERS)]
+    if not chosen:
+        text = "'auto' is False (gradient retraining measured better everywhere it was tried)."
+    else:
+        where = " and ".join(
+            "%s%s" % ("large problems (see ``n_prune_steps``)" if large else "any problem",
+                      " with a sparsity target" if targeted else " without one")
+            for targeted, large in chosen)
+        text = "'auto' is True on %s, where it measured faster at the same accuracy, " \
+               "and False otherwise." % where
+    recipe = recipe_values(True, "lbfgs", True, reconstructing=True)
+    small = recipe_values(True, "lbfgs", False, reconstructing=True)
+    return text + (" With it, the 'auto' recipe is %s pruning step(s) (``n_prune_steps``), "
+                   "%s retraining iterations after each and a fine-tune of %s (%s on large "
+                   "problems)." % (_number(small["n_prune_steps"]), _number(small["retrain_iter"]),
+                                   _number(small["finetune_iter"] if small["finetune_iter"]
+                                           is not None else small["retrain_iter"]),
+                                   _number(recipe["finetune_iter"] if recipe["finetune_iter"]
+                                           is not None else recipe["retrain_iter"])))
+
+
 def recipe_table_rst():
     """The 'auto' recipes (:data:`skprune._fit.recipes.RECIPES`) as the user guide's rst table.
 
@@ -325,7 +391,7 @@ def recipe_table_rst():
     header = ("sparsity target", "retraining solver", "problem size",
               "``weight_threshold``, ``neuron_threshold``", "``n_prune_steps``",
               "``retrain_iter``", "``finetune_iter``", "initial training's ``tol``",
-              "short phases", "chosen with")
+              "short phases", "reconstruction", "chosen with")
     lines = [".. list-table:: The 'auto' recipes", "   :header-rows: 1", ""]
     for row in (header, *(_recipe_row(rule) for rule in RECIPES)):
         lines += ["   * - " + row[0], *(("     - " + cell).rstrip() for cell in row[1:])]
@@ -347,6 +413,8 @@ def _recipe_row(rule):
         cell(rule.finetune_iter) or ("``retrain_iter``" if rule.retrain_iter else ""),
         cell(rule.initial_tol_factor, "%s × ``tol``"),
         {None: "", True: "yes", False: "no"}[rule.short_phases],
+        "; ".join(text for text, on in (("for fits that reconstruct", rule.reconstructing),
+                                         ("'auto' reconstructs", rule.reconstruct)) if on),
         "``%s``" % rule.source,
     )
 
@@ -366,6 +434,9 @@ def _recipe_docs(doc):
         NO_TARGET_RETRAIN=_by_solver("retrain_iter", targeted=False),
         TARGET_RETRAIN=_by_solver("retrain_iter"),
         TARGET_FINETUNE=_by_solver("finetune_iter"),
+        RECONSTRUCT_AUTO=_reconstruct_auto(),
+        GRAM_FAN_IN="{:,}".format(_largest_fan_in()),
+        GRAM_LIMIT="%g GiB" % (MAX_GRAM_BYTES / 2**30),
     )
     entries = doc.split("\n\n")
     for i, entry in enumerate(entries):
@@ -425,7 +496,8 @@ _BASE_ATTRS_DOC = """coefs_ : list of scipy.sparse.csr_array
         One record per pruning step: ``step``, ``iteration``,
         ``target_sparsity``, ``target_neuron_sparsity``, ``weights_kept``,
         ``neurons_kept`` and ``loss`` (measured right after pruning, before
-        retraining).
+        retraining); with ``reconstruct``, also ``reconstructed_loss``, the
+        loss after the reconstruction.
 
     n_features_in_ : int
         Number of features seen during ``fit``.

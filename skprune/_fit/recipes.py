@@ -64,6 +64,11 @@ class RecipeRule:
     #: that raised the loss by at most ``tol`` after a converged phase is not
     #: retrained.
     short_phases: Optional[bool] = None
+    #: Whether the row is only for fits that reconstruct after each pruning
+    #: step (True), or for any fit (None).
+    reconstructing: Optional[bool] = None
+    #: What ``reconstruct='auto'`` means where the row applies.
+    reconstruct: Optional[bool] = None
 
 
 #: The 'auto' recipes. Without a sparsity target: the threshold rules, then
@@ -93,17 +98,23 @@ RECIPES = (
                short_phases=True),
     RecipeRule(True, "lbfgs", True, "benchmarks/results/bench_time_mnist.md",
                n_prune_steps=5, retrain_iter=15, finetune_iter=100, initial_tol_factor=10),
+    RecipeRule(None, None, False, "benchmarks/results/bench_reconstruct.md",
+               reconstructing=True, n_prune_steps=1, retrain_iter=0, finetune_iter=30),
 )
 
 #: The fields of :class:`RecipeRule` that hold the recipe, with their
 #: defaults (None: ``retrain_iter``'s value).
-_DEFAULTS = dict(finetune_iter=None, initial_tol_factor=1, short_phases=False)
+_DEFAULTS = dict(finetune_iter=None, initial_tol_factor=1, short_phases=False,
+                 reconstruct=False)
 _AUTO_PARAMS = ("weight_threshold", "neuron_threshold", "n_prune_steps", "retrain_iter",
                 "finetune_iter")
 
 
-def recipe_rules(targeted, retrain_solver, large):
+def recipe_rules(targeted, retrain_solver, large, reconstructing=False):
     """The rows of :data:`RECIPES` that apply, in table order.
+
+    ``reconstructing``: whether the fit reconstructs after each pruning step
+    (the rows only for such fits apply then too).
 
     Examples
     --------
@@ -117,10 +128,11 @@ def recipe_rules(targeted, retrain_solver, large):
         rule for rule in RECIPES
         if rule.target in (None, targeted) and rule.retrain_solver in (None, retrain_solver)
         and (large or not rule.large)
+        and (reconstructing or not rule.reconstructing)
     ]
 
 
-def recipe_values(targeted, retrain_solver, large):
+def recipe_values(targeted, retrain_solver, large, reconstructing=False):
     """The recipe's values: every field of :class:`RecipeRule` the rows set.
 
     Examples
@@ -130,7 +142,7 @@ def recipe_values(targeted, retrain_solver, large):
     50
     """
     values = dict(_DEFAULTS)
-    for rule in recipe_rules(targeted, retrain_solver, large):
+    for rule in recipe_rules(targeted, retrain_solver, large, reconstructing):
         values.update(
             (field.name, getattr(rule, field.name)) for field in dataclasses.fields(rule)
             if field.name in (*_AUTO_PARAMS, *_DEFAULTS) and getattr(rule, field.name) is not None
@@ -171,8 +183,8 @@ def resolve_recipe(params, size=None):
         ``learning_rate_init`` (the step of ``solver``) and
         ``retrain_learning_rate`` (the step of the retraining solver),
         ``short_phases`` (whether the problem is large, see
-        :data:`LARGE_PROBLEM`) and ``initial_tol`` (the ``tol`` of the
-        initial training's stopping rule).
+        :data:`LARGE_PROBLEM`), ``initial_tol`` (the ``tol`` of the
+        initial training's stopping rule) and ``reconstruct`` (a bool).
 
     Examples
     --------
@@ -192,7 +204,8 @@ def resolve_recipe(params, size=None):
         lbfgs = targeted and params["l1_alpha"] == 0
         retrain_solver = "lbfgs" if lbfgs else params["solver"]
     large = size is not None and size >= LARGE_PROBLEM
-    recipe = recipe_values(targeted, retrain_solver, large)
+    reconstruct = resolve_reconstruct(params, targeted, retrain_solver, large)
+    recipe = recipe_values(targeted, retrain_solver, large, reconstruct)
     resolved = {
         name: recipe[name] if params[name] == "auto" else params[name] for name in _AUTO_PARAMS
     }
@@ -204,6 +217,7 @@ def resolve_recipe(params, size=None):
     step = params["learning_rate_init"]
     resolved["retrain_solver"] = retrain_solver
     resolved["short_phases"] = recipe["short_phases"]
+    resolved["reconstruct"] = reconstruct
     resolved["learning_rate_init"] = (
         SOLVERS[params["solver"]].auto_learning_rate if step == "auto" else step
     )
@@ -211,6 +225,42 @@ def resolve_recipe(params, size=None):
         SOLVERS[retrain_solver].auto_learning_rate if step == "auto" else step
     )
     return resolved
+
+
+#: The parameters that reconstruction cannot be combined with, and the value
+#: that refuses it: rewinding resets the weights a reconstruction refits, and
+#: an L1 penalty's exact zeros would not survive a least-squares refit.
+RECONSTRUCT_EXCLUDES = {"rewind": True, "l1_alpha": lambda value: value > 0}
+
+
+def reconstruct_conflicts(params):
+    """The parameters set to values reconstruction cannot be combined with.
+
+    Examples
+    --------
+    >>> from skprune._fit.recipes import reconstruct_conflicts
+    >>> reconstruct_conflicts({"rewind": True, "l1_alpha": 0.0})
+    ['rewind=True']
+    """
+    conflicts = []
+    for name, refused in RECONSTRUCT_EXCLUDES.items():
+        value = params[name]
+        if (refused(value) if callable(refused) else value == refused):
+            conflicts.append("%s=%r" % (name, value))
+    return conflicts
+
+
+def resolve_reconstruct(params, targeted, retrain_solver, large):
+    """``reconstruct`` as a bool: 'auto' is the recipe's choice, where nothing refuses it.
+
+    Parameters missing from ``params`` (an estimator without a
+    ``reconstruct`` parameter) mean no reconstruction.
+    """
+    value = params.get("reconstruct", False)
+    if value != "auto":
+        return bool(value)
+    chosen = recipe_values(targeted, retrain_solver, large)["reconstruct"]
+    return bool(chosen) and not reconstruct_conflicts(params)
 
 
 def solver_factory(solver, step, params):

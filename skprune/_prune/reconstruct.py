@@ -74,25 +74,35 @@ def gram_bytes(fan_in):
     return 8 * (int(fan_in) + 1) ** 2
 
 
-def check_gram_memory(net, max_gram_bytes=MAX_GRAM_BYTES):
+def check_gram_memory(fan_ins, max_gram_bytes=None):
     """Raise a MemoryError, before any pass over the data, if a layer's Gram is too large.
 
     Parameters
     ----------
-    net : Network
-        The network to reconstruct (its fan-ins count).
-    max_gram_bytes : int, default=MAX_GRAM_BYTES
-        The limit; see :data:`MAX_GRAM_BYTES`.
+    fan_ins : sequence of int
+        Every layer's number of inputs (a network's ``layer_units[:-1]``).
+    max_gram_bytes : int, default=None
+        The limit; None reads :data:`MAX_GRAM_BYTES` at the call.
+
+    Examples
+    --------
+    >>> from skprune._prune.reconstruct import check_gram_memory
+    >>> check_gram_memory([784, 300, 100])
+    >>> check_gram_memory([784, 300, 100], max_gram_bytes=2**20)
+    Traceback (most recent call last):
+    ...
+    MemoryError: Least-squares reconstruction of layer 0 (784 inputs) needs a Gram ...
     """
-    for layer, W in enumerate(net.coefs):
-        need = gram_bytes(W.shape[0])
-        if need > max_gram_bytes:
+    limit = MAX_GRAM_BYTES if max_gram_bytes is None else max_gram_bytes
+    for layer, fan_in in enumerate(fan_ins):
+        need = gram_bytes(fan_in)
+        if need > limit:
             raise MemoryError(
                 "Least-squares reconstruction of layer %d (%d inputs) needs a Gram "
                 "matrix of %.1f MiB, more than the limit of %.1f MiB. Prune this "
-                "network with gradient retraining instead, or reduce its number "
-                "of inputs (e.g. with a feature selection step)."
-                % (layer, W.shape[0], need / 2**20, max_gram_bytes / 2**20)
+                "network with gradient retraining instead (reconstruct=False), or "
+                "reduce its number of inputs (e.g. with a feature selection step)."
+                % (layer, fan_in, need / 2**20, limit / 2**20)
             )
 
 
@@ -143,7 +153,8 @@ class _LayerSums:
         return gram, a_sum, np.array([sw.sum()]), cross, sw @ T
 
 
-def layer_statistics(data, net, reference, layer, activation, kept=None, chunk_size=None):
+def layer_statistics(data, net, reference, layer, activation, kept=None, chunk_size=None,
+                     cache=None):
     """Gram matrix and cross-products of layer ``layer``, summed over the rows of ``data``.
 
     Parameters
@@ -166,6 +177,11 @@ def layer_statistics(data, net, reference, layer, activation, kept=None, chunk_s
         neurons are (None: all, the widths agree).
     chunk_size : int, default=None
         Rows per chunk; by default about :data:`STATS_CHUNK_BYTES` of inputs.
+    cache : dict, default=None
+        Where the first layer's statistics are kept between calls with the
+        same ``data`` and ``reference``: its inputs are ``X`` however the
+        network is pruned, and its targets the reference's, so a later
+        pruning step needs no pass over the data for it.
 
     Returns
     -------
@@ -177,6 +193,12 @@ def layer_statistics(data, net, reference, layer, activation, kept=None, chunk_s
     """
     fan_in = net.coefs[layer].shape[0]
     targets = _as_indices(kept, reference.coefs[layer].shape[1])
+    if layer == 0 and cache is not None:
+        if "first" not in cache:
+            cache["first"] = layer_statistics(data, net, reference, 0, activation, None,
+                                              chunk_size)
+        gram, cross = cache["first"]
+        return gram, cross[:, targets]
     if chunk_size is None:
         widths = [W.shape[1] for W in reference.coefs[: layer + 1]] + [fan_in]
         chunk_size = max(256, STATS_CHUNK_BYTES // (8 * sum(widths)))
@@ -301,7 +323,7 @@ def solve_layer(gram, cross, mask, ridge=RIDGE, budget=SOLVE_BYTES):
 
 
 def refit_layer(net, reference, data, activation, layer, kept=None, ridge=RIDGE,
-                chunk_size=None, budget=SOLVE_BYTES):
+                chunk_size=None, budget=SOLVE_BYTES, cache=None):
     """``net`` with layer ``layer``'s surviving weights and biases refitted to ``reference``.
 
     The statistics are taken on ``net``'s own inputs of the layer (see
@@ -326,6 +348,8 @@ def refit_layer(net, reference, data, activation, layer, kept=None, ridge=RIDGE,
         Rows per chunk of the statistics.
     budget : int, default=SOLVE_BYTES
         Bytes of stacked systems solved at once.
+    cache : dict, default=None
+        See :func:`layer_statistics`.
 
     Returns
     -------
@@ -337,7 +361,7 @@ def refit_layer(net, reference, data, activation, layer, kept=None, ridge=RIDGE,
     mask = np.ones(W.shape, bool) if net.masks is None else net.masks[layer]
     layer_kept = None if kept is None or layer == len(coefs) - 1 else kept[layer]
     gram, cross = layer_statistics(data, net, reference, layer, activation,
-                                   layer_kept, chunk_size)
+                                   layer_kept, chunk_size, cache)
     coef, intercept = solve_layer(gram, cross, mask, ridge, budget)
     coefs[layer] = coef.astype(W.dtype)
     intercepts[layer] = intercept.astype(intercepts[layer].dtype)
@@ -363,7 +387,7 @@ def _check_shapes(net, reference, kept):
 
 
 def reconstruct(net, reference, data, activation, *, kept=None, layers=None, ridge=RIDGE,
-                chunk_size=None, budget=SOLVE_BYTES, max_gram_bytes=MAX_GRAM_BYTES):
+                chunk_size=None, budget=SOLVE_BYTES, max_gram_bytes=None, cache=None):
     """Refit every layer of a pruned network to the reference's pre-activations, in order.
 
     Layer by layer from the input, each layer's surviving weights and
@@ -399,9 +423,12 @@ def reconstruct(net, reference, data, activation, *, kept=None, layers=None, rid
         Rows per chunk of the statistics (:func:`layer_statistics`).
     budget : int, default=SOLVE_BYTES
         Bytes of stacked systems solved at once (:func:`solve_layer`).
-    max_gram_bytes : int, default=MAX_GRAM_BYTES
+    max_gram_bytes : int, default=None
         A layer whose Gram matrix would be larger raises a MemoryError,
-        before any pass over the data.
+        before any pass over the data (None: :data:`MAX_GRAM_BYTES`).
+    cache : dict, default=None
+        Statistics kept between calls with the same ``reference`` and
+        ``data`` (see :func:`layer_statistics`).
 
     Returns
     -------
@@ -428,15 +455,15 @@ def reconstruct(net, reference, data, activation, *, kept=None, layers=None, rid
     if not (np.isfinite(ridge) and ridge >= 0):
         raise ValueError("ridge must be a finite number >= 0; got %r." % (ridge,))
     _check_shapes(net, reference, kept)
-    check_gram_memory(net, max_gram_bytes)
+    check_gram_memory([W.shape[0] for W in net.coefs], max_gram_bytes)
     for layer in range(len(net.coefs)) if layers is None else layers:
         net = refit_layer(net, reference, data, activation, layer, kept, ridge,
-                          chunk_size, budget)
+                          chunk_size, budget, cache)
     return net
 
 
 def remove_and_compensate(net, data, activation, keeps, *, ridge=RIDGE, chunk_size=None,
-                          budget=SOLVE_BYTES, max_gram_bytes=MAX_GRAM_BYTES):
+                          budget=SOLVE_BYTES, max_gram_bytes=None):
     """Remove hidden neurons, and refit each layer after a removal from the neurons left.
 
     Instead of folding a removed neuron's mean output into the next bias
@@ -468,3 +495,38 @@ def remove_and_compensate(net, data, activation, keeps, *, ridge=RIDGE, chunk_si
         return sliced
     return reconstruct(sliced, net, data, activation, kept=keeps, layers=layers, ridge=ridge,
                        chunk_size=chunk_size, budget=budget, max_gram_bytes=max_gram_bytes)
+
+
+class Reference:
+    """What a fit's reconstructions refit to: the network before pruning, and its neurons left.
+
+    Parameters
+    ----------
+    net : Network
+        The network before the first pruning step of the fit.
+    kept : list of ndarray of int, default=None
+        Per hidden layer, the reference's neurons the pruned network still
+        has (None: all of them).
+    cache : dict, default=None
+        Statistics shared by every reconstruction of the fit (see
+        :func:`layer_statistics`).
+    """
+
+    def __init__(self, net, kept=None, cache=None):
+        self.net = net
+        self.kept = kept if kept is not None else [np.arange(W.shape[1]) for W in net.coefs[:-1]]
+        self.cache = {} if cache is None else cache
+
+    def follow(self, removed):
+        """The reference after the neuron removals ``removed`` (keep-masks, in turn).
+
+        A new object: a pruning round that is redone starts from the old one.
+        """
+        kept = self.kept
+        for keeps in removed:
+            kept = [k[keep] for k, keep in zip(kept, keeps)]
+        return Reference(self.net, kept, self.cache)
+
+    def refit(self, net, data, activation):
+        """``net`` reconstructed layer by layer to this reference (:func:`reconstruct`)."""
+        return reconstruct(net, self.net, data, activation, kept=self.kept, cache=self.cache)
