@@ -38,7 +38,7 @@ Usage::
 """
 
 import argparse
-import datetime
+import functools
 import sys
 import time
 import warnings
@@ -53,14 +53,13 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import (  # noqa: E402
-    code_version,
-    cpu_name,
     default_mnist_dir,
     describe_machine,
     digits_split,
     load_mnist,
     markdown_table,
     pinned,
+    provenance,
 )
 
 from skprune import (  # noqa: E402
@@ -69,6 +68,7 @@ from skprune import (  # noqa: E402
     PrunedMLPClassifier,
     PrunedMLPRegressor,
     WeightCriterion,
+    compression_report,
 )
 from skprune._data.memory import InMemoryData  # noqa: E402
 from skprune._fit.loop import Phase, Record, train  # noqa: E402
@@ -294,9 +294,8 @@ def target_lines(rows, main, ridge):
 
 
 def report(rows, args, argv):
-    first = "%s · commit %s · %s · python benchmarks/bench_reconstruct.py %s" % (
-        datetime.date.today().isoformat(), code_version(), cpu_name(), " ".join(argv))
-    lines = [first, "", "# Pruning a fitted MLP by layer-wise least-squares reconstruction", ""]
+    lines = [provenance("bench_reconstruct.py", argv), "",
+             "# Pruning a fitted MLP by layer-wise least-squares reconstruction", ""]
     lines += describe_machine(1)
     lines += ["- sparsities %s; ridge %g (relative to the mean input second moment) unless "
               "stated; CPU seconds, one BLAS thread" % (list(args.sparsities), args.ridge), ""]
@@ -323,6 +322,150 @@ def report(rows, args, argv):
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------- #
+# Part 2 (``--part api``): the estimators' ``reconstruct`` option, as a
+# user runs it, against the scikit-learn MLP fitted in the same process.
+# ---------------------------------------------------------------------- #
+API_SPARSITIES = (0.9, 0.95, 0.98)
+SCRATCH_SPARSITIES = (0.9, 0.95)
+LADDER = (0.9, 0.93, 0.95, 0.96, 0.97, 0.98)
+WEIGHT_BITS = 5
+
+
+def _fit_row(name, seed, model, sparsity, make, X_train, y_train, X_test, y_test, dense,
+             t_mlp, **extra):
+    est, seconds = cpu(lambda: make().fit(X_train, y_train))
+    report = compression_report(est)
+    return dict(data=name, seed=seed, model=model, sparsity=sparsity,
+                score=est.score(X_test, y_test), dense=dense, seconds=seconds,
+                mlp_seconds=t_mlp, n_iter=est.n_iter_, stored_bytes=report["stored_bytes"],
+                reached=est.sparsity_, **extra)
+
+
+def api_seed(name, split, make_mlp, classifier, seed, args):
+    """The public-API measurements of one data set and seed."""
+    if not classifier:
+        split = regression_split(*split, seed)
+    X_train, X_test, y_train, y_test = split
+    mlp, t_mlp = cpu(make_mlp(seed).fit, X_train, y_train)
+    dense = mlp.score(X_test, y_test)
+    Est = PrunedMLPClassifier if classifier else PrunedMLPRegressor
+    fit = functools.partial(_fit_row, name, seed, X_train=X_train, y_train=y_train,
+                            X_test=X_test, y_test=y_test, dense=dense, t_mlp=t_mlp)
+    rows = []
+    for criterion in args.criteria:
+        extra = "" if criterion == "obd" else ", criterion=%r" % criterion
+        for sparsity in args.sparsities:
+            rows.append(fit("from_mlp(mlp, sparsity=s, reconstruct=True%s)" % extra, sparsity,
+                            lambda: Est.from_mlp(mlp, sparsity=sparsity, reconstruct=True,
+                                                 criterion=criterion), part="from_mlp"))
+    if classifier and not args.quick_api:
+        hidden = mlp.hidden_layer_sizes
+        for sparsity in SCRATCH_SPARSITIES:
+            for reconstruct in (False, True):
+                crit = {} if not reconstruct else {"criterion": args.ladder_criterion}
+                label = "%s(%s, sparsity=s, reconstruct=%s%s)" % (
+                    Est.__name__, hidden, reconstruct,
+                    "".join(", %s=%r" % kv for kv in crit.items()))
+                rows.append(fit(label, sparsity, lambda: Est(
+                    hidden, sparsity=sparsity, reconstruct=reconstruct, random_state=seed,
+                    **crit), part="scratch"))
+        for sparsity in LADDER:
+            for bits in (None, WEIGHT_BITS):
+                rows.append(fit("from_mlp(mlp, sparsity=s, reconstruct=True, criterion=%r%s)"
+                                % (args.ladder_criterion,
+                                   "" if bits is None else ", weight_bits=%d" % bits),
+                                sparsity, lambda: Est.from_mlp(
+                                    mlp, sparsity=sparsity, reconstruct=True,
+                                    criterion=args.ladder_criterion, weight_bits=bits),
+                                part="ladder", bits=bits))
+    mlp_bytes = sum(W.nbytes for W in mlp.coefs_ + mlp.intercepts_)
+    for row in rows:
+        row["mlp_bytes"] = mlp_bytes
+    print("%s seed %d: MLP %.4f in %.1f CPU s" % (name, seed, dense, t_mlp), flush=True)
+    return rows
+
+
+def api_summary(rows, keys):
+    """``summarise`` plus the median ``n_iter_``, reached sparsity and stored bytes."""
+    table = summarise(rows, keys)
+    groups = {}
+    for row in rows:
+        groups.setdefault(tuple(row.get(k) for k in keys), []).append(row)
+    for line, group in zip(table, groups.values()):
+        line[-1:-1] = ["%d" % np.median([r["n_iter"] for r in group]),
+                       "%.3f" % np.mean([r["reached"] for r in group]),
+                       "{:,}".format(int(np.median([r["stored_bytes"] for r in group])))]
+    return table
+
+
+API_TAIL = TAIL[:-1] + ["n_iter_ (median)", "sparsity_", "stored bytes (median)", "seeds"]
+
+
+def api_targets(rows):
+    """Each target of the public-API part, checked on the measured means / medians."""
+    def group(data, part, sparsity, model=None):
+        return [r for r in rows if r["data"] == data and r["part"] == part
+                and r["sparsity"] == sparsity and (model is None or model in r["model"])]
+
+    lines = []
+    checks = [("MNIST-10k", "from_mlp", 0.9, -0.1, 0.25), ("MNIST-10k", "from_mlp", 0.95, -0.5, 0.25),
+              ("MNIST-10k", "from_mlp", 0.98, None, None),
+              ("MNIST-10k", "scratch", 0.9, -0.2, 1.8), ("MNIST-10k", "scratch", 0.95, -0.3, 1.8),
+              ("regression", "from_mlp", 0.9, -0.005, None)]
+    for data, part, sparsity, floor, budget in checks:
+        models = dict.fromkeys(r["model"] for r in group(data, part, sparsity))
+        for model in models:
+            g = [r for r in group(data, part, sparsity) if r["model"] == model]
+            gap = np.mean([_points(r) for r in g])
+            ratio = np.median([r["seconds"] / r["mlp_seconds"] for r in g])
+            verdict = ("reported" if floor is None else
+                       "met" if gap >= floor and (budget is None or ratio <= budget)
+                       else "not met")
+            lines.append("- %s, `%s` at %.2f: %+.4g vs the MLP%s, %.3f× its fit%s: %s" % (
+                data, model, sparsity, gap, "" if floor is None else " (target >= %+g)" % floor,
+                ratio, "" if budget is None else " (target <= %.2f×)" % budget, verdict))
+    for bits in (None, WEIGHT_BITS):
+        ladder = [r for r in rows if r["part"] == "ladder" and r["bits"] == bits]
+        if not ladder:
+            continue
+        best = [s for s in LADDER if np.mean([r["score"] - r["dense"] for r in ladder
+                                              if r["sparsity"] == s] or [-1]) >= 0]
+        lines.append("- MNIST-10k, highest sparsity whose 3-seed mean accuracy >= the MLP's, "
+                     "%s: %s" % ("float weights" if bits is None else "weight_bits=%d" % bits,
+                                 max(best) if best else "none of %s" % (list(LADDER),)))
+    return lines
+
+
+def api_report(rows, args, argv):
+    lines = [provenance("bench_reconstruct.py", argv), "",
+             "# Pruning by layer-wise reconstruction through the estimators", ""]
+    lines += describe_machine(1)
+    lines += ["- CPU seconds (``time.process_time``), one BLAS thread, seeds 0-%d (the MLP's "
+              "and the pruned estimator's ``random_state``); gaps are the pruned model's test "
+              "score minus the MLP's fitted in the same process (accuracy points; R² for "
+              "regression); ``from_mlp`` times are of ``from_mlp(...).fit(X, y)``" % (
+                  args.seeds - 1), ""]
+    lines += ["## The scikit-learn MLPs", "",
+              markdown_table(["data", "test score (accuracy % / R²)", "fit CPU s (median)",
+                              "seeds"], dense_table(rows)), ""]
+    for part, title in (("from_mlp", "Pruning a fitted MLP (``from_mlp``)"),
+                        ("scratch", "From scratch"),
+                        ("ladder", "Highest sparsity at the MLP's accuracy")):
+        sub = [r for r in rows if r["part"] == part]
+        if sub:
+            lines += ["## " + title, "",
+                      markdown_table(["data", "model", "s"] + ["test score"] + API_TAIL,
+                                     api_summary(sub, ["data", "model", "sparsity"])), ""]
+    mnist = [r["mlp_bytes"] for r in rows if r["data"] == "MNIST-10k"]
+    if mnist:
+        lines += ["The MNIST MLP's weights and biases take {:,} bytes (float64, dense); "
+                  "stored bytes are ``compression_report``'s ``stored_bytes``.".format(
+                      int(np.median(mnist))), ""]
+    lines += ["## Targets", ""] + api_targets(rows) + [""]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -337,16 +480,27 @@ def main(argv=None):
     parser.add_argument("--ridge", type=float, default=1e-3)
     parser.add_argument("--finetune", type=int, nargs="*", default=FINETUNE_ITERS,
                         help="L-BFGS iterations of the fine-tunes")
+    parser.add_argument("--part", choices=("core", "api"), default="core",
+                        help="core: the solver on a fitted MLP's weights; api: the "
+                             "estimators' reconstruct option")
+    parser.add_argument("--criteria", nargs="+", default=("obd", "magnitude"),
+                        help="api: the criteria of the from_mlp runs")
+    parser.add_argument("--ladder-criterion", default="magnitude",
+                        help="api: the criterion of the from-scratch and sparsity-ladder runs")
     parser.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = parser.parse_args(argv)
+    args.quick_api = args.quick
+    if args.part == "api" and args.sparsities == SPARSITIES:
+        args.sparsities = API_SPARSITIES
     seeds = 1 if args.quick else args.seeds
     warnings.simplefilter("ignore")
     rows = []
+    one = one_seed if args.part == "core" else api_seed
     with pinned(1):
         for name, split, make_mlp, classifier in datasets(args):
             for seed in range(seeds):
-                rows += one_seed(name, split, make_mlp, classifier, seed, args)
-    text = report(rows, args, argv)
+                rows += one(name, split, make_mlp, classifier, seed, args)
+    text = (report if args.part == "core" else api_report)(rows, args, argv)
     print(text)
     if args.out:
         args.out.write_text(text + "\n")

@@ -133,6 +133,20 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         ``set_params``. :func:`~sklearn.base.clone` (cross-validation, grid
         search) drops the weights and fits from scratch.
 
+        Without reconstruction, that ``fit`` first reruns the initial
+        training (up to ``max_iter`` iterations) from ``mlp``'s weights,
+        then the pruning steps. With ``reconstruct=True`` (or where
+        ``reconstruct='auto'`` chooses it) it skips the initial training,
+        since ``mlp`` is trained already: the sparsity is reached by
+        layer-wise least-squares reconstruction to ``mlp``'s network (one
+        pruning step in the 'auto' recipe, or each step of ``schedule``
+        followed by a solve), then an optional masked fine-tune of
+        ``finetune_iter`` iterations; ``n_iter_`` counts only the
+        iterations after the pruning steps. On MNIST with (300, 100) hidden
+        layers this pruned a fitted ``MLPClassifier`` to 90 % sparsity at
+        its accuracy for a tenth of its fit time (user guide,
+        "Layer-wise reconstruction").
+
         Parameters
         ----------
         mlp : :class:`~sklearn.neural_network.MLPRegressor`

@@ -1,5 +1,6 @@
 """The reconstruction benchmark at smoke-test size."""
 
+import numpy as np
 from _bench import assert_tables_whole, load_script
 
 
@@ -23,3 +24,17 @@ def test_bench_reconstruct_quick(tmp_path, capsys):
           if r["data"] == "digits"}
     assert by[("reconstruction", "magnitude", bench.RIDGES[1])] > by[("masks only", "magnitude", None)]
     assert "regression at 0.90" in text and "nan" not in text.lower()
+
+
+def test_bench_reconstruct_api_quick(tmp_path):
+    bench = load_script("benchmarks/bench_reconstruct.py")
+    out = tmp_path / "reconstruct_api.md"
+    rows = bench.main(["--part", "api", "--quick", "--datasets", "regression",
+                       "--sparsities", "0.9", "--criteria", "magnitude", "--out", str(out)])
+    text = out.read_text()
+    assert_tables_whole(text)
+    (row,) = rows
+    assert row["part"] == "from_mlp" and row["sparsity"] == 0.9
+    assert abs(row["reached"] - 0.9) < 0.01 and np.isfinite(row["score"])
+    assert "regression, `from_mlp(mlp, sparsity=s, reconstruct=True, criterion='magnitude')`" \
+        in text
