@@ -141,7 +141,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         "weight_threshold": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "neuron_threshold": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "sparsity": [None, Interval(Real, 0, 1, closed="left")],
-        "criterion": [StrOptions(set(WEIGHT_CRITERIA)), WeightCriterion],
+        "criterion": [StrOptions(set(WEIGHT_CRITERIA) | {"auto"}), WeightCriterion],
         "neuron_criterion": [StrOptions(set(NEURON_CRITERIA)), NeuronCriterion],
         "neuron_sparsity": [None, Interval(Real, 0, 1, closed="left")],
         "schedule": [StrOptions(set(SCHEDULES)), callable],
@@ -186,7 +186,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         weight_threshold="auto",
         neuron_threshold="auto",
         sparsity=None,
-        criterion="obd",
+        criterion="auto",
         neuron_criterion="activation",
         neuron_sparsity=None,
         schedule="gradual",
@@ -427,7 +427,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             weight_threshold=recipe["weight_threshold"],
             neuron_threshold=recipe["neuron_threshold"],
             sparsity=sparsity, neuron_sparsity=self.neuron_sparsity,
-            criterion=resolve_criterion(self.criterion, WEIGHT_CRITERIA),
+            criterion=resolve_criterion(recipe["criterion"], WEIGHT_CRITERIA),
             neuron_criterion=resolve_criterion(self.neuron_criterion, NEURON_CRITERIA),
             # Every schedule value is known, and checked, before any training.
             sparsity_targets=tuple(

@@ -120,16 +120,18 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         still applies on top). With several pruning steps the target is
         approached on ``schedule`` and reached at the last step.
 
-    criterion : {'obd', 'magnitude', 'taylor', 'random'} or object, \
-            default='obd'
+    criterion : {'auto', 'obd', 'magnitude', 'taylor', 'random'} or object, \
+            default='auto'
         Weight importance that ``sparsity`` ranks by: Optimal Brain Damage
         ``h_kk * w ** 2 / 2`` with the Gauss-Newton diagonal ``h_kk`` (a
         pass over the data per pruning step, one backward pass per output
         unit); ``|w|``; the
         first-order Taylor loss change ``|w * dL/dw|`` with the exact
         whole-data gradient; or uniform random scores (a baseline, drawn
-        from ``random_state``). OBD is the default because it keeps the most
-        accuracy at 95 % sparsity (``benchmarks/bench_quality.py``). An
+        from ``random_state``). 'auto' is 'obd', which keeps the most
+        accuracy at 95 % sparsity with gradient retraining
+        (``benchmarks/bench_quality.py``), and 'magnitude' for a fit that
+        reconstructs (see ``reconstruct``). An
         instance of a :class:`~skprune.WeightCriterion` subclass can take
         their place; what its ``scores(state)`` returns is checked at every
         step. Without ``sparsity`` the criterion is not used
@@ -242,9 +244,9 @@ _BASE_PARAMS_DOC = """hidden_layer_sizes : array-like of shape (n_layers - 2,), 
         (``n_iter_``, ``loss_curve_``) and callbacks see each round at its
         end, as for gradient retraining; each ``pruning_history_`` entry
         adds ``reconstructed_loss``. __RECONSTRUCT_AUTO__ Magnitude pruning
-        (``criterion='magnitude'``) suits it best: the refit makes up for
-        weights of small magnitude, while the loss-based criteria judge a
-        weight by the unrefitted network. It cannot be combined with
+        (what ``criterion='auto'`` then means) suits it best: the refit
+        makes up for weights of small magnitude, while the loss-based
+        criteria judge a weight by the unrefitted network. It cannot be combined with
         ``rewind`` or ``l1_alpha > 0`` (a ``ValueError`` before any
         training), and a layer of more than __GRAM_FAN_IN__ inputs (a Gram matrix
         over __GRAM_LIMIT__) raises a ``MemoryError``; 'auto' then means False.
@@ -413,8 +415,10 @@ def _recipe_row(rule):
         cell(rule.finetune_iter) or ("``retrain_iter``" if rule.retrain_iter else ""),
         cell(rule.initial_tol_factor, "%s × ``tol``"),
         {None: "", True: "yes", False: "no"}[rule.short_phases],
-        "; ".join(text for text, on in (("for fits that reconstruct", rule.reconstructing),
-                                         ("'auto' reconstructs", rule.reconstruct)) if on),
+        "; ".join(text for text, on in (
+            ("for fits that reconstruct", rule.reconstructing),
+            ("'auto' reconstructs", rule.reconstruct),
+            ("``criterion``: '%s'" % rule.criterion, rule.criterion)) if on),
         "``%s``" % rule.source,
     )
 

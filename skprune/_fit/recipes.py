@@ -69,6 +69,8 @@ class RecipeRule:
     reconstructing: Optional[bool] = None
     #: What ``reconstruct='auto'`` means where the row applies.
     reconstruct: Optional[bool] = None
+    #: What ``criterion='auto'`` means where the row applies.
+    criterion: Optional[str] = None
 
 
 #: The 'auto' recipes. Without a sparsity target: the threshold rules, then
@@ -99,15 +101,16 @@ RECIPES = (
     RecipeRule(True, "lbfgs", True, "benchmarks/results/bench_time_mnist.md",
                n_prune_steps=5, retrain_iter=15, finetune_iter=100, initial_tol_factor=10),
     RecipeRule(None, None, False, "benchmarks/results/bench_reconstruct.md",
-               reconstructing=True, n_prune_steps=1, retrain_iter=0, finetune_iter=30),
+               reconstructing=True, n_prune_steps=1, retrain_iter=0, finetune_iter=30,
+               criterion="magnitude"),
 )
 
 #: The fields of :class:`RecipeRule` that hold the recipe, with their
 #: defaults (None: ``retrain_iter``'s value).
 _DEFAULTS = dict(finetune_iter=None, initial_tol_factor=1, short_phases=False,
-                 reconstruct=False)
+                 reconstruct=False, criterion="obd")
 _AUTO_PARAMS = ("weight_threshold", "neuron_threshold", "n_prune_steps", "retrain_iter",
-                "finetune_iter")
+                "finetune_iter", "criterion")
 
 
 def recipe_rules(targeted, retrain_solver, large, reconstructing=False):
@@ -150,6 +153,11 @@ def recipe_values(targeted, retrain_solver, large, reconstructing=False):
     return values
 
 
+def _is_auto(value):
+    """Whether a parameter value is 'auto' (a criterion instance is not)."""
+    return isinstance(value, str) and value == "auto"
+
+
 def problem_size(n_samples, layer_units):
     """Training rows times weights of the network of ``layer_units``; None if unknown.
 
@@ -179,7 +187,8 @@ def resolve_recipe(params, size=None):
     -------
     recipe : dict
         ``weight_threshold``, ``neuron_threshold``, ``n_prune_steps``,
-        ``retrain_iter``, ``finetune_iter`` (an int), ``retrain_solver``,
+        ``retrain_iter``, ``finetune_iter`` (an int), ``criterion`` (a name
+        or an instance), ``retrain_solver``,
         ``learning_rate_init`` (the step of ``solver``) and
         ``retrain_learning_rate`` (the step of the retraining solver),
         ``short_phases`` (whether the problem is large, see
@@ -207,7 +216,8 @@ def resolve_recipe(params, size=None):
     reconstruct = resolve_reconstruct(params, targeted, retrain_solver, large)
     recipe = recipe_values(targeted, retrain_solver, large, reconstruct)
     resolved = {
-        name: recipe[name] if params[name] == "auto" else params[name] for name in _AUTO_PARAMS
+        name: recipe[name] if _is_auto(params.get(name, "auto")) else params[name]
+        for name in _AUTO_PARAMS
     }
     resolved["initial_tol"] = recipe["initial_tol_factor"] * params["tol"]
     if params["finetune_iter"] == "auto" and params["retrain_iter"] != "auto":
