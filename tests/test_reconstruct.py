@@ -6,8 +6,9 @@ import scipy.sparse as sp
 
 from skprune._data.memory import InMemoryData
 from skprune._net.network import forward
-from skprune._net.surgery import Network, remove_neurons
+from skprune._net.surgery import Network, remove_neurons, slice_neurons
 from skprune._prune.reconstruct import (
+    Reference,
     check_gram_memory,
     gram_bytes,
     layer_statistics,
@@ -250,3 +251,24 @@ def test_dask_source_gives_the_in_memory_statistics():
         got = reconstruct(net, reference, data, "relu")
     for a, b in zip(got.coefs + got.intercepts, expected.coefs + expected.intercepts):
         np.testing.assert_allclose(a, b, atol=1e-11)
+
+
+def test_cached_first_layer_statistics_give_the_same_refit():
+    rng = np.random.default_rng(13)
+    X, sw = rng.normal(size=(120, 6)), rng.uniform(0.5, 2, 120)
+    reference = make_net([6, 7, 5, 2], rng)
+    data = data_of(X, sw)
+    keeps = [np.arange(7) != 3, np.arange(5) != 0]
+    pruned = magnitude_pruned(reference, 0.5)
+    smaller = Network(*slice_neurons(pruned.coefs, pruned.intercepts, pruned.masks, keeps))
+    ref = Reference(reference)
+    first = ref.refit(pruned, data, "tanh")  # fills the cache
+    assert "first" in ref.cache
+    follow = ref.follow([keeps])
+    assert [list(k) for k in follow.kept] == [list(np.flatnonzero(k)) for k in keeps]
+    assert ref.kept[0].size == 7  # the old reference is unchanged
+    for got, expected in ((first, reconstruct(pruned, reference, data, "tanh")),
+                          (follow.refit(smaller, data, "tanh"),
+                           reconstruct(smaller, reference, data, "tanh", kept=follow.kept))):
+        for a, b in zip(got.coefs + got.intercepts, expected.coefs + expected.intercepts):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)

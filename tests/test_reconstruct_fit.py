@@ -174,3 +174,22 @@ def test_callbacks_see_each_reconstructed_round_and_no_iteration(digits):
     est.set_callbacks(Recorder()).fit(X, y)
     assert ends.count("prune-retrain") == 2 and ends.count("train") == 1
     assert "iteration" not in ends
+
+
+@pytest.mark.filterwarnings("ignore:X is in .* row chunks")
+def test_a_dask_fit_reconstructs_as_in_memory(regression):
+    distributed = pytest.importorskip("distributed")
+    da = pytest.importorskip("dask.array")
+    X, y = regression
+    mlp = _mlp(MLPRegressor, X, y, "tanh")
+    expected = _solve_only(PrunedMLPRegressor, mlp).fit(X, y)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                 dashboard_address=":0") as cluster,
+        distributed.Client(cluster, timeout="30s"),
+    ):
+        got = _solve_only(PrunedMLPRegressor, mlp).fit(
+            da.from_array(X, chunks=(70, -1)), da.from_array(y, chunks=70))
+    assert got.n_iter_ == 0
+    for a, b in zip(_weights(got), _weights(expected)):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
