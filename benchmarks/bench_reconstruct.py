@@ -293,8 +293,8 @@ def target_lines(rows, main, ridge):
     return lines
 
 
-def report(rows, args, argv):
-    lines = [provenance("bench_reconstruct.py", argv), "",
+def report(rows, args, first):
+    lines = [first, "",
              "# Pruning a fitted MLP by layer-wise least-squares reconstruction", ""]
     lines += describe_machine(1)
     lines += ["- sparsities %s; ridge %g (relative to the mean input second moment) unless "
@@ -437,8 +437,8 @@ def api_targets(rows):
     return lines
 
 
-def api_report(rows, args, argv):
-    lines = [provenance("bench_reconstruct.py", argv), "",
+def api_report(rows, args, first):
+    lines = [first, "",
              "# Pruning by layer-wise reconstruction through the estimators", ""]
     lines += describe_machine(1)
     lines += ["- CPU seconds (``time.process_time``), one BLAS thread, seeds 0-%d (the MLP's "
@@ -496,11 +496,13 @@ def main(argv=None):
     warnings.simplefilter("ignore")
     rows = []
     one = one_seed if args.part == "core" else api_seed
+    # The commit measured: taken before the runs, not after them.
+    first = provenance("bench_reconstruct.py", argv)
     with pinned(1):
         for name, split, make_mlp, classifier in datasets(args):
             for seed in range(seeds):
                 rows += one(name, split, make_mlp, classifier, seed, args)
-    text = (report if args.part == "core" else api_report)(rows, args, argv)
+    text = (report if args.part == "core" else api_report)(rows, args, first)
     print(text)
     if args.out:
         args.out.write_text(text + "\n")
