@@ -354,30 +354,34 @@ def api_seed(name, split, make_mlp, classifier, seed, args):
                             X_test=X_test, y_test=y_test, dense=dense, t_mlp=t_mlp)
     rows = []
     for criterion in args.criteria:
-        extra = "" if criterion == "obd" else ", criterion=%r" % criterion
+        extra = "" if criterion == "auto" else ", criterion=%r" % criterion
         for sparsity in args.sparsities:
             rows.append(fit("from_mlp(mlp, sparsity=s, reconstruct=True%s)" % extra, sparsity,
                             lambda: Est.from_mlp(mlp, sparsity=sparsity, reconstruct=True,
                                                  criterion=criterion), part="from_mlp"))
+    if args.baseline:
+        # The warm start before reconstruction: dense phase again, then gradual retraining.
+        sparsity = args.sparsities[0]
+        rows.append(fit("from_mlp(mlp, sparsity=s, reconstruct=False)", sparsity,
+                        lambda: Est.from_mlp(mlp, sparsity=sparsity, reconstruct=False),
+                        part="from_mlp"))
     if classifier and not args.quick_api:
         hidden = mlp.hidden_layer_sizes
         for sparsity in SCRATCH_SPARSITIES:
             for reconstruct in (False, True):
-                crit = {} if not reconstruct else {"criterion": args.ladder_criterion}
-                label = "%s(%s, sparsity=s, reconstruct=%s%s)" % (
-                    Est.__name__, hidden, reconstruct,
-                    "".join(", %s=%r" % kv for kv in crit.items()))
+                label = "%s(%s, sparsity=s, reconstruct=%s)" % (Est.__name__, hidden,
+                                                                reconstruct)
                 rows.append(fit(label, sparsity, lambda: Est(
-                    hidden, sparsity=sparsity, reconstruct=reconstruct, random_state=seed,
-                    **crit), part="scratch"))
+                    hidden, sparsity=sparsity, reconstruct=reconstruct, random_state=seed),
+                    part="scratch"))
         for sparsity in LADDER:
             for bits in (None, WEIGHT_BITS):
-                rows.append(fit("from_mlp(mlp, sparsity=s, reconstruct=True, criterion=%r%s)"
-                                % (args.ladder_criterion,
+                rows.append(fit("from_mlp(mlp, sparsity=s, reconstruct=True, finetune_iter=%d%s)"
+                                % (args.ladder_finetune,
                                    "" if bits is None else ", weight_bits=%d" % bits),
                                 sparsity, lambda: Est.from_mlp(
                                     mlp, sparsity=sparsity, reconstruct=True,
-                                    criterion=args.ladder_criterion, weight_bits=bits),
+                                    finetune_iter=args.ladder_finetune, weight_bits=bits),
                                 part="ladder", bits=bits))
     mlp_bytes = sum(W.nbytes for W in mlp.coefs_ + mlp.intercepts_)
     for row in rows:
@@ -483,13 +487,16 @@ def main(argv=None):
     parser.add_argument("--part", choices=("core", "api"), default="core",
                         help="core: the solver on a fitted MLP's weights; api: the "
                              "estimators' reconstruct option")
-    parser.add_argument("--criteria", nargs="+", default=("obd", "magnitude"),
+    parser.add_argument("--criteria", nargs="+", default=("auto", "obd"),
                         help="api: the criteria of the from_mlp runs")
-    parser.add_argument("--ladder-criterion", default="magnitude",
-                        help="api: the criterion of the from-scratch and sparsity-ladder runs")
+    parser.add_argument("--ladder-finetune", type=int, default=30,
+                        help="api: finetune_iter of the sparsity-ladder runs")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="api: leave out from_mlp without reconstruction")
     parser.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = parser.parse_args(argv)
     args.quick_api = args.quick
+    args.baseline = args.baseline and not args.quick
     if args.part == "api" and args.sparsities == SPARSITIES:
         args.sparsities = API_SPARSITIES
     seeds = 1 if args.quick else args.seeds

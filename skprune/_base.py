@@ -388,7 +388,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         (:func:`skprune._report.pruning_off_params`); see
         :func:`skprune._fit.recipes.resolve_recipe`.
         """
-        return resolve_recipe(self._recipe_params(sparsity), size)
+        return resolve_recipe(self._recipe_params(sparsity), size, warm=self._warm())
 
     def _recipe_params(self, sparsity, layer_units=None):
         """The parameters the recipe reads: ``sparsity`` given, and ``reconstruct='auto'``
@@ -409,7 +409,8 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         split) and ``layer_units`` size the problem for the 'auto' recipe.
         """
         params = self._recipe_params(sparsity, layer_units)
-        recipe = resolve_recipe(params, problem_size(n_samples, layer_units))
+        warm = self._warm()
+        recipe = resolve_recipe(params, problem_size(n_samples, layer_units), warm=warm)
         n_prune_steps = recipe["n_prune_steps"]
         retrain_solver = recipe["retrain_solver"]
         return FitConfig(
@@ -446,7 +447,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             reconstruct=recipe["reconstruct"],
             # A warm start that reconstructs prunes the trained network it
             # starts from (from_mlp's fitted MLP): no dense training first.
-            train_initial=not (recipe["reconstruct"] and self._warm()),
+            train_initial=not (recipe["reconstruct"] and warm),
         )
 
     def _start_network(self, layer_units, dtype, rng, sparsity):

@@ -356,27 +356,22 @@ def _largest_fan_in():
 
 
 def _reconstruct_auto():
-    """What ``reconstruct='auto'`` means, from the recipe table, and its recipe."""
-    chosen = [(targeted, large) for targeted in (True, False) for large in (False, True)
-              if any(recipe_values(targeted, name, large)["reconstruct"] for name in SOLVERS)]
-    if not chosen:
-        text = "'auto' is False (gradient retraining measured better everywhere it was tried)."
-    else:
-        where = " and ".join(
-            "%s%s" % ("large problems (see ``n_prune_steps``)" if large else "any problem",
-                      " with a sparsity target" if targeted else " without one")
-            for targeted, large in chosen)
-        text = "'auto' is True on %s, where it measured faster at the same accuracy, " \
-               "and False otherwise." % where
-    recipe = recipe_values(True, "lbfgs", True, reconstructing=True)
-    small = recipe_values(True, "lbfgs", False, reconstructing=True)
-    return text + (" With it, the 'auto' recipe is %s pruning step(s) (``n_prune_steps``), "
-                   "%s retraining iterations after each and a fine-tune of %s (%s on large "
-                   "problems)." % (_number(small["n_prune_steps"]), _number(small["retrain_iter"]),
-                                   _number(small["finetune_iter"] if small["finetune_iter"]
-                                           is not None else small["retrain_iter"]),
-                                   _number(recipe["finetune_iter"] if recipe["finetune_iter"]
-                                           is not None else recipe["retrain_iter"])))
+    """What ``reconstruct='auto'`` means and the recipe with it, from the recipe table."""
+    where = [
+        "%s%s%s" % ("a warm start (``warm_start`` or ``from_mlp``)" if rule.warm else "a fit",
+                    " of a large problem (see ``n_prune_steps``)" if rule.large else "",
+                    {True: " with a sparsity target", False: " without one",
+                     None: ""}[rule.target])
+        for rule in RECIPES if rule.reconstruct
+    ]
+    text = ("'auto' is True for %s, where it measured faster at the same accuracy, and "
+            "False otherwise." % " and ".join(where)) if where else "'auto' is False."
+    small, large = (recipe_values(True, "lbfgs", size, reconstructing=True)
+                    for size in (False, True))
+    return text + (" With it, the 'auto' recipe is %s pruning step, %s retraining "
+                   "iterations and a fine-tune of %s iterations (%s on large problems)."
+                   % (_number(small["n_prune_steps"]), _number(small["retrain_iter"]),
+                      _number(small["finetune_iter"]), _number(large["finetune_iter"])))
 
 
 def recipe_table_rst():
@@ -417,6 +412,7 @@ def _recipe_row(rule):
         {None: "", True: "yes", False: "no"}[rule.short_phases],
         "; ".join(text for text, on in (
             ("for fits that reconstruct", rule.reconstructing),
+            ("for warm starts", rule.warm),
             ("'auto' reconstructs", rule.reconstruct),
             ("``criterion``: '%s'" % rule.criterion, rule.criterion)) if on),
         "``%s``" % rule.source,

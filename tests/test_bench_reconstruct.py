@@ -10,9 +10,9 @@ def test_bench_reconstruct_quick(tmp_path, capsys):
     rows = bench.main(["--quick", "--datasets", "digits,regression", "--sparsities", "0.9",
                        "--finetune", "2", "--out", str(out)])
     text = out.read_text()
-    assert text.splitlines()[0].endswith("python benchmarks/bench_reconstruct.py --quick "
+    assert text.splitlines()[0].endswith("`python benchmarks/bench_reconstruct.py --quick "
                                          "--datasets digits,regression --sparsities 0.9 "
-                                         "--finetune 2 --out %s" % out)
+                                         "--finetune 2 --out %s`" % out)
     assert_tables_whole(text)
     kinds = {(r["data"], r["kind"]) for r in rows}
     for data in ("digits", "regression"):
@@ -30,11 +30,10 @@ def test_bench_reconstruct_api_quick(tmp_path):
     bench = load_script("benchmarks/bench_reconstruct.py")
     out = tmp_path / "reconstruct_api.md"
     rows = bench.main(["--part", "api", "--quick", "--datasets", "regression",
-                       "--sparsities", "0.9", "--criteria", "magnitude", "--out", str(out)])
+                       "--sparsities", "0.9", "--criteria", "auto", "--out", str(out)])
     text = out.read_text()
     assert_tables_whole(text)
     (row,) = rows
     assert row["part"] == "from_mlp" and row["sparsity"] == 0.9
     assert abs(row["reached"] - 0.9) < 0.01 and np.isfinite(row["score"])
-    assert "regression, `from_mlp(mlp, sparsity=s, reconstruct=True, criterion='magnitude')`" \
-        in text
+    assert "regression, `from_mlp(mlp, sparsity=s, reconstruct=True)` at 0.90" in text

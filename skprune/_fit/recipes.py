@@ -67,6 +67,10 @@ class RecipeRule:
     #: Whether the row is only for fits that reconstruct after each pruning
     #: step (True), or for any fit (None).
     reconstructing: Optional[bool] = None
+    #: Whether the row is only for warm starts (``warm_start`` with a fitted
+    #: model, or ``from_mlp``), whose start network is trained (True), or
+    #: for any fit (None).
+    warm: Optional[bool] = None
     #: What ``reconstruct='auto'`` means where the row applies.
     reconstruct: Optional[bool] = None
     #: What ``criterion='auto'`` means where the row applies.
@@ -100,9 +104,13 @@ RECIPES = (
                short_phases=True),
     RecipeRule(True, "lbfgs", True, "benchmarks/results/bench_time_mnist.md",
                n_prune_steps=5, retrain_iter=15, finetune_iter=100, initial_tol_factor=10),
-    RecipeRule(None, None, False, "benchmarks/results/bench_reconstruct.md",
+    RecipeRule(True, None, True, "benchmarks/results/bench_reconstruct_api.md",
+               warm=True, reconstruct=True),
+    RecipeRule(None, None, False, "benchmarks/results/bench_reconstruct_api.md",
                reconstructing=True, n_prune_steps=1, retrain_iter=0, finetune_iter=30,
                criterion="magnitude"),
+    RecipeRule(None, None, True, "benchmarks/results/bench_reconstruct_api.md",
+               reconstructing=True, finetune_iter=0),
 )
 
 #: The fields of :class:`RecipeRule` that hold the recipe, with their
@@ -113,11 +121,12 @@ _AUTO_PARAMS = ("weight_threshold", "neuron_threshold", "n_prune_steps", "retrai
                 "finetune_iter", "criterion")
 
 
-def recipe_rules(targeted, retrain_solver, large, reconstructing=False):
+def recipe_rules(targeted, retrain_solver, large, reconstructing=False, warm=False):
     """The rows of :data:`RECIPES` that apply, in table order.
 
-    ``reconstructing``: whether the fit reconstructs after each pruning step
-    (the rows only for such fits apply then too).
+    ``reconstructing``: whether the fit reconstructs after each pruning step;
+    ``warm``: whether it starts from a trained network (the rows only for
+    such fits apply then too).
 
     Examples
     --------
@@ -132,10 +141,11 @@ def recipe_rules(targeted, retrain_solver, large, reconstructing=False):
         if rule.target in (None, targeted) and rule.retrain_solver in (None, retrain_solver)
         and (large or not rule.large)
         and (reconstructing or not rule.reconstructing)
+        and (warm or not rule.warm)
     ]
 
 
-def recipe_values(targeted, retrain_solver, large, reconstructing=False):
+def recipe_values(targeted, retrain_solver, large, reconstructing=False, warm=False):
     """The recipe's values: every field of :class:`RecipeRule` the rows set.
 
     Examples
@@ -145,7 +155,7 @@ def recipe_values(targeted, retrain_solver, large, reconstructing=False):
     50
     """
     values = dict(_DEFAULTS)
-    for rule in recipe_rules(targeted, retrain_solver, large, reconstructing):
+    for rule in recipe_rules(targeted, retrain_solver, large, reconstructing, warm):
         values.update(
             (field.name, getattr(rule, field.name)) for field in dataclasses.fields(rule)
             if field.name in (*_AUTO_PARAMS, *_DEFAULTS) and getattr(rule, field.name) is not None
@@ -172,7 +182,7 @@ def problem_size(n_samples, layer_units):
     return int(n_samples) * sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
 
 
-def resolve_recipe(params, size=None):
+def resolve_recipe(params, size=None, warm=False):
     """The 'auto' parameters resolved for the solver, the target and the problem size.
 
     Parameters
@@ -182,6 +192,8 @@ def resolve_recipe(params, size=None):
     size : int or None, default=None
         Training rows times weights (:func:`problem_size`); None for a
         problem of unknown size, which gets the recipe of small ones.
+    warm : bool, default=False
+        Whether the fit starts from a trained network (a warm start).
 
     Returns
     -------
@@ -213,8 +225,8 @@ def resolve_recipe(params, size=None):
         lbfgs = targeted and params["l1_alpha"] == 0
         retrain_solver = "lbfgs" if lbfgs else params["solver"]
     large = size is not None and size >= LARGE_PROBLEM
-    reconstruct = resolve_reconstruct(params, targeted, retrain_solver, large)
-    recipe = recipe_values(targeted, retrain_solver, large, reconstruct)
+    reconstruct = resolve_reconstruct(params, targeted, retrain_solver, large, warm)
+    recipe = recipe_values(targeted, retrain_solver, large, reconstruct, warm)
     resolved = {
         name: recipe[name] if _is_auto(params.get(name, "auto")) else params[name]
         for name in _AUTO_PARAMS
@@ -260,7 +272,7 @@ def reconstruct_conflicts(params):
     return conflicts
 
 
-def resolve_reconstruct(params, targeted, retrain_solver, large):
+def resolve_reconstruct(params, targeted, retrain_solver, large, warm=False):
     """``reconstruct`` as a bool: 'auto' is the recipe's choice, where nothing refuses it.
 
     Parameters missing from ``params`` (an estimator without a
@@ -269,7 +281,7 @@ def resolve_reconstruct(params, targeted, retrain_solver, large):
     value = params.get("reconstruct", False)
     if value != "auto":
         return bool(value)
-    chosen = recipe_values(targeted, retrain_solver, large)["reconstruct"]
+    chosen = recipe_values(targeted, retrain_solver, large, warm=warm)["reconstruct"]
     return bool(chosen) and not reconstruct_conflicts(params)
 
 
