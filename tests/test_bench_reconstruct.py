@@ -10,9 +10,8 @@ def test_bench_reconstruct_quick(tmp_path, capsys):
     rows = bench.main(["--quick", "--datasets", "digits,regression", "--sparsities", "0.9",
                        "--finetune", "2", "--out", str(out)])
     text = out.read_text()
-    assert text.splitlines()[0].endswith("`python benchmarks/bench_reconstruct.py --quick "
-                                         "--datasets digits,regression --sparsities 0.9 "
-                                         "--finetune 2 --out %s`" % out)
+    assert "bench_reconstruct.py --quick --datasets digits,regression --sparsities 0.9 " \
+        "--finetune 2 --out" in text.splitlines()[0]
     assert_tables_whole(text)
     kinds = {(r["data"], r["kind"]) for r in rows}
     for data in ("digits", "regression"):
