@@ -504,7 +504,7 @@ def main(argv=None):
     rows = []
     one = one_seed if args.part == "core" else api_seed
     # The commit measured: taken before the runs, not after them.
-    first = provenance("bench_reconstruct.py", argv)
+    first = provenance(__file__, argv)
     with pinned(1):
         for name, split, make_mlp, classifier in datasets(args):
             for seed in range(seeds):
