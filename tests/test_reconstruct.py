@@ -272,3 +272,17 @@ def test_cached_first_layer_statistics_give_the_same_refit():
                            reconstruct(smaller, reference, data, "tanh", kept=follow.kept))):
         for a, b in zip(got.coefs + got.intercepts, expected.coefs + expected.intercepts):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
+
+
+def test_a_layer_whose_inputs_are_all_zero_is_solved():
+    # Every hidden neuron dead (relu of negative pre-activations): the next
+    # layer's inputs are all zero, and only the bias can fit its targets.
+    rng = np.random.default_rng(14)
+    X = rng.normal(size=(50, 3))
+    reference = make_net([3, 4, 2], rng)
+    dead = Network([reference.coefs[0] * 0, reference.coefs[1]],
+                   [np.full(4, -1.0), reference.intercepts[1]], None)
+    out = reconstruct(dead, reference, data_of(X), "relu", layers=[1])
+    targets = pre_activations(reference, X, 1, "relu")
+    np.testing.assert_allclose(out.intercepts[1], targets.mean(axis=0), rtol=1e-10)
+    assert np.all(out.coefs[1] == 0)

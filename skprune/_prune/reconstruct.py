@@ -246,7 +246,8 @@ def solve_layer(gram, cross, mask, ridge=RIDGE, budget=SOLVE_BYTES):
 
     For output ``j`` with alive inputs ``S_j`` (``mask[:, j]``), solves
     ``(G[S, S] + lam * I_w) x = C[S, j]`` over ``S = S_j`` plus the bias,
-    with ``lam = ridge * mean(diag G[:fan_in, :fan_in])`` on the weights and
+    with ``lam = ridge * mean(diag G[:fan_in, :fan_in])`` (``ridge`` where
+    that mean is 0) on the weights and
     no penalty on the bias. The penalty keeps every system positive
     definite, also where an input never varies (a dead neuron).
 
@@ -293,7 +294,10 @@ def solve_layer(gram, cross, mask, ridge=RIDGE, budget=SOLVE_BYTES):
     """
     fan_in, fan_out = mask.shape
     index, counts = _supports(mask)
-    lam = ridge * float(np.mean(np.diag(gram)[:fan_in])) if fan_in else 0.0
+    scale = float(np.mean(np.diag(gram)[:fan_in])) if fan_in else 0.0
+    # Inputs that are all zero (a layer of dead neurons) give no scale: the
+    # penalty is then ``ridge`` itself, which keeps their systems solvable.
+    lam = ridge * (scale if scale > 0 else 1.0)
     order = np.argsort(counts, kind="stable")
     coef, intercept = np.zeros((fan_in, fan_out)), np.zeros(fan_out)
     for part in _output_chunks(counts[order] + 1, budget):
