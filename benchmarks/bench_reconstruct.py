@@ -430,14 +430,18 @@ def api_targets(rows):
                 data, model, sparsity, gap, "" if floor is None else " (target >= %+g)" % floor,
                 ratio, "" if budget is None else " (target <= %.2f×)" % budget, verdict))
     for bits in (None, WEIGHT_BITS):
-        ladder = [r for r in rows if r["part"] == "ladder" and r["bits"] == bits]
+        ladder = [r for r in rows if r["part"] == "ladder" and r["bits"] == bits
+                  and r["data"] == "MNIST-10k"]
         if not ladder:
             continue
         best = [s for s in LADDER if np.mean([r["score"] - r["dense"] for r in ladder
                                               if r["sparsity"] == s] or [-1]) >= 0]
+        at = max(best) if best else None
+        stored = np.median([r["stored_bytes"] for r in ladder if r["sparsity"] == at] or [0])
         lines.append("- MNIST-10k, highest sparsity whose 3-seed mean accuracy >= the MLP's, "
                      "%s: %s" % ("float weights" if bits is None else "weight_bits=%d" % bits,
-                                 max(best) if best else "none of %s" % (list(LADDER),)))
+                                 "%g ({:,} bytes stored)".format(int(stored)) % at if best
+                                 else "none of %s" % (list(LADDER),)))
     return lines
 
 
