@@ -173,7 +173,7 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         ``finetune_iter`` iterations; ``n_iter_`` counts only the
         iterations after the pruning steps. On MNIST with (300, 100) hidden
         layers this pruned a fitted ``MLPClassifier`` to 90 % sparsity at
-        its accuracy for a tenth of its fit time (user guide,
+        its accuracy for about a tenth of its fit time (user guide,
         "Layer-wise reconstruction").
 
         Parameters
