@@ -79,6 +79,7 @@ CODE_PATHS = {
     "bench_predict_row.py": [FIT],
     "bench_products.py": ["skprune/_net/network.py", "skprune/_net/products.py"],
     "bench_quality.py": [FIT],
+    "bench_reconstruct.py": [FIT, "skprune/_from_mlp.py"],
     "bench_retrain.py": [FIT],
     "bench_scale.py": [FIT],
     "bench_size.py": [FIT],

@@ -81,11 +81,11 @@ def settings(rng, sweep):
     return params
 
 
-def run_case(seed, sweep):
-    """``(kind, dense, pruned, constant, outcome)`` of one case."""
+def run_case(seed, sweep, extra=None):
+    """``(kind, dense, pruned, constant, outcome)`` of one case (``extra``: more parameters)."""
     rng = np.random.default_rng(seed)
     kind, X, y = problem(rng)
-    params = settings(rng, sweep)
+    params = {**settings(rng, sweep), **(extra or {})}
     dense_params = {**params, "sparsity": None, "neuron_sparsity": None,
                     "weight_threshold": 0.0, "neuron_threshold": 0.0}
     with warnings.catch_warnings():
@@ -107,8 +107,12 @@ def run_case(seed, sweep):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=96, help="cases per sweep")
+    parser.add_argument("--reconstruct", action="store_true",
+                        help="every pruned fit reconstructs (reconstruct=True; its "
+                             "'auto' criterion in the default sweep)")
     parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     args = parser.parse_args(argv)
+    extra = {"reconstruct": True} if args.reconstruct else None
     lines = [provenance(__file__, argv), "",
              "## Pruning on tiny separable problems", "", *describe_machine(1), "",
              "| sweep | cases | kept the fit | below the bar, warned | below the bar, silent "
@@ -116,7 +120,8 @@ def main(argv=None):
     with pinned(1):
         for sweep, first_seed in (("all", 0), ("default", 1000)):
             start = time.process_time()
-            results = [run_case(s, sweep) for s in range(first_seed, first_seed + args.cases)]
+            results = [run_case(s, sweep, extra)
+                       for s in range(first_seed, first_seed + args.cases)]
             outcomes = [r[4] for r in results]
             lines.append("| %s | %d | %d | %d | %d | %.4f | %.1f |" % (
                 sweep, len(results), outcomes.count("kept"), outcomes.count("warned"),

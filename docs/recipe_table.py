@@ -29,7 +29,7 @@ def recipe_table_rst():
     header = ("sparsity target", "retraining solver", "problem size",
               "``weight_threshold``, ``neuron_threshold``", "``n_prune_steps``",
               "``retrain_iter``", "``finetune_iter``", "initial training's ``tol``",
-              "short phases", "measured in")
+              "short phases", "reconstruction", "measured in")
     lines = [".. list-table:: The 'auto' recipes", "   :header-rows: 1", ""]
     for row in (header, *(_recipe_row(rule) for rule in RECIPES)):
         lines += ["   * - " + row[0], *(("     - " + cell).rstrip() for cell in row[1:])]
@@ -51,6 +51,11 @@ def _recipe_row(rule):
         cell(rule.finetune_iter) or ("``retrain_iter``" if rule.retrain_iter else ""),
         cell(rule.initial_tol_factor, "%s × ``tol``"),
         {None: "", True: "yes", False: "no"}[rule.short_phases],
+        "; ".join(text for text, on in (
+            ("for fits that reconstruct", rule.reconstructing),
+            ("for warm starts", rule.warm),
+            ("'auto' reconstructs", rule.reconstruct),
+            ("``criterion``: '%s'" % rule.criterion, rule.criterion)) if on),
         "``%s``" % rule.source,
     )
 

@@ -41,6 +41,7 @@ from ._fit.loop import Record, fit_loop
 from ._fit.path import PathPlan
 from ._fit.recipes import (
     problem_size,
+    reconstruct_conflicts,
     resolve_recipe,
     solver_factory,
     step_descriptions,
@@ -57,6 +58,7 @@ from ._prune.criteria import (
     WeightCriterion,
     resolve_criterion,
 )
+from ._prune.reconstruct import check_gram_memory
 from ._prune.schedules import SCHEDULES, schedule_targets
 
 
@@ -153,7 +155,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         "weight_threshold": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "neuron_threshold": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "sparsity": [None, Interval(Real, 0, 1, closed="left")],
-        "criterion": [StrOptions(set(WEIGHT_CRITERIA)), WeightCriterion],
+        "criterion": [StrOptions(set(WEIGHT_CRITERIA) | {"auto"}), WeightCriterion],
         "neuron_criterion": [StrOptions(set(NEURON_CRITERIA)), NeuronCriterion],
         "neuron_sparsity": [None, Interval(Real, 0, 1, closed="left")],
         "schedule": [StrOptions(set(SCHEDULES)), callable],
@@ -162,6 +164,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         "n_prune_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "retrain_solver": [StrOptions(SolverNames({"auto"}))],
+        "reconstruct": ["boolean", StrOptions({"auto"})],
         "finetune_iter": [
             None, Interval(Integral, 0, None, closed="left"), StrOptions({"auto"}),
         ],
@@ -197,7 +200,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         weight_threshold="auto",
         neuron_threshold="auto",
         sparsity=None,
-        criterion="obd",
+        criterion="auto",
         neuron_criterion="activation",
         neuron_sparsity=None,
         schedule="gradual",
@@ -207,6 +210,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         retrain_iter="auto",
         finetune_iter="auto",
         retrain_solver="auto",
+        reconstruct="auto",
         rewind=False,
         l1_alpha=0.0,
         weight_bits=None,
@@ -245,6 +249,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         self.retrain_iter = retrain_iter
         self.finetune_iter = finetune_iter
         self.retrain_solver = retrain_solver
+        self.reconstruct = reconstruct
         self.rewind = rewind
         self.l1_alpha = l1_alpha
         self.weight_bits = weight_bits
@@ -430,7 +435,19 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         (:func:`skprune._report.pruning_off_params`); see
         :func:`skprune._fit.recipes.resolve_recipe`.
         """
-        return resolve_recipe({**self.get_params(deep=False), "sparsity": sparsity}, size)
+        return resolve_recipe(self._recipe_params(sparsity), size, warm=self._warm())
+
+    def _recipe_params(self, sparsity, layer_units=None):
+        """The parameters the recipe reads: ``sparsity`` given, and ``reconstruct='auto'``
+        without reconstruction where a layer's Gram matrix would not fit (see
+        :func:`skprune._prune.reconstruct.check_gram_memory`)."""
+        params = {**self.get_params(deep=False), "sparsity": sparsity}
+        if params.get("reconstruct") == "auto" and layer_units is not None:
+            try:
+                check_gram_memory(layer_units[:-1])
+            except MemoryError:
+                params["reconstruct"] = False
+        return params
 
     def _config(self, loss, layer_units, n_samples=None, *, sparsity):
         """Resolve every hyper-parameter once: the loop reads this, never the estimator.
@@ -438,8 +455,9 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         ``n_samples`` (the training rows, after any ``early_stopping``
         split) and ``layer_units`` size the problem for the 'auto' recipe.
         """
-        params = {**self.get_params(deep=False), "sparsity": sparsity}
-        recipe = resolve_recipe(params, problem_size(n_samples, layer_units))
+        params = self._recipe_params(sparsity, layer_units)
+        warm = self._warm()
+        recipe = resolve_recipe(params, problem_size(n_samples, layer_units), warm=warm)
         n_prune_steps = recipe["n_prune_steps"]
         retrain_solver = recipe["retrain_solver"]
         return FitConfig(
@@ -457,7 +475,7 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             weight_threshold=recipe["weight_threshold"],
             neuron_threshold=recipe["neuron_threshold"],
             sparsity=sparsity, neuron_sparsity=self.neuron_sparsity,
-            criterion=resolve_criterion(self.criterion, WEIGHT_CRITERIA),
+            criterion=resolve_criterion(recipe["criterion"], WEIGHT_CRITERIA),
             neuron_criterion=resolve_criterion(self.neuron_criterion, NEURON_CRITERIA),
             # Every schedule value is known, and checked, before any training.
             sparsity_targets=tuple(
@@ -473,6 +491,10 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
             layer_units=tuple(int(u) for u in layer_units),
             short_phases=recipe["short_phases"], initial_tol=recipe["initial_tol"],
             schedule=self.schedule,
+            reconstruct=recipe["reconstruct"],
+            # A warm start that reconstructs prunes the trained network it
+            # starts from (from_mlp's fitted MLP): no dense training first.
+            train_initial=not (recipe["reconstruct"] and warm),
         )
 
     def _start_network(self, layer_units, dtype, rng, sparsity):
@@ -575,7 +597,23 @@ class BasePrunedMLP(InferenceMixin, CallbackSupportMixin, BaseEstimator):
         layer_units = self._layer_units(n_features, n_outputs)
         solvers = (self.solver, self._resolved_recipe(sparsity=sparsity)["retrain_solver"])
         check_fit_memory(layer_units, n_samples, dtype, rewind=self.rewind, solvers=solvers)
+        self._check_reconstruct(layer_units)
         return self._start_network(layer_units, dtype, rng, sparsity)
+
+    def _check_reconstruct(self, layer_units):
+        """Refuse ``reconstruct=True`` with what it cannot be combined with, before any work."""
+        if getattr(self, "reconstruct", False) is not True:
+            return
+        conflicts = reconstruct_conflicts(self.get_params(deep=False))
+        if conflicts:
+            raise ValueError(
+                "reconstruct=True refits each pruned layer by least squares to the "
+                "network before pruning, which cannot be combined with %s: "
+                "rewinding resets the weights it refits, and an L1 penalty's zeros "
+                "would not survive the refit. Set reconstruct=False to retrain by "
+                "gradient steps only." % " or ".join(conflicts)
+            )
+        check_gram_memory(layer_units[:-1])
 
     def _layer_units(self, n_features, n_outputs):
         layer_units = (n_features, *self._hidden_sizes(), n_outputs)

@@ -144,6 +144,9 @@ def _option_from_constraints(constraints):
     if convert is None:
         return None
     intervals = [c for c in constraints if isinstance(c, Interval)]
+    if choices is not None and "boolean" in constraints:
+        # A named value or a boolean (e.g. 'auto', true, false).
+        convert, choices = _bool_or(choices), None
     if choices is not None and intervals:
         # A number or a named value (e.g. 'auto'): numbers are tried first.
         number = int if intervals[0].type is Integral else float
@@ -151,6 +154,20 @@ def _option_from_constraints(constraints):
     if None in constraints or type(None) in kinds:
         convert = _optional(convert)
     return convert, choices
+
+
+def _bool_or(names):
+    def parse(text):
+        if text in names:
+            return text
+        try:
+            return _parse_bool(text)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(
+                "expected %s, true or false, got %r" % (", ".join(names), text)) from None
+
+    parse.__name__ = "boolean or " + " or ".join(names)
+    return parse
 
 
 def _number_or(names, number):

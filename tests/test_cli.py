@@ -321,3 +321,17 @@ def test_every_estimator_parameter_has_an_option(capsys):
             status = exc.code
         assert status == 2
         assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, parsed", [("auto", "auto"), ("true", True), ("no", False)])
+def test_an_option_of_a_name_or_a_boolean_takes_both(value, parsed):
+    from skprune._cli import build_parser
+
+    args = build_parser().parse_args(["--reconstruct", value])
+    assert args.reconstruct == parsed
+
+
+def test_an_option_of_a_name_or_a_boolean_names_both_in_its_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["--reconstruct", "maybe"])
+    assert "expected auto, true or false, got 'maybe'" in capsys.readouterr().err

@@ -265,8 +265,8 @@ def test_pruning_off_params_cover_every_pruning_parameter():
         "criterion", "neuron_criterion", "schedule", "prune_scope",
         "min_layer_density", "n_prune_steps", "retrain_iter", "finetune_iter",
         "warm_start", "random_state", "verbose",
-        # Optimizer parameters.
-        "solver", "retrain_solver", "beta_1", "beta_2", "epsilon", "max_fun",
+        # Optimizer parameters; reconstruction is a way to retrain.
+        "solver", "retrain_solver", "beta_1", "beta_2", "epsilon", "max_fun", "reconstruct",
     }
     unknown = set(est.get_params()) - not_pruning - set(off)
     assert not unknown, f"classify these parameters: {sorted(unknown)}"

@@ -95,7 +95,8 @@ class CollapseGuard:
     def better(self, first, first_loss, retry, record):
         """The better round by training score, then loss: the first try or its redo."""
         retry_score = self.score(retry[0])
-        if (retry_score, -record.loss_curve[-1]) > (self.last, -first_loss):
+        retry_loss = record.loss_curve[-1] if record.loss_curve else np.inf
+        if (retry_score, -retry_loss) > (self.last, -first_loss):
             self.last = retry_score
             first = retry
         self.best = max(self.best, self.last)

@@ -65,6 +65,13 @@ class FitConfig:
     initial_tol : float or None
         The ``tol`` of the initial training's stopping rule (None: ``tol``);
         looser in the gradual recipe of large problems.
+    reconstruct : bool
+        Whether every pruning step is followed by a layer-wise least-squares
+        reconstruction (:mod:`skprune._prune.reconstruct`) before its
+        retraining.
+    train_initial : bool
+        Whether the initial training runs; False for a warm start that
+        reconstructs (the start network is already trained).
     """
 
     activation: str
@@ -101,6 +108,8 @@ class FitConfig:
     #: The schedule (a name or a callable) the targets were drawn from; a
     #: pruning path redraws the neuron targets on its own steps.
     schedule: Any = "gradual"
+    reconstruct: bool = False
+    train_initial: bool = True
 
     @property
     def n_original(self):

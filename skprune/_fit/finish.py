@@ -130,7 +130,7 @@ def fitted_attributes(config, record, net, history, validation):
         "feature_mask_": feature_mask,
         "n_features_used_": int(feature_mask.sum()),
         "pruning_history_": history,
-        "loss_": record.loss_curve[-1] if record.loss_curve else np.nan,
+        "loss_": _final_loss(record),
         "loss_curve_": record.loss_curve,
         "best_loss_": None if validated else min(record.loss_curve, default=np.nan),
         "validation_scores_": record.validation_scores if validated else None,
@@ -141,6 +141,17 @@ def fitted_attributes(config, record, net, history, validation):
             else None
         ),
     }
+
+
+def _final_loss(record):
+    """The loss the fit ended with: its last iteration's, or its last round's without one.
+
+    A fit reached by reconstruction alone (``from_mlp`` with no fine-tune)
+    runs no iteration; the loss of its last pruning round is then known.
+    """
+    if record.n_iter == record.start and record.end_loss is not None:
+        return record.end_loss
+    return record.loss_curve[-1] if record.loss_curve else np.nan
 
 
 def midfit_view(config, record, validation, target_attrs):

@@ -21,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._data.memory import InMemoryData
 from .._net.products import bind_sparse, pack_sparse, unpack_sparse
 from .._net.surgery import Network, slice_neurons
+from .._prune.reconstruct import Reference
 from .._prune.step import prune
 from .callbacks import _NO_TASK
 from .collapse import CollapseGuard, cool_outputs
@@ -338,6 +339,12 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
              on_step=None):
     """Initial training, then ``n_prune_steps`` prune -> retrain rounds and a final prune.
 
+    With ``config.reconstruct``, every round refits the pruned network by
+    layer-wise least squares to the network the rounds started from
+    (:class:`skprune._prune.reconstruct.Reference`) before its retraining;
+    with ``config.train_initial`` False the initial training is skipped
+    (the start network is already trained).
+
     ``on_step(config, data, validation, record, net, history, step, rng)``,
     when given, sees the network after every round (:func:`._path.pruning_path`
     keeps copies of it); it must not modify it. Returns the trained network
@@ -347,26 +354,28 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
     initial = (list(net.coefs), list(net.intercepts)) if config.rewind else None
     phase_task = task.subtask("train", config.max_iter)
     phase_task.begin()
+    n_initial = config.max_iter if config.train_initial else 0
     net = train(config, data, validation, record, net,
-                Phase(config.max_iter, True, validation is not None), phase_task, attributes)
+                Phase(n_initial, True, validation is not None), phase_task, attributes)
     stop = phase_task.end(attributes(net.coefs, net.intercepts))
+    reference = Reference(net) if config.reconstruct else None
     history = []
     guard = CollapseGuard(config, data, net, validation_score)
     for step in range(1, 0 if stop else config.n_prune_steps + 1):
         n_iter = config.phase_iterations(step)
         phase_task = task.subtask("prune-retrain", n_iter)
         phase_task.begin()
-        before = (net, initial)
-        net, initial, entry = prune_round(
+        before = (net, initial, reference)
+        net, initial, reference, entry = prune_round(
             config, data, validation, record, before, step, rng, phase_task, attributes
         )
         if guard.collapsed(net, record):
             # The step destroyed a network that was fitting: redo it from the
             # network before it with the fallback criteria; keep the better.
-            first, first_loss = (net, initial, entry), record.loss_curve[-1]
+            first, first_loss = (net, initial, reference, entry), _last_loss(record)
             retry = prune_round(guard.fallback, data, validation, record, before, step,
                                 rng, phase_task, attributes, cool=True)
-            net, initial, entry = guard.better(first, first_loss, retry, record)
+            net, initial, reference, entry = guard.better(first, first_loss, retry, record)
         else:
             guard.passed()
         history.append(entry)
@@ -383,13 +392,16 @@ def fit_loop(config, data, validation, record, net, rng, task=_NO_TASK, attribut
 
 def prune_round(config, data, validation, record, start, step, rng, task, attributes,
                 cool=False):
-    """Pruning step ``step`` on ``start = (net, rewinding weights)``, then its retraining.
+    """Pruning step ``step`` on ``start = (net, rewinding weights, reference)``, then its retraining.
 
-    With ``cool``, the output layer is scaled down first where that lowers
-    the loss (see :func:`cool_outputs`). Returns the network, the rewinding
-    weights and the history entry.
+    With a reference (:class:`skprune._prune.reconstruct.Reference`), the
+    pruned network is reconstructed to it before the retraining. With
+    ``cool``, the output layer is scaled down first where that lowers the
+    loss (see :func:`cool_outputs`). Returns the network, the rewinding
+    weights, the reference (following the neurons removed) and the history
+    entry.
     """
-    net, initial = start
+    net, initial, reference = start
     # In the recipe for large problems, a round skips its retraining when it
     # starts from a phase that converged and its prune raises the loss by at
     # most ``tol``.
@@ -402,11 +414,17 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
         initial = rewind(initial, removed)
         net = Network([W0 * m for W0, m in zip(initial[0], net.masks)], list(initial[1]),
                       net.masks)
+    pruned_loss = None
+    if reference is not None:
+        reference = reference.follow(removed)
+        pruned_loss = _loss(config, data, net)
+        net = reference.refit(net, data, config.activation)
     if cool:
         net = cool_outputs(config, data, net)
-    entry = _history_record(config, data, record, net, step)
+    entry = _history_record(config, data, record, net, step, pruned_loss)
+    start_loss = entry.get("reconstructed_loss", entry["loss"])
     n_iter = config.phase_iterations(step)
-    if settled and entry["loss"] - before <= config.tol:
+    if settled and start_loss - before <= config.tol:
         # What the step removed did not matter to the loss: retraining has
         # less than ``tol`` to win back, which the stopping rule counts as
         # no improvement.
@@ -414,8 +432,13 @@ def prune_round(config, data, validation, record, start, step, rng, task, attrib
     net = train(config, data, validation, record, net, Phase(n_iter, False, False), task,
                 attributes)
     if n_iter == 0:
-        record.end_loss = entry["loss"]
-    return net, initial, entry
+        record.end_loss = start_loss
+    return net, initial, reference, entry
+
+
+def _last_loss(record):
+    """The latest training loss of the record (inf before any iteration)."""
+    return record.loss_curve[-1] if record.loss_curve else np.inf
 
 
 def _loss(config, data, net):
@@ -433,7 +456,12 @@ def rewind(initial, removed):
     return coefs, intercepts
 
 
-def _history_record(config, data, record, net, step):
+def _history_record(config, data, record, net, step, pruned_loss=None):
+    """The pruning history's entry of step ``step``; ``net`` is the network retraining starts from.
+
+    With ``pruned_loss`` (the loss before a reconstruction), ``loss`` is
+    that and ``reconstructed_loss`` the loss of ``net``.
+    """
     coefs, intercepts, masks = net
     target, neuron_target = config.targets(step)
     entry = {
@@ -445,9 +473,13 @@ def _history_record(config, data, record, net, step):
         "neurons_kept": tuple(W.shape[1] for W in coefs[:-1]),
         "loss": _loss(config, data, net),
     }
+    if pruned_loss is not None:
+        entry["reconstructed_loss"], entry["loss"] = entry["loss"], pruned_loss
     if config.verbose:
         print("Pruning step %d: %d weights and %s neurons kept, loss = %.8f"
-              % (step, entry["weights_kept"], entry["neurons_kept"], entry["loss"]))
+              % (step, entry["weights_kept"], entry["neurons_kept"], entry["loss"])
+              + ("" if pruned_loss is None
+                 else ", after reconstruction %.8f" % entry["reconstructed_loss"]))
     return entry
 
 

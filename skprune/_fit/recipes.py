@@ -64,6 +64,17 @@ class RecipeRule:
     #: that raised the loss by at most ``tol`` after a converged phase is not
     #: retrained.
     short_phases: Optional[bool] = None
+    #: Whether the row is only for fits that reconstruct after each pruning
+    #: step (True), or for any fit (None).
+    reconstructing: Optional[bool] = None
+    #: Whether the row is only for warm starts (``warm_start`` with a fitted
+    #: model, or ``from_mlp``), whose start network is trained (True), or
+    #: for any fit (None).
+    warm: Optional[bool] = None
+    #: What ``reconstruct='auto'`` means where the row applies.
+    reconstruct: Optional[bool] = None
+    #: What ``criterion='auto'`` means where the row applies.
+    criterion: Optional[str] = None
 
 
 #: The 'auto' recipes. Without a sparsity target: the threshold rules, then
@@ -93,17 +104,29 @@ RECIPES = (
                short_phases=True),
     RecipeRule(True, "lbfgs", True, "benchmarks/results/bench_time_mnist.md",
                n_prune_steps=5, retrain_iter=15, finetune_iter=100, initial_tol_factor=10),
+    RecipeRule(True, None, True, "benchmarks/results/bench_reconstruct_api.md",
+               warm=True, reconstruct=True),
+    RecipeRule(None, None, False, "benchmarks/results/bench_reconstruct_api.md",
+               reconstructing=True, n_prune_steps=1, retrain_iter=0, finetune_iter=30,
+               criterion="magnitude"),
+    RecipeRule(None, None, True, "benchmarks/results/bench_reconstruct_api.md",
+               reconstructing=True, finetune_iter=0),
 )
 
 #: The fields of :class:`RecipeRule` that hold the recipe, with their
 #: defaults (None: ``retrain_iter``'s value).
-_DEFAULTS = dict(finetune_iter=None, initial_tol_factor=1, short_phases=False)
+_DEFAULTS = dict(finetune_iter=None, initial_tol_factor=1, short_phases=False,
+                 reconstruct=False, criterion="obd")
 _AUTO_PARAMS = ("weight_threshold", "neuron_threshold", "n_prune_steps", "retrain_iter",
-                "finetune_iter")
+                "finetune_iter", "criterion")
 
 
-def recipe_rules(targeted, retrain_solver, large):
+def recipe_rules(targeted, retrain_solver, large, reconstructing=False, warm=False):
     """The rows of :data:`RECIPES` that apply, in table order.
+
+    ``reconstructing``: whether the fit reconstructs after each pruning step;
+    ``warm``: whether it starts from a trained network (the rows only for
+    such fits apply then too).
 
     Examples
     --------
@@ -117,10 +140,12 @@ def recipe_rules(targeted, retrain_solver, large):
         rule for rule in RECIPES
         if rule.target in (None, targeted) and rule.retrain_solver in (None, retrain_solver)
         and (large or not rule.large)
+        and (reconstructing or not rule.reconstructing)
+        and (warm or not rule.warm)
     ]
 
 
-def recipe_values(targeted, retrain_solver, large):
+def recipe_values(targeted, retrain_solver, large, reconstructing=False, warm=False):
     """The recipe's values: every field of :class:`RecipeRule` the rows set.
 
     Examples
@@ -130,12 +155,17 @@ def recipe_values(targeted, retrain_solver, large):
     50
     """
     values = dict(_DEFAULTS)
-    for rule in recipe_rules(targeted, retrain_solver, large):
+    for rule in recipe_rules(targeted, retrain_solver, large, reconstructing, warm):
         values.update(
             (field.name, getattr(rule, field.name)) for field in dataclasses.fields(rule)
             if field.name in (*_AUTO_PARAMS, *_DEFAULTS) and getattr(rule, field.name) is not None
         )
     return values
+
+
+def _is_auto(value):
+    """Whether a parameter value is 'auto' (a criterion instance is not)."""
+    return isinstance(value, str) and value == "auto"
 
 
 def problem_size(n_samples, layer_units):
@@ -152,7 +182,7 @@ def problem_size(n_samples, layer_units):
     return int(n_samples) * sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
 
 
-def resolve_recipe(params, size=None):
+def resolve_recipe(params, size=None, warm=False):
     """The 'auto' parameters resolved for the solver, the target and the problem size.
 
     Parameters
@@ -162,17 +192,20 @@ def resolve_recipe(params, size=None):
     size : int or None, default=None
         Training rows times weights (:func:`problem_size`); None for a
         problem of unknown size, which gets the recipe of small ones.
+    warm : bool, default=False
+        Whether the fit starts from a trained network (a warm start).
 
     Returns
     -------
     recipe : dict
         ``weight_threshold``, ``neuron_threshold``, ``n_prune_steps``,
-        ``retrain_iter``, ``finetune_iter`` (an int), ``retrain_solver``,
+        ``retrain_iter``, ``finetune_iter`` (an int), ``criterion`` (a name
+        or an instance), ``retrain_solver``,
         ``learning_rate_init`` (the step of ``solver``) and
         ``retrain_learning_rate`` (the step of the retraining solver),
         ``short_phases`` (whether the problem is large, see
-        :data:`LARGE_PROBLEM`) and ``initial_tol`` (the ``tol`` of the
-        initial training's stopping rule).
+        :data:`LARGE_PROBLEM`), ``initial_tol`` (the ``tol`` of the
+        initial training's stopping rule) and ``reconstruct`` (a bool).
 
     Examples
     --------
@@ -192,9 +225,11 @@ def resolve_recipe(params, size=None):
         lbfgs = targeted and params["l1_alpha"] == 0
         retrain_solver = "lbfgs" if lbfgs else params["solver"]
     large = size is not None and size >= LARGE_PROBLEM
-    recipe = recipe_values(targeted, retrain_solver, large)
+    reconstruct = resolve_reconstruct(params, targeted, retrain_solver, large, warm)
+    recipe = recipe_values(targeted, retrain_solver, large, reconstruct, warm)
     resolved = {
-        name: recipe[name] if params[name] == "auto" else params[name] for name in _AUTO_PARAMS
+        name: recipe[name] if _is_auto(params.get(name, "auto")) else params[name]
+        for name in _AUTO_PARAMS
     }
     resolved["initial_tol"] = recipe["initial_tol_factor"] * params["tol"]
     if params["finetune_iter"] == "auto" and params["retrain_iter"] != "auto":
@@ -204,6 +239,7 @@ def resolve_recipe(params, size=None):
     step = params["learning_rate_init"]
     resolved["retrain_solver"] = retrain_solver
     resolved["short_phases"] = recipe["short_phases"]
+    resolved["reconstruct"] = reconstruct
     resolved["learning_rate_init"] = (
         SOLVERS[params["solver"]].auto_learning_rate if step == "auto" else step
     )
@@ -211,6 +247,42 @@ def resolve_recipe(params, size=None):
         SOLVERS[retrain_solver].auto_learning_rate if step == "auto" else step
     )
     return resolved
+
+
+#: The parameters that reconstruction cannot be combined with, and the value
+#: that refuses it: rewinding resets the weights a reconstruction refits, and
+#: an L1 penalty's exact zeros would not survive a least-squares refit.
+RECONSTRUCT_EXCLUDES = {"rewind": True, "l1_alpha": lambda value: value > 0}
+
+
+def reconstruct_conflicts(params):
+    """The parameters set to values reconstruction cannot be combined with.
+
+    Examples
+    --------
+    >>> from skprune._fit.recipes import reconstruct_conflicts
+    >>> reconstruct_conflicts({"rewind": True, "l1_alpha": 0.0})
+    ['rewind=True']
+    """
+    conflicts = []
+    for name, refused in RECONSTRUCT_EXCLUDES.items():
+        value = params[name]
+        if (refused(value) if callable(refused) else value == refused):
+            conflicts.append("%s=%r" % (name, value))
+    return conflicts
+
+
+def resolve_reconstruct(params, targeted, retrain_solver, large, warm=False):
+    """``reconstruct`` as a bool: 'auto' is the recipe's choice, where nothing refuses it.
+
+    Parameters missing from ``params`` (an estimator without a
+    ``reconstruct`` parameter) mean no reconstruction.
+    """
+    value = params.get("reconstruct", False)
+    if value != "auto":
+        return bool(value)
+    chosen = recipe_values(targeted, retrain_solver, large, warm=warm)["reconstruct"]
+    return bool(chosen) and not reconstruct_conflicts(params)
 
 
 def solver_factory(solver, step, params):
