@@ -159,7 +159,7 @@ class Problem:
         ref = self.reference
         alive = [np.ones(W.shape, bool) for W in ref.coefs]
         n_original = [W.size for W in ref.coefs]
-        state = PruningState.on_data(self.data, ref.coefs, ref.intercepts, alive,
+        state = PruningState._on_data(self.data, ref.coefs, ref.intercepts, alive,
                                      self.mlp.activation, self.loss)
         if method == "wanda-shares":
             shares = fraction_masks([np.abs(W) for W in ref.coefs], alive, sparsity, "global",
