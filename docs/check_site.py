@@ -3,8 +3,8 @@
 Two things an include of benchmark output can get wrong, and that the reST
 sources do not show: a markdown heading (``## Title``) rendered as a line of
 running text, and an absolute path of the machine that ran a benchmark or
-built the site (``--out /tmp/...``, a gallery example printing its data
-folder). ``.ci/build-docs`` runs this after the build::
+built the site (an ``--out`` into a temporary folder, a gallery example
+printing its data folder). ``.ci/build-docs`` runs this after the build::
 
     python docs/check_site.py docs/_build/html
 
@@ -18,8 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 #: An absolute path of a machine: a slash that starts a word, then two names
-#: (``/tmp/run/x.md``, ``/work/data``), or a Windows drive. URLs (``//``,
-#: ``:/``), ratios (``1/42``) and "and/or" do not start a word with a slash.
+#: (a temporary folder's file, a data folder under the root), or a Windows
+#: drive. URLs (``//``, ``:/``), ratios (``1/42``) and "and/or" do not start
+#: a word with a slash.
 ABSOLUTE_PATH = re.compile(r"(?<![\w:/.~)\]>*-])/[A-Za-z_][\w.-]*/[\w.-]+|\b[A-Z]:\\\w")
 
 #: Folders of the built site that hold assets and highlighted source, not pages.
