@@ -79,7 +79,6 @@ class PathPlan:
         self.kept = {}
         self.copy_finetune = None
         self.step_levels = {}
-        self.last_step = None
 
     def configure(self, config):
         """``config`` with the levels in its schedule and the levels' fine-tune length."""
@@ -103,7 +102,6 @@ class PathPlan:
                         else int(self.level_finetune))
             self.copy_finetune = finetune
         self.step_levels = dict(zip(steps, self.levels))
-        self.last_step = n_steps
         return replace(
             config, n_prune_steps=n_steps, sparsity_targets=tuple(targets),
             neuron_targets=tuple(neuron_targets), finetune_iter=finetune,
