@@ -55,6 +55,8 @@ NOT_IN_A_FIT = [
     "skprune/_report.py", "skprune/_onnx.py", "skprune/onnx.py",
     "skprune/_data/dask_inputs.py", "skprune/_data/dask_blocks.py", "skprune/_cv.py", "skprune/_path.py",
     "skprune/_sweep.py", "skprune/_from_mlp.py", "skprune/_model_selection.py",
+    # Imported by every fit, but its code runs only in a pruning path.
+    "skprune/_fit/path.py",
 ]
 
 #: Stands for "the package as a fit runs it" in :data:`CODE_PATHS`.
@@ -73,7 +75,8 @@ CODE_PATHS = {
     "bench_epoch.py": [FIT],
     "bench_from_mlp.py": [FIT, "skprune/_from_mlp.py"],
     "bench_memory.py": [FIT],
-    "bench_path.py": [FIT, "skprune/_cv.py", "skprune/_path.py"],
+    "bench_path.py": [FIT, "skprune/_cv.py", "skprune/_path.py", "skprune/_fit/path.py",
+                      "skprune/_model_selection.py"],
     "bench_plan_kernels.py": ["skprune/_net/inference.py", "skprune/_net/products.py"],
     "bench_predict.py": [FIT, "skprune/_onnx.py", "skprune/onnx.py"],
     "bench_predict_row.py": [FIT],

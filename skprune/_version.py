@@ -1,3 +1,3 @@
 """The package version, readable without importing the estimators."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

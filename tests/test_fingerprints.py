@@ -5,7 +5,7 @@
 ``intercepts_`` and of the predictions, with sums and the first rows'
 predictions. In the environment that recorded them (the same numpy, scipy,
 scikit-learn and BLAS), a refit must match the hashes bit for bit; elsewhere,
-the sparsity patterns exactly and the values to a tolerance. A deliberate
+the sparsity patterns exactly and the values to a tolerance (:data:`RTOL`). A deliberate
 change of a model is re-recorded with ``python tests/fingerprints/record.py``.
 
 ``tests/fingerprints/saved/<version>/`` holds pickle, joblib and skops files
@@ -30,6 +30,11 @@ sys.path.insert(0, HERE)
 
 import models  # noqa: E402
 import save  # noqa: E402
+
+#: Across environments, rounding differs from the first iteration on (numpy's
+#: AVX-512 kernels against AVX2, say) and a fit of hundreds of iterations
+#: carries it into the fifth significant digit; the patterns stay exact.
+RTOL, ATOL = 1e-4, 1e-8
 
 with open(os.path.join(HERE, "fingerprints.json")) as f:
     RECORDED = json.load(f)
@@ -67,11 +72,11 @@ def test_fits_keep_their_fingerprints(refitted):
             if array.dtype.kind != "f":
                 assert int(array.sum()) == entry["sum"], where
             else:
-                assert_allclose(array.sum(), entry["sum"], rtol=1e-6, atol=1e-9,
+                assert_allclose(array.sum(), entry["sum"], rtol=RTOL, atol=ATOL,
                                 err_msg=where)
             if "head" in entry:
                 head = array[: len(entry["head"]) // max(1, array[:1].size)].ravel()
-                assert_allclose(head, entry["head"], rtol=1e-6, atol=1e-9, err_msg=where)
+                assert_allclose(head, entry["head"], rtol=RTOL, atol=ATOL, err_msg=where)
     assert not changed, "fitted models changed bit for bit: %s" % changed
 
 

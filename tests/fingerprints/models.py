@@ -101,7 +101,8 @@ def digest(array):
 
 
 def environment():
-    """What bitwise reproducibility depends on: library versions and the BLAS."""
+    """What bitwise reproducibility depends on: library versions, the BLAS, and
+    the SIMD extensions numpy dispatches to (AVX-512 kernels round differently)."""
     import platform
 
     import scipy
@@ -113,4 +114,4 @@ def environment():
                   if i.get("user_api") == "blas")
     return {"numpy": np.__version__, "scipy": scipy.__version__,
             "scikit-learn": sklearn.__version__, "machine": platform.machine(),
-            "blas": blas}
+            "blas": blas, "simd": np.show_config(mode="dicts")["SIMD Extensions"]["found"]}
