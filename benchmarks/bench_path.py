@@ -26,6 +26,7 @@ Usage::
     python benchmarks/bench_path.py --quick       # a smoke run (small subsets)
     python benchmarks/bench_path.py --datasets digits,regression --seeds 3
     python benchmarks/bench_path.py --seeds 0 --quality-seeds 10   # path quality only
+    python benchmarks/bench_path.py --solves      # also reconstruct=True, and 20 levels
 """
 
 import argparse
@@ -64,6 +65,8 @@ from skprune import (  # noqa: E402
 )
 
 LEVELS = [0.5, 0.8, 0.9, 0.95, 0.98]
+#: 20 levels over the same range: densities log-spaced from 0.5 to 0.02.
+LEVELS_20 = [float(s) for s in np.round(1 - np.geomspace(0.5, 0.02, 20), 3)]
 MNIST_DIR = default_mnist_dir()
 
 
@@ -94,7 +97,7 @@ def cpu(fn):
     return out, time.process_time() - start
 
 
-def select_once(X, y, hidden, n_folds, classifier, seed):
+def select_once(X, y, hidden, n_folds, classifier, seed, solves=False):
     """One seed of part 1: a row of the table."""
     split = train_test_split(X, y, test_size=0.2, random_state=seed,
                              stratify=y if classifier else None)
@@ -104,20 +107,38 @@ def select_once(X, y, hidden, n_folds, classifier, seed):
     folds = (StratifiedKFold if classifier else KFold)(n_folds, shuffle=True, random_state=seed)
     Est, EstCV = ((PrunedMLPClassifier, PrunedMLPClassifierCV) if classifier
                   else (PrunedMLPRegressor, PrunedMLPRegressorCV))
+    def cv_run(levels, **params):
+        return lambda: EstCV(hidden, sparsities=levels, cv=folds, random_state=seed,
+                             **params).fit(X_train, y_train)
+
     runs = {
         "grid": lambda: GridSearchCV(Est(hidden, random_state=seed), {"sparsity": LEVELS},
                                      cv=folds).fit(X_train, y_train),
-        "cv": lambda: EstCV(hidden, sparsities=LEVELS, cv=folds,
-                            random_state=seed).fit(X_train, y_train),
+        "cv": cv_run(LEVELS),
     }
-    order = ["grid", "cv"] if seed % 2 == 0 else ["cv", "grid"]
+    if solves:
+        runs.update(cv20=cv_run(LEVELS_20), cv_solve=cv_run(LEVELS, reconstruct=True),
+                    cv_solve20=cv_run(LEVELS_20, reconstruct=True))
+    order = list(runs) if seed % 2 == 0 else list(runs)[::-1]
     fitted, seconds = {}, {}
     for name in order:
         fitted[name], seconds[name] = cpu(runs[name])
     grid, cv = fitted["grid"], fitted["cv"]
     means = grid.cv_results_["mean_test_score"]
     best = int(np.argmax(means))
-    return {
+    extra = {}
+    if solves:
+        solve = fitted["cv_solve"]
+        extra = {
+            "cv20_s": seconds["cv20"], "solve_s": seconds["cv_solve"],
+            "solve20_s": seconds["cv_solve20"], "solve_level": solve.best_sparsity_,
+            "grid_mean_at_solve": means[LEVELS.index(solve.best_sparsity_)],
+            "solve_spearman": spearmanr(means, solve.cv_results_["mean_test_score"]).statistic,
+            "solve_test": solve.score(X_test, y_test),
+            "solve20_level": fitted["cv_solve20"].best_sparsity_,
+            "solve20_test": fitted["cv_solve20"].score(X_test, y_test),
+        }
+    return {**extra,
         "grid_s": seconds["grid"], "cv_s": seconds["cv"],
         "grid_level": grid.best_params_["sparsity"], "cv_level": cv.best_sparsity_,
         "grid_mean_at_cv": means[LEVELS.index(cv.best_sparsity_)],
@@ -146,6 +167,37 @@ SELECTION_HEADER = [
     "GridSearchCV level", "CV estimator level", "GridSearchCV best mean score",
     "its std", "GridSearchCV mean score at the CV estimator's level",
     "rank correlation of the levels", "GridSearchCV test score", "CV estimator test score",
+]
+
+
+def solve_table(name, rows):
+    return [[
+        name, seed, "%.1f" % r["grid_s"], "%.1f" % r["solve_s"],
+        "%.1f×" % (r["grid_s"] / r["solve_s"]), r["grid_level"], r["solve_level"],
+        "%.4f" % r["grid_best"], "%.4f" % r["grid_std"], "%.4f" % r["grid_mean_at_solve"],
+        "%.2f" % r["solve_spearman"], "%.4f" % r["grid_test"], "%.4f" % r["solve_test"],
+    ] for seed, r in rows]
+
+
+def levels_table(name, rows):
+    return [[
+        name, seed, "%.1f" % r["cv_s"], "%.1f" % r["cv20_s"], "%.2f×" % (r["cv20_s"] / r["cv_s"]),
+        "%.1f" % r["solve_s"], "%.1f" % r["solve20_s"],
+        "%.2f×" % (r["solve20_s"] / r["solve_s"]), r["solve20_level"],
+        "%.4f" % r["solve20_test"],
+    ] for seed, r in rows]
+
+
+SOLVE_HEADER = [
+    "data", "seed", "GridSearchCV CPU s", "CV estimator, reconstruct=True, CPU s", "speed-up",
+    "GridSearchCV level", "CV estimator level", "GridSearchCV best mean score", "its std",
+    "GridSearchCV mean score at the CV estimator's level", "rank correlation of the levels",
+    "GridSearchCV test score", "CV estimator test score",
+]
+LEVELS_HEADER = [
+    "data", "seed", "5 levels CPU s", "20 levels CPU s", "20 / 5",
+    "5 levels, reconstruct=True, CPU s", "20 levels, reconstruct=True, CPU s", "20 / 5",
+    "20 levels, reconstruct=True: level", "its test score",
 ]
 
 
@@ -181,6 +233,9 @@ def main(argv=None):
     parser.add_argument("--datasets", default="digits,regression,mnist")
     parser.add_argument("--mnist-dir", default=str(MNIST_DIR))
     parser.add_argument("--out", default=None, help="also write the tables to this file")
+    parser.add_argument("--solves", action="store_true",
+                        help="also the CV estimators with reconstruct=True (levels reached by "
+                             "solves), and both with %d levels" % len(LEVELS_20))
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     lines = [provenance(__file__, argv), "",
@@ -196,7 +251,7 @@ def main(argv=None):
                 continue
             X, y, hidden, n_folds, classifier = data
             for seed in range(args.seeds):
-                r = select_once(X, y, hidden, n_folds, classifier, seed)
+                r = select_once(X, y, hidden, n_folds, classifier, seed, args.solves)
                 rows.append((name, seed, r))
                 print(name, seed, "grid %.1f s, cv %.1f s; levels %s / %s; means grid %s cv %s"
                       % (r["grid_s"], r["cv_s"], r["grid_level"], r["cv_level"],
@@ -205,6 +260,23 @@ def main(argv=None):
             table = markdown_table(SELECTION_HEADER, [
                 row for name, seed, r in rows for row in selection_table(name, [(seed, r)])])
             lines += ["## Selection", "", table, ""]
+            if args.solves:
+                lines += [
+                    "## Levels reached by solves (``reconstruct=True``)", "",
+                    "The CV estimator with ``reconstruct=True``: one dense fit per fold, each "
+                    "level reached from it by pruning and a layer-wise least-squares refit, "
+                    "with no gradient step between levels; against the same "
+                    "``GridSearchCV`` as above (defaults).", "",
+                    markdown_table(SOLVE_HEADER, [row for name, seed, r in rows
+                                                  for row in solve_table(name, [(seed, r)])]),
+                    "",
+                    "## 20 levels against 5", "",
+                    "The same range, 20 levels (densities log-spaced from 0.5 to 0.02): "
+                    "%s." % LEVELS_20, "",
+                    markdown_table(LEVELS_HEADER, [row for name, seed, r in rows
+                                                   for row in levels_table(name, [(seed, r)])]),
+                    "",
+                ]
         if args.quality_seeds:
             quality = path_quality(args.quality_seeds, args.quick)
             lines += [

@@ -70,9 +70,15 @@ def check_levels(sparsities, name="sparsities", allow_count=False):
 
 
 def shares_path(estimator, sparsity):
-    """Whether ``estimator``'s recipe at ``sparsity`` has more than one pruning step to share."""
+    """Whether ``estimator``'s fits at ``sparsity`` share a run: a schedule of more
+    than one pruning step, or a dense fit whose levels are reached by reconstruction
+    (``reconstruct=True``; a path's fits are not warm starts, so 'auto' is False).
+    """
     params = {**estimator.get_params(deep=False), "sparsity": sparsity}
-    return params["schedule"] != "one-shot" and resolve_recipe(params)["n_prune_steps"] > 1
+    recipe = resolve_recipe(params)
+    if recipe["reconstruct"]:
+        return True
+    return params["schedule"] != "one-shot" and recipe["n_prune_steps"] > 1
 
 
 def path_models(estimator, X, y, levels, sample_weight=None, level_finetune=None):

@@ -193,3 +193,67 @@ def test_a_dask_fit_reconstructs_as_in_memory(regression):
     assert got.n_iter_ == 0
     for a, b in zip(_weights(got), _weights(expected)):
         np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
+# Levels reached by solves: the path and the CV estimators with reconstruct=True.
+LEVELS = [0.5, 0.7, 0.8, 0.9]
+
+
+def _path(digits, finetune_iter=None, **params):
+    from skprune import pruning_path
+
+    X, y = digits
+    est = PrunedMLPClassifier((16,), reconstruct=True, max_iter=60, random_state=0, **params)
+    return pruning_path(est, X, y, LEVELS, finetune_iter=finetune_iter)[1]
+
+
+def test_path_levels_are_solves_from_one_dense_fit(digits):
+    models = _path(digits, finetune_iter=0)
+    dense_iterations = models[0].pruning_history_[0]["iteration"]
+    for level, model in zip(LEVELS, models):
+        history = model.pruning_history_
+        # One step per level, every one after the same dense phase and refitted
+        # to it; no gradient step between levels, none after.
+        assert [h["iteration"] for h in history] == [dense_iterations] * len(history)
+        assert len(history) == LEVELS.index(level) + 1
+        assert all(h["reconstructed_loss"] < h["loss"] for h in history)
+        assert model.n_iter_ == dense_iterations
+        # At least the level: the refit zeroes the weights of inputs that are
+        # always zero (digits' border pixels) on top of the pruned ones.
+        assert model.sparsity_ >= level - 5e-3
+        assert model.coefs_[0].format == "csr"
+    assert np.all(np.diff([m.sparsity_ for m in models]) > 0)
+
+
+def test_a_solve_level_is_the_fit_of_that_level_in_one_step(digits):
+    # The lowest level's model is a one-step fit at that level: dense phase,
+    # prune, refit, the fit's fine-tune.
+    X, y = digits
+    (model, *_) = _path(digits, criterion="magnitude")
+    fit = PrunedMLPClassifier((16,), reconstruct=True, max_iter=60, random_state=0,
+                              criterion="magnitude", sparsity=LEVELS[0]).fit(X, y)
+    assert fit.n_prune_steps == "auto" and len(fit.pruning_history_) == 1
+    for a, b in zip(_weights(model), _weights(fit)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def test_cv_scores_solve_levels_with_one_dense_fit_per_fold(digits, monkeypatch):
+    from skprune import PrunedMLPClassifierCV
+    import skprune._fit.loop as loop
+
+    dense_fits = []
+    real = loop.train
+
+    def counting(config, data, validation, record, net, phase, *args, **kwargs):
+        if phase.initial and phase.n_iter > 0:
+            dense_fits.append(phase.n_iter)
+        return real(config, data, validation, record, net, phase, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "train", counting)
+    X, y = digits
+    cv = PrunedMLPClassifierCV((16,), sparsities=LEVELS, cv=3, reconstruct=True, max_iter=60,
+                               random_state=0).fit(X, y)
+    # One dense fit per fold and one for the refit, whatever the number of levels.
+    assert len(dense_fits) == 3 + 1
+    assert cv.best_sparsity_ in LEVELS
+    assert np.all(np.isfinite(cv.cv_results_["mean_test_score"]))

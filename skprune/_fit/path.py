@@ -4,7 +4,11 @@ A gradual fit to sparsity ``s`` passes through every lower sparsity on its
 way. :class:`PathPlan` makes the requested levels steps of the recipe's
 schedule: each level takes the place of the recipe step nearest to it
 (:func:`snapped_targets`), so the run costs about one fit to the highest
-level. After the step that reaches a level, a copy of the network is
+level. A fit that reconstructs (``reconstruct``) reaches its levels by
+solves instead: the steps are the levels themselves, each refitted by
+layer-wise least squares to the dense network with no retraining between
+them, so a level costs a solve, not a retraining. After the step that
+reaches a level, a copy of the network is
 fine-tuned with the pruned weights held at zero, pruned to the level
 exactly and kept; the run goes on from the network before that fine-tune,
 as a fit's retraining steps do. Each kept network, and the run's own result
@@ -86,6 +90,14 @@ class PathPlan:
             # The run's own sparsity alone: the recipe's schedule as it is (a
             # one-shot schedule repeats its level, and its steps must stay).
             targets, neuron_targets = config.sparsity_targets, config.neuron_targets
+        elif config.reconstruct:
+            # Levels reached by solves: each level's step prunes the network
+            # of the level below further and refits it by least squares to
+            # the dense network; no gradient step comes between levels.
+            targets = list(self.levels)
+            neuron_targets = schedule_targets(config.schedule, len(targets),
+                                              config.neuron_sparsity)
+            config = replace(config, retrain_iter=0)
         else:
             targets = snapped_targets(config.sparsity_targets, self.levels)
             neuron_targets = schedule_targets(config.schedule, len(targets),
