@@ -640,7 +640,14 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
         ``early_stopping``'s validation rows are not used by the solves;
         masks (``prune_scope``, ``min_layer_density``), neuron removal, the
         collapse guard (a redone round is reconstructed too) and
-        ``weight_bits`` (after the final prune) work as without it.
+        ``weight_bits`` (after the final prune) work as without it. In a
+        pruning path (:func:`~skprune.pruning_path`, the CV estimators'
+        folds, :class:`~skprune.PruningCurveDisplay`) a fit that
+        reconstructs reaches its levels by solves: one dense fit, then each
+        level pruned from the one below and refitted to the dense network,
+        with no retraining between levels, so more levels cost little.
+
+        .. versionadded:: 0.3
 
     rewind : bool, default=False
         Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
@@ -675,6 +682,8 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
         compact sparsity pattern instead of floats and indices (see
         :func:`~skprune.compression_report`). A warm start trains from the
         shared values. None keeps every weight's own value.
+
+        .. versionadded:: 0.3
 
     random_state : int, RandomState instance or None, default=None
         Seed of the weight initialisation and of the ``early_stopping`` split.
@@ -853,9 +862,16 @@ class PrunedMLPClassifierCV(_CVMixin, PrunedMLPClassifier):
     gets a fine-tune as long as one retraining step (``retrain_iter``)
     instead of ``fit``'s (``finetune_iter``). With a one-step schedule
     (``schedule='one-shot'`` or ``n_prune_steps=1``) there is no run to
-    share, and each level is fitted on its own. ``verbose=1`` prints every
+    share, and each level is fitted on its own. With ``reconstruct=True``
+    each fold fits the dense network once and reaches every level from it by
+    pruning and a layer-wise least-squares refit, with no retraining between
+    levels; a level is scored as ``fit`` at that level leaves it (the solve,
+    then ``finetune_iter``), and the refit is an
+    ordinary ``fit`` at the chosen level. ``verbose=1`` prints every
     fold's scores; ``verbose=2`` also the fits' own lines. Callbacks set with
     ``set_callbacks`` see one task per fold and one for the refit.
+
+    .. versionadded:: 0.3
 
     See Also
     --------
@@ -1236,7 +1252,14 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
         ``early_stopping``'s validation rows are not used by the solves;
         masks (``prune_scope``, ``min_layer_density``), neuron removal, the
         collapse guard (a redone round is reconstructed too) and
-        ``weight_bits`` (after the final prune) work as without it.
+        ``weight_bits`` (after the final prune) work as without it. In a
+        pruning path (:func:`~skprune.pruning_path`, the CV estimators'
+        folds, :class:`~skprune.PruningCurveDisplay`) a fit that
+        reconstructs reaches its levels by solves: one dense fit, then each
+        level pruned from the one below and refitted to the dense network,
+        with no retraining between levels, so more levels cost little.
+
+        .. versionadded:: 0.3
 
     rewind : bool, default=False
         Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
@@ -1271,6 +1294,8 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
         compact sparsity pattern instead of floats and indices (see
         :func:`~skprune.compression_report`). A warm start trains from the
         shared values. None keeps every weight's own value.
+
+        .. versionadded:: 0.3
 
     random_state : int, RandomState instance or None, default=None
         Seed of the weight initialisation and of the ``early_stopping`` split.
@@ -1446,9 +1471,16 @@ class PrunedMLPRegressorCV(_CVMixin, PrunedMLPRegressor):
     gets a fine-tune as long as one retraining step (``retrain_iter``)
     instead of ``fit``'s (``finetune_iter``). With a one-step schedule
     (``schedule='one-shot'`` or ``n_prune_steps=1``) there is no run to
-    share, and each level is fitted on its own. ``verbose=1`` prints every
+    share, and each level is fitted on its own. With ``reconstruct=True``
+    each fold fits the dense network once and reaches every level from it by
+    pruning and a layer-wise least-squares refit, with no retraining between
+    levels; a level is scored as ``fit`` at that level leaves it (the solve,
+    then ``finetune_iter``), and the refit is an
+    ordinary ``fit`` at the chosen level. ``verbose=1`` prints every
     fold's scores; ``verbose=2`` also the fits' own lines. Callbacks set with
     ``set_callbacks`` see one task per fold and one for the refit.
+
+    .. versionadded:: 0.3
 
     See Also
     --------

@@ -281,7 +281,14 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         ``early_stopping``'s validation rows are not used by the solves;
         masks (``prune_scope``, ``min_layer_density``), neuron removal, the
         collapse guard (a redone round is reconstructed too) and
-        ``weight_bits`` (after the final prune) work as without it.
+        ``weight_bits`` (after the final prune) work as without it. In a
+        pruning path (:func:`~skprune.pruning_path`, the CV estimators'
+        folds, :class:`~skprune.PruningCurveDisplay`) a fit that
+        reconstructs reaches its levels by solves: one dense fit, then each
+        level pruned from the one below and refitted to the dense network,
+        with no retraining between levels, so more levels cost little.
+
+        .. versionadded:: 0.3
 
     rewind : bool, default=False
         Lottery-ticket rewinding (Frankle & Carbin, 2019): after every
@@ -316,6 +323,8 @@ class PrunedMLPRegressor(RegressorMixin, BasePrunedMLP):
         compact sparsity pattern instead of floats and indices (see
         :func:`~skprune.compression_report`). A warm start trains from the
         shared values. None keeps every weight's own value.
+
+        .. versionadded:: 0.3
 
     warm_start : bool, default=False
         Reuse the previous fit's (pruned) network as the starting point.

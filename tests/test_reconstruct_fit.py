@@ -257,3 +257,19 @@ def test_cv_scores_solve_levels_with_one_dense_fit_per_fold(digits, monkeypatch)
     assert len(dense_fits) == 3 + 1
     assert cv.best_sparsity_ in LEVELS
     assert np.all(np.isfinite(cv.cv_results_["mean_test_score"]))
+
+
+def test_cv_scores_a_solve_level_as_fit_leaves_it(digits):
+    # Scoring a fold gives a level reached by a solve the fine-tune of fit,
+    # not the shortened one of a gradient path's levels.
+    from skprune._fit.path import RETRAIN_LENGTH
+    from skprune._path import path_models
+
+    X, y = digits
+    est = PrunedMLPClassifier((16,), reconstruct=True, max_iter=60, random_state=0)
+    scored = path_models(est, X, y, LEVELS, level_finetune=RETRAIN_LENGTH)
+    fitted = path_models(est, X, y, LEVELS)
+    for a, b in zip(scored, fitted):
+        assert a.n_iter_ == b.n_iter_ > a.pruning_history_[0]["iteration"]
+        for u, v in zip(_weights(a), _weights(b)):
+            np.testing.assert_array_equal(u, v)

@@ -75,6 +75,8 @@ class PathPlan:
         fine-tune is one retraining step's (``min(retrain_iter,
         finetune_iter)``); measured by ``benchmarks/bench_path.py``, this
         ranks the levels as independent fits do, at about one fit's cost.
+        Levels reached by solves (a fit that reconstructs) have no run to
+        carry over, and scoring gives each ``fit``'s fine-tune.
     """
 
     def __init__(self, levels, level_finetune=None):
@@ -104,7 +106,11 @@ class PathPlan:
                                               config.neuron_sparsity)
         n_steps = len(targets)
         steps = [k + 1 for k, t in enumerate(targets) if t in self.levels]
-        if self.level_finetune == RETRAIN_LENGTH:
+        if self.level_finetune == RETRAIN_LENGTH and config.reconstruct:
+            # Solves leave nothing of the run to carry over: a level's model
+            # is scored as fit at that level leaves it, fine-tune included.
+            finetune = self.copy_finetune = config.finetune_iter
+        elif self.level_finetune == RETRAIN_LENGTH:
             # Scoring: a level's model is the run's network after its step's
             # retraining, and the highest level's fine-tune is as long.
             finetune = min(config.retrain_iter, config.finetune_iter)
