@@ -292,7 +292,8 @@ class PrunedMLPClassifier(ClassifierMixin, BasePrunedMLP):
         folds, :class:`~skprune.PruningCurveDisplay`) a fit that
         reconstructs reaches its levels by solves: one dense fit, then each
         level pruned from the one below and refitted to the dense network,
-        with no retraining between levels, so more levels cost little.
+        with no retraining between levels: a level costs a solve and
+        ``fit``'s fine-tune (none on large problems).
 
         .. versionadded:: 0.3
 
