@@ -17,8 +17,8 @@ compares accuracy and CPU time. Digits is a small problem: a solve costs a
 few milliseconds but the network has little to spare, so reconstruction
 loses accuracy from about 90 % sparsity on, where gradient retraining does
 not. On wide networks fitted on many rows (MNIST with 300 and 100 hidden
-units) reconstruction keeps the MLP's accuracy to about 90 % sparsity for a
-tenth of the MLP's fit time; see the :ref:`User Guide
+units) reconstruction kept the MLP's accuracy at 90 % sparsity for about an
+eighth of the MLP's fit time; see the :ref:`User Guide
 <layerwise_reconstruction>`.
 """
 
