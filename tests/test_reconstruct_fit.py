@@ -238,8 +238,8 @@ def test_a_solve_level_is_the_fit_of_that_level_in_one_step(digits):
 
 
 def test_cv_scores_solve_levels_with_one_dense_fit_per_fold(digits, monkeypatch):
-    from skprune import PrunedMLPClassifierCV
     import skprune._fit.loop as loop
+    from skprune import PrunedMLPClassifierCV
 
     dense_fits = []
     real = loop.train
