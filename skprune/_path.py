@@ -70,15 +70,16 @@ def check_levels(sparsities, name="sparsities", allow_count=False):
 
 
 def shares_path(estimator, sparsity):
-    """Whether ``estimator``'s fits at ``sparsity`` share a run: a schedule of more
-    than one pruning step, or a dense fit whose levels are reached by reconstruction
-    (``reconstruct=True``; a path's fits are not warm starts, so 'auto' is False).
+    """Whether ``estimator``'s fits at the levels up to ``sparsity`` share one run.
+
+    They do with a schedule of more than one pruning step, or when the levels
+    are reached by reconstruction from one dense fit (``reconstruct=True``;
+    a path's fits are not warm starts, so 'auto' means False).
     """
     params = {**estimator.get_params(deep=False), "sparsity": sparsity}
     recipe = resolve_recipe(params)
-    if recipe["reconstruct"]:
-        return True
-    return params["schedule"] != "one-shot" and recipe["n_prune_steps"] > 1
+    return recipe["reconstruct"] or (
+        params["schedule"] != "one-shot" and recipe["n_prune_steps"] > 1)
 
 
 def path_models(estimator, X, y, levels, sample_weight=None, level_finetune=None):
