@@ -78,8 +78,9 @@ def shares_path(estimator, sparsity):
     """
     params = {**estimator.get_params(deep=False), "sparsity": sparsity}
     recipe = resolve_recipe(params)
-    return recipe["reconstruct"] or (
-        params["schedule"] != "one-shot" and recipe["n_prune_steps"] > 1)
+    if recipe["reconstruct"]:
+        return True
+    return params["schedule"] != "one-shot" and recipe["n_prune_steps"] > 1
 
 
 def path_models(estimator, X, y, levels, sample_weight=None, level_finetune=None):
